@@ -1,0 +1,1 @@
+"""Import/export of annotation formats other than Pascal VOC."""
