@@ -68,6 +68,8 @@ class ImageAnnotation:
         extra_elements: serialized XML of unknown child elements of ``<annotation>``, kept verbatim.
         segmented: the VOC ``<segmented>`` flag.
         database: the ``<source><database>`` text.
+        source_extra_elements: serialized XML of other ``<source>`` children (e.g. VOC2007's
+            ``<annotation>``, ``<image>``, ``<flickrid>``), kept verbatim.
     """
 
     filename: str = ""
@@ -81,10 +83,14 @@ class ImageAnnotation:
     extra_elements: list[str] = field(default_factory=list)
     segmented: bool = False
     database: str = "Unknown"
+    source_extra_elements: list[str] = field(default_factory=list)
 
     def copy(self) -> ImageAnnotation:
         return dataclasses.replace(
-            self, objects=[o.copy() for o in self.objects], extra_elements=list(self.extra_elements)
+            self,
+            objects=[o.copy() for o in self.objects],
+            extra_elements=list(self.extra_elements),
+            source_extra_elements=list(self.source_extra_elements),
         )
 
     def class_names(self) -> list[str]:
