@@ -1,6 +1,6 @@
 """The grid detector in TensorFlow: its loss, a batched decoder, and target encoding inside tf.data.
 
-Tensor layouts are those of `models.grid` with a leading batch axis: raw outputs and targets are both
+Tensor layouts are those of `models.grid_codec` with a leading batch axis: raw outputs and targets are both
 ``(batch, S_r, S_c, B * (5 + C))``. Boxes are normalized to the input.
 
 Loss per image (YOLOv3 style), summed over cells and anchors:
@@ -19,7 +19,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from models.grid import channels_per_anchor, encode_targets
+from models.grid_codec import channels_per_anchor, encode_targets
 
 
 def _split(t: tf.Tensor, n_anchors: int, num_classes: int) -> tf.Tensor:
@@ -169,7 +169,7 @@ def encode_targets_tf(
     grid_shape: tuple[int, int],
     num_classes: int,
 ) -> tf.Tensor:
-    """`models.grid.encode_targets` for one image inside a tf.data map (through ``tf.numpy_function``).
+    """`models.grid_codec.encode_targets` for one image inside a tf.data map (through ``tf.numpy_function``).
 
     Args:
         boxes: (N, 4) float xyxy normalized to the input; padding rows have zero size or class -1.
