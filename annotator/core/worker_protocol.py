@@ -1,0 +1,319 @@
+"""The model worker's wire protocol, shared by the GUI's client and `models.worker`: plain Python + numpy.
+
+Lives in ``annotator.core`` (not ``annotator.ui``) so that the worker, which may import the core but never Qt, uses
+the very same code as the client.
+
+Transport: the worker's stdin carries requests, a private duplicate of its stdout carries events (the worker points
+its file descriptor 1 at stderr so that a stray ``print`` from a library can never corrupt the stream).
+Each message is one frame::
+
+    8 bytes  little-endian unsigned length of the JSON header
+    header   UTF-8 JSON object; ``"_arrays": [[name, dtype, shape], ...]`` lists the arrays that follow
+    arrays   raw C-order bytes of each array, in that order (no pickle anywhere)
+
+Requests (client -> worker), each with an integer ``id`` chosen by the client:
+    ``train``      ``config``: keyword arguments of `models.training.TrainConfig` (paths as strings).
+    ``predict``    ``model``: model path, ``image``: image path (also the result's image id),
+                   ``score_threshold``, ``nms_iou``.
+    ``load_model`` ``model``: model path; answered by ``done`` with ``result`` = the model's info.
+    ``cancel``     ``target``: id of the training request to stop (stops within one batch).
+    ``shutdown``   cancels what runs and exits.
+Events (worker -> client), each with the ``id`` of the request it answers (``0`` for ``ready``):
+    ``ready``      the worker imported its libraries and takes requests (``pid``).
+    ``progress``   ``event``: the fields of `models.progress.ProgressEvent`.
+    ``prediction`` header fields + arrays of one `annotator.core.prediction.Prediction`.
+    ``error``      ``message`` (one line a user can read), ``detail`` (traceback).
+    ``done``       ``result``: a JSON object (training metrics and model path, model info, ...);
+                   ``skipped: true`` when a newer predict request superseded this one before it ran.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import struct
+import subprocess
+import sys
+import threading
+from dataclasses import fields
+from typing import IO, Any
+
+import numpy as np
+
+from annotator.core.prediction import Prediction
+
+REQUEST_KINDS = ("train", "predict", "load_model", "cancel", "shutdown")
+EVENT_KINDS = ("ready", "progress", "prediction", "error", "done")
+_LEN = struct.Struct("<Q")
+_MAX_HEADER = 64 * 1024 * 1024
+
+
+class ProtocolError(ValueError):
+    """A frame on the worker pipe could not be decoded."""
+
+
+Arrays = dict[str, np.ndarray]
+
+
+def write_message(stream: IO[bytes], header: dict[str, Any], arrays: Arrays | None = None) -> None:
+    """Write one frame (JSON header + raw arrays) and flush.
+
+    Raises:
+        BrokenPipeError / OSError: the other side has gone.
+    """
+    arrays = arrays or {}
+    specs = []
+    blobs = []
+    for name, array in arrays.items():
+        a = np.ascontiguousarray(array)
+        if a.dtype.hasobject:
+            raise ProtocolError(f"array {name!r} has dtype object, which the protocol does not carry")
+        specs.append([name, a.dtype.str, list(a.shape)])
+        blobs.append(a.tobytes())
+    data = json.dumps({**header, "_arrays": specs}, allow_nan=True).encode("utf-8")
+    stream.write(_LEN.pack(len(data)) + data + b"".join(blobs))
+    stream.flush()
+
+
+def _read_exact(stream: IO[bytes], n: int) -> bytes | None:
+    chunks = []
+    remaining = n
+    while remaining:
+        chunk = stream.read(remaining)
+        if not chunk:
+            if remaining == n:
+                return None
+            raise ProtocolError(f"stream ended inside a frame ({n - remaining} of {n} bytes read)")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_message(stream: IO[bytes]) -> tuple[dict[str, Any], Arrays] | None:
+    """Read one frame; ``None`` at a clean end of stream.
+
+    Raises:
+        ProtocolError: a truncated or malformed frame.
+    """
+    raw = _read_exact(stream, _LEN.size)
+    if raw is None:
+        return None
+    (length,) = _LEN.unpack(raw)
+    if length > _MAX_HEADER:
+        raise ProtocolError(f"header of {length} bytes is larger than the {_MAX_HEADER}-byte limit")
+    body = _read_exact(stream, length)
+    if body is None:
+        raise ProtocolError("stream ended before the header")
+    try:
+        header = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProtocolError(f"header is not JSON: {exc}") from exc
+    arrays: Arrays = {}
+    for name, dtype, shape in header.pop("_arrays", []):
+        dt = np.dtype(dtype)
+        if dt.hasobject:
+            raise ProtocolError(f"array {name!r} has dtype object")
+        count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        data = _read_exact(stream, count * dt.itemsize) if count else b""
+        if data is None:
+            raise ProtocolError(f"stream ended before array {name!r}")
+        arrays[name] = np.frombuffer(data, dtype=dt).reshape(shape).copy()
+    return header, arrays
+
+
+_ARRAY_FIELDS = {
+    "boxes",
+    "scores",
+    "classes",
+    "loc_box",
+    "loc_probs",
+    "raw_boxes",
+    "raw_scores",
+    "raw_classes",
+    "objectness",
+    "anchors",
+    "mask",
+}
+
+
+def prediction_to_message(prediction: Prediction) -> tuple[dict[str, Any], Arrays]:
+    """Split a `Prediction` into a JSON-able header and its numpy arrays (``None`` fields are left out)."""
+    header: dict[str, Any] = {}
+    arrays: Arrays = {}
+    for f in fields(Prediction):
+        value = getattr(prediction, f.name)
+        if f.name in _ARRAY_FIELDS:
+            if value is not None:
+                arrays[f.name] = np.asarray(value)
+        elif f.name == "class_names":
+            header[f.name] = [str(n) for n in value]
+        else:
+            header[f.name] = value.item() if isinstance(value, np.generic) else value
+    return header, arrays
+
+
+def prediction_from_message(header: dict[str, Any], arrays: Arrays) -> Prediction:
+    """The inverse of `prediction_to_message`; unknown header keys (``id``, ``kind``) are ignored."""
+    known = {f.name for f in fields(Prediction)}
+    kwargs = {k: v for k, v in header.items() if k in known and k not in _ARRAY_FIELDS}
+    kwargs.update({k: v for k, v in arrays.items() if k in known})
+    return Prediction(**kwargs)
+
+
+def worker_command() -> list[str]:
+    """The command line that starts a worker: this interpreter running ``-m models.worker``."""
+    return [sys.executable, "-m", "models.worker"]
+
+
+class WorkerProcess:
+    """A running ``models.worker`` process and its two pipes; plain Python, used by the Qt client and ``render``.
+
+    Writing is thread-safe. Reading is done by whoever calls `read` (the Qt client does it on its own QThread);
+    `events` offers a background reader thread + queue for synchronous callers.
+    """
+
+    def __init__(self, env: dict[str, str] | None = None, cwd: str | None = None) -> None:
+        child_env = dict(os.environ if env is None else env)
+        child_env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        child_env.setdefault("PYTHONUNBUFFERED", "1")
+        # The worker must find `models` even when the app runs from a source tree.
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        child_env["PYTHONPATH"] = os.pathsep.join(p for p in (root, child_env.get("PYTHONPATH", "")) if p)
+        self.stderr_lines: list[str] = []
+        self._proc = subprocess.Popen(
+            worker_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=child_env,
+            cwd=cwd,
+            bufsize=0,
+            start_new_session=True,
+        )
+        self._write_lock = threading.Lock()
+        self._next_id = 0
+        self._id_lock = threading.Lock()
+        self._stderr_thread = threading.Thread(target=self._drain_stderr, daemon=True)
+        self._stderr_thread.start()
+        self._queue: queue.Queue[tuple[dict[str, Any], Arrays] | None] | None = None
+
+    @property
+    def pid(self) -> int:
+        return self._proc.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self._proc.poll()
+
+    def alive(self) -> bool:
+        return self._proc.poll() is None
+
+    def _drain_stderr(self) -> None:
+        assert self._proc.stderr is not None
+        for raw in iter(self._proc.stderr.readline, b""):
+            line = raw.decode("utf-8", "replace").rstrip()
+            self.stderr_lines.append(line)
+            del self.stderr_lines[:-200]
+
+    def new_id(self) -> int:
+        with self._id_lock:
+            self._next_id += 1
+            return self._next_id
+
+    def send(self, kind: str, request_id: int | None = None, **fields_: Any) -> int:
+        """Send one request and return its id.
+
+        Raises:
+            ValueError: an unknown request kind.
+            BrokenPipeError: the worker has gone.
+        """
+        if kind not in REQUEST_KINDS:
+            raise ValueError(f"unknown request kind {kind!r}; expected one of {REQUEST_KINDS}")
+        rid = self.new_id() if request_id is None else request_id
+        assert self._proc.stdin is not None
+        with self._write_lock:
+            write_message(self._proc.stdin, {"id": rid, "kind": kind, **fields_})
+        return rid
+
+    def read(self) -> tuple[dict[str, Any], Arrays] | None:
+        """Block until the next event; ``None`` when the worker has gone (its stdout closed)."""
+        assert self._proc.stdout is not None
+        try:
+            return read_message(self._proc.stdout)
+        except (ProtocolError, OSError, ValueError):
+            return None
+
+    def next_event(self, timeout: float | None = None) -> tuple[dict[str, Any], Arrays] | None:
+        """For synchronous callers: the next event from a background reader; ``None`` when the worker has gone.
+
+        Raises:
+            TimeoutError: nothing arrived within ``timeout`` seconds.
+        """
+        if self._queue is None:
+            self._queue = queue.Queue()
+            threading.Thread(target=self._pump, daemon=True).start()
+        try:
+            return self._queue.get(timeout=timeout)
+        except queue.Empty:
+            raise TimeoutError(f"no event from the model worker within {timeout} s") from None
+
+    def _pump(self) -> None:
+        assert self._queue is not None
+        while True:
+            message = self.read()
+            self._queue.put(message)
+            if message is None:
+                return
+
+    def last_error_lines(self, n: int = 5) -> str:
+        return "\n".join(line for line in self.stderr_lines[-n:] if line)
+
+    def stop(self, grace_s: float = 2.0) -> int | None:
+        """Ask the worker to shut down, wait up to ``grace_s``, then kill it and its children. Returns the exit code."""
+        if self.alive():
+            try:
+                self.send("shutdown")
+            except OSError:
+                pass
+            try:
+                self._proc.wait(timeout=grace_s)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self._close_pipes()
+        return self._proc.poll()
+
+    def kill(self) -> None:
+        """SIGKILL the worker's whole process group (it runs in its own session) and reap it."""
+        if self._proc.poll() is None:
+            try:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                self._proc.kill()
+        try:
+            self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def _close_pipes(self) -> None:
+        for stream in (self._proc.stdin,):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+
+
+def describe_exit(returncode: int | None) -> str:
+    """A sentence for the user about how the worker ended."""
+    if returncode is None:
+        return "The model worker stopped answering."
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        hint = " (the system may have run out of memory)" if -returncode == signal.SIGKILL else ""
+        return f"The model worker was killed by {name}{hint}."
+    return f"The model worker exited with code {returncode}."

@@ -1,0 +1,295 @@
+"""The model worker process: ``python -m models.worker``. It owns every TensorFlow object of the app.
+
+The GUI never imports TensorFlow; its client (`annotator.ui.model_client`) starts this module as a subprocess and
+talks to it with the frames of `annotator.core.worker_protocol` over stdin/stdout. Threads here:
+
+- the main thread reads requests; ``cancel`` and ``shutdown`` act at once;
+- a training thread runs one ``train`` request at a time (`models.training.train` with a progress callback and a
+  cancel event checked every batch);
+- a prediction thread runs ``predict`` / ``load_model`` in order; a ``predict`` still waiting when a newer one
+  arrives is answered ``done`` with ``skipped`` (the user has already moved on), so fast navigation never queues
+  stale work.
+
+When stdin closes (the GUI died) the worker cancels what runs and exits, so no process is left behind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from annotator.core.atomic import atomic_write_bytes
+from annotator.core.worker_protocol import prediction_to_message, read_message, write_message
+
+_BATCH_EVENT_INTERVAL_S = 0.1
+_SHUTDOWN_GRACE_S = 1.5
+
+
+def _jsonable(value: Any) -> Any:
+    """Numpy scalars/arrays, paths and dataclasses turned into JSON values; non-finite floats into None."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _user_message(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class Worker:
+    """Request dispatcher; `emit` is the only writer of the event stream."""
+
+    def __init__(self, out) -> None:
+        self._out = out
+        self._write_lock = threading.Lock()
+        self._train_thread: threading.Thread | None = None
+        self._train_id: int | None = None
+        self._cancels: dict[int, threading.Event] = {}
+        self._jobs: deque[dict[str, Any]] = deque()
+        self._jobs_cv = threading.Condition()
+        self._predictors: dict[str, tuple[float, Any]] = {}
+        self._stopping = False
+        threading.Thread(target=self._prediction_loop, name="predict", daemon=True).start()
+
+    # -- output -------------------------------------------------------------------------------------------
+    def emit(self, header: dict[str, Any], arrays: dict[str, np.ndarray] | None = None) -> None:
+        with self._write_lock:
+            try:
+                write_message(self._out, header, arrays)
+            except (BrokenPipeError, OSError):
+                os._exit(0)  # the GUI is gone: nobody to answer
+
+    def error(self, rid: int, exc: BaseException) -> None:
+        self.emit(
+            {"id": rid, "kind": "error", "message": _user_message(exc), "detail": traceback.format_exc()}
+        )
+
+    # -- requests -----------------------------------------------------------------------------------------
+    def handle(self, request: dict[str, Any]) -> bool:
+        """Dispatch one request; False means stop reading."""
+        rid = int(request.get("id", 0))
+        kind = request.get("kind")
+        if kind == "train":
+            self._start_training(rid, request.get("config") or {})
+        elif kind in ("predict", "load_model"):
+            with self._jobs_cv:
+                if kind == "predict":
+                    for job in [j for j in self._jobs if j["kind"] == "predict"]:
+                        self._jobs.remove(job)
+                        self.emit({"id": job["id"], "kind": "done", "skipped": True, "result": {}})
+                self._jobs.append(request)
+                self._jobs_cv.notify()
+        elif kind == "cancel":
+            target = request.get("target", self._train_id)
+            event = self._cancels.get(int(target)) if target is not None else None
+            if event is not None:
+                event.set()
+            self.emit({"id": rid, "kind": "done", "result": {"cancelled": event is not None}})
+        elif kind == "shutdown":
+            self.shutdown(rid)
+            return False
+        else:
+            self.emit({"id": rid, "kind": "error", "message": f"unknown request kind {kind!r}", "detail": ""})
+        return True
+
+    def shutdown(self, rid: int = 0) -> None:
+        self._stopping = True
+        for event in self._cancels.values():
+            event.set()
+        thread = self._train_thread
+        if thread is not None:
+            thread.join(_SHUTDOWN_GRACE_S)
+        self.emit({"id": rid, "kind": "done", "result": {"shutdown": True}})
+
+    # -- training -----------------------------------------------------------------------------------------
+    def _start_training(self, rid: int, config: dict[str, Any]) -> None:
+        if self._train_thread is not None and self._train_thread.is_alive():
+            self.emit(
+                {
+                    "id": rid,
+                    "kind": "error",
+                    "message": "A training run is already going; cancel it first.",
+                    "detail": "",
+                }
+            )
+            return
+        cancel = threading.Event()
+        self._cancels[rid] = cancel
+        self._train_id = rid
+        self._train_thread = threading.Thread(
+            target=self._train, args=(rid, dict(config), cancel), name="train", daemon=True
+        )
+        self._train_thread.start()
+
+    def _train(self, rid: int, config: dict[str, Any], cancel: threading.Event) -> None:
+        history: list[dict[str, Any]] = []
+        started = time.time()
+        last_batch = [0.0]
+        record_path = None
+
+        def progress(event: Any) -> None:
+            data = _jsonable(event)
+            if data.get("kind") == "batch":
+                now = time.monotonic()
+                if now - last_batch[0] < _BATCH_EVENT_INTERVAL_S:
+                    return
+                last_batch[0] = now
+            if data.get("kind") == "epoch":
+                history.append(data)
+            self.emit({"id": rid, "kind": "progress", "event": data})
+
+        status = "failed"
+        result_data: dict[str, Any] = {}
+        try:
+            self.emit(
+                {
+                    "id": rid,
+                    "kind": "progress",
+                    "event": {"kind": "phase", "phase": "starting", "message": "Loading TensorFlow"},
+                }
+            )
+            from models.training import TrainConfig, train
+
+            known = {f.name for f in dataclasses.fields(TrainConfig)}
+            unknown = sorted(set(config) - known)
+            if unknown:
+                raise ValueError(f"training settings not understood by this version: {', '.join(unknown)}")
+            cfg = TrainConfig(**config)
+            record_path = Path(str(cfg.out_path)).with_name("run.json")
+            result = train(cfg, progress=progress, cancel=cancel)
+            status = "cancelled" if cancel.is_set() else "finished"
+            result_data = _jsonable(result)
+            if not isinstance(result_data, dict):
+                result_data = {"result": result_data}
+            result_data["status"] = status
+            self._write_record(record_path, config, history, result_data, started, status)
+            self.emit({"id": rid, "kind": "done", "result": result_data})
+        except BaseException as exc:  # noqa: BLE001 - any failure must reach the user, not kill the worker
+            if record_path is not None:
+                self._write_record(
+                    record_path, config, history, {"error": _user_message(exc)}, started, "failed"
+                )
+            self.error(rid, exc)
+        finally:
+            self._cancels.pop(rid, None)
+
+    @staticmethod
+    def _write_record(
+        path: Path | None,
+        config: dict[str, Any],
+        history: list[dict[str, Any]],
+        result: dict[str, Any],
+        started: float,
+        status: str,
+    ) -> None:
+        """Write ``run.json`` beside the model: settings, per-epoch history, final metrics, status, times."""
+        if path is None or not path.parent.is_dir():
+            return
+        record = {
+            "status": status,
+            "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started)),
+            "duration_s": round(time.time() - started, 2),
+            "config": _jsonable(config),
+            "history": history,
+            "result": _jsonable(result),
+        }
+        try:
+            atomic_write_bytes(path, json.dumps(record, indent=1).encode("utf-8"))
+        except OSError as exc:
+            print(f"could not write {path}: {exc}", file=sys.stderr)
+
+    # -- prediction ---------------------------------------------------------------------------------------
+    def _predictor(self, model_path: str) -> Any:
+        mtime = os.stat(model_path).st_mtime
+        cached = self._predictors.get(model_path)
+        if cached is not None and cached[0] == mtime:
+            return cached[1]
+        from models.predict import Predictor
+
+        predictor = Predictor(model_path)
+        self._predictors = {model_path: (mtime, predictor)}  # one model in memory at a time
+        return predictor
+
+    def _prediction_loop(self) -> None:
+        while True:
+            with self._jobs_cv:
+                while not self._jobs:
+                    self._jobs_cv.wait()
+                job = self._jobs.popleft()
+            rid = int(job.get("id", 0))
+            try:
+                model_path = str(job["model"])
+                predictor = self._predictor(model_path)
+                if job["kind"] == "load_model":
+                    info = getattr(predictor, "info", None)
+                    self.emit(
+                        {"id": rid, "kind": "done", "result": {"model": model_path, "info": _jsonable(info)}}
+                    )
+                    continue
+                start = time.perf_counter()
+                prediction = predictor.predict(
+                    str(job["image"]),
+                    score_threshold=float(job.get("score_threshold", 0.05)),
+                    nms_iou=float(job.get("nms_iou", 0.45)),
+                )
+                prediction.image_id = str(job["image"])
+                if not prediction.latency_ms:
+                    prediction.latency_ms = (time.perf_counter() - start) * 1000.0
+                header, arrays = prediction_to_message(prediction)
+                self.emit({"id": rid, "kind": "prediction", **header}, arrays)
+                self.emit({"id": rid, "kind": "done", "result": {"image": str(job["image"])}})
+            except BaseException as exc:  # noqa: BLE001
+                self.error(rid, exc)
+
+
+def main() -> int:
+    """Serve requests on stdin until ``shutdown`` or end of input; events go to the original stdout."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed by a library goes to stderr, never into the event stream
+    sys.stdout = sys.stderr
+    worker = Worker(out)
+    worker.emit({"id": 0, "kind": "ready", "pid": os.getpid()})
+    stdin = sys.stdin.buffer
+    while True:
+        try:
+            message = read_message(stdin)
+        except ValueError as exc:
+            worker.emit({"id": 0, "kind": "error", "message": f"bad request frame: {exc}", "detail": ""})
+            break
+        if message is None:
+            worker.shutdown()
+            break
+        if not worker.handle(message[0]):
+            break
+    out.flush()
+    os._exit(0)  # TensorFlow's threads can delay a normal interpreter exit by seconds
+
+
+if __name__ == "__main__":
+    sys.exit(main())
