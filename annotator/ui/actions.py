@@ -1,0 +1,133 @@
+"""The window's actions, declared once as data: menus, shortcuts and the help page all come from here.
+
+`ACTION_SPECS` lists each action's name, text, shortcuts and menu; `create_actions` makes the `QAction`s.
+`CANVAS_KEYS` lists the keys the canvas handles itself (they are not actions but the help page shows them and
+the shortcut test checks they collide with no action).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtGui import QAction, QKeySequence
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("annotator", text)
+
+
+def _n(text: str) -> str:
+    """Marks ``text`` for translation where it is declared; `_tr` translates it where it is shown."""
+    return text
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    menu: str
+    text: str
+    shortcuts: tuple[str, ...] = ()
+    checkable: bool = False
+    tip: str = ""
+
+
+ACTION_SPECS: tuple[ActionSpec, ...] = (
+    ActionSpec("open_image", "file", _n("&Open image..."), ("Ctrl+O",)),
+    ActionSpec("open_folder", "file", _n("Open &folder..."), ("Ctrl+U",)),
+    ActionSpec("change_save_dir", "file", _n("Change &save folder..."), ("Ctrl+R",)),
+    ActionSpec("save", "file", _n("&Save"), ("Ctrl+S",)),
+    ActionSpec("save_format_voc", "file", _n("Save as Pascal &VOC"), (), True),
+    ActionSpec("save_format_yolo", "file", _n("Save as &YOLO"), (), True),
+    ActionSpec("save_format_createml", "file", _n("Save as &CreateML"), (), True),
+    ActionSpec("autosave", "file", _n("&Autosave"), (), True),
+    ActionSpec("delete_image", "file", _n("&Delete image to trash..."), ("Ctrl+Shift+Delete",)),
+    ActionSpec("quit", "file", _n("&Quit"), ("Ctrl+Q",)),
+    ActionSpec("undo", "edit", _n("&Undo"), ("Ctrl+Z",)),
+    ActionSpec("redo", "edit", _n("&Redo"), ("Ctrl+Shift+Z", "Ctrl+Y")),
+    ActionSpec("create_box", "edit", _n("Create &box"), ("W",)),
+    ActionSpec("edit_label", "edit", _n("&Edit label..."), ("Ctrl+E",)),
+    ActionSpec("delete_box", "edit", _n("De&lete box"), ("Delete",)),
+    ActionSpec("duplicate_box", "edit", _n("Dupli&cate box"), ("Ctrl+D",)),
+    ActionSpec("copy_previous", "edit", _n("Copy &previous image's boxes"), ("Ctrl+Shift+V",)),
+    ActionSpec("verify", "edit", _n("&Verify image"), ("Space",)),
+    ActionSpec("single_class", "edit", _n("&Single-class mode"), (), True),
+    ActionSpec("next_image", "navigate", _n("&Next image"), ("D",)),
+    ActionSpec("prev_image", "navigate", _n("&Previous image"), ("A",)),
+    ActionSpec("next_unlabelled", "navigate", _n("Next &unlabelled image"), ("Shift+D",)),
+    ActionSpec("zoom_in", "view", _n("Zoom &in"), ("Ctrl++", "Ctrl+=")),
+    ActionSpec("zoom_out", "view", _n("Zoom &out"), ("Ctrl+-",)),
+    ActionSpec("fit_window", "view", _n("&Fit window"), ("Ctrl+F",)),
+    ActionSpec("fit_width", "view", _n("Fit &width"), ("Ctrl+Shift+F",)),
+    ActionSpec("zoom_original", "view", _n("&100%"), ("Ctrl+0",)),
+    ActionSpec("show_boxes", "view", _n("Show &boxes"), ("Ctrl+H",), True),
+    ActionSpec("show_labels", "view", _n("Show &label text"), ("Ctrl+Shift+L",), True),
+    ActionSpec("language_system", "view", _n("Language: system"), (), True),
+    ActionSpec("language_en", "view", _n("Language: English"), (), True),
+    ActionSpec("language_ko", "view", _n("Language: Korean"), (), True),
+    ActionSpec("shortcuts_help", "help", _n("&Keyboard shortcuts"), ("F1",)),
+    ActionSpec("about", "help", _n("&About"), ()),
+)
+
+MENU_TITLES = {
+    "file": _n("&File"),
+    "edit": _n("&Edit"),
+    "navigate": _n("&Navigate"),
+    "view": _n("&View"),
+    "help": _n("&Help"),
+}
+
+CANVAS_KEYS: tuple[tuple[str, str], ...] = (
+    ("W, drag", _n("Draw a box (hold Shift for a square)")),
+    ("Esc", _n("Cancel drawing or dragging")),
+    ("Left/Right/Up/Down", _n("Nudge the selected box by 1 pixel")),
+    ("Shift+Left/Right/Up/Down", _n("Nudge the selected box by 10 pixels")),
+    ("Ctrl+Wheel", _n("Zoom around the cursor")),
+    ("Wheel, Shift+Wheel", _n("Scroll vertically / horizontally")),
+    ("Middle drag, Space+drag", _n("Pan")),
+    ("Double-click", _n("Edit the label of a box")),
+)
+"""Keys the canvas handles itself: (keys as shown, description)."""
+
+
+class WindowActions:
+    """The window's `QAction`s by name (``actions.save``), plus the specs they came from."""
+
+    def __init__(self, parent: QObject) -> None:
+        self._actions: dict[str, QAction] = {}
+        self.specs = {spec.name: spec for spec in ACTION_SPECS}
+        for spec in ACTION_SPECS:
+            action = QAction(_tr(spec.text), parent)
+            action.setObjectName(spec.name)
+            if spec.shortcuts:
+                action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+            action.setCheckable(spec.checkable)
+            self._actions[spec.name] = action
+
+    def __getattr__(self, name: str) -> QAction:
+        try:
+            return self.__dict__["_actions"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __iter__(self):
+        return iter(self._actions.values())
+
+    def in_menu(self, menu: str) -> list[QAction]:
+        return [self._actions[s.name] for s in ACTION_SPECS if s.menu == menu]
+
+    def retranslate(self) -> None:
+        for spec in ACTION_SPECS:
+            self._actions[spec.name].setText(_tr(spec.text))
+
+
+def shortcut_table(actions: WindowActions) -> list[tuple[str, str]]:
+    """Every shortcut of the window as ``(keys, what it does)``, generated from the live actions and
+    `CANVAS_KEYS` so the help page never goes stale."""
+    rows: list[tuple[str, str]] = []
+    for action in actions:
+        keys = [s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()]
+        if keys:
+            rows.append((", ".join(keys), action.text().replace("&", "").rstrip(".")))
+    rows += [(keys, _tr(text)) for keys, text in CANVAS_KEYS]
+    return rows

@@ -1,0 +1,53 @@
+"""Starting the GUI: `run_gui(args)` is what ``flower-annotator [PATH]`` runs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _read_classes(path: str) -> list[str]:
+    text = Path(path).read_text(encoding="utf-8-sig")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Open the labelling window on ``args.path`` (or the sample flowers with ``--sample`` / no path).
+
+    Args:
+        args: from `annotator.cli.gui_parser`: ``path``, ``save_dir``, ``classes``, ``sample``.
+
+    Returns:
+        The process exit code.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui.main_window import MainWindow
+    from annotator.ui.settings import Settings
+    from annotator.ui.translations import install_translator
+
+    classes = None
+    if getattr(args, "classes", None):
+        try:
+            classes = _read_classes(args.classes)
+        except OSError as exc:
+            print(f"flower-annotator: cannot read classes file {args.classes}: {exc}", file=sys.stderr)
+            return 2
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Flower Annotator")
+    app.setOrganizationName("FlowerAnnotator")
+    settings = Settings()
+    install_translator(settings.language)
+    window = MainWindow(settings=settings, classes=classes, save_dir=getattr(args, "save_dir", None))
+    window.show()
+    path = getattr(args, "path", None)
+    if not path and (getattr(args, "sample", False) or not settings.recent_folders):
+        from annotator.core.sample_data import ensure_sample_dataset
+
+        path = str(ensure_sample_dataset())
+    elif not path:
+        path = settings.recent_folders[0]
+    if path:
+        window.open_path(path)
+    return app.exec()

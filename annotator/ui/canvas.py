@@ -1,0 +1,480 @@
+"""The canvas: shows the image and its boxes, and turns mouse and keys into editing intents.
+
+The canvas never changes the document. It emits intents (`box_drawn`, `box_edited`, `nudge_requested`, ...) that
+the window turns into undo commands; a drag in progress is only a preview drawn over the document's boxes.
+Coordinates: "image" = continuous image pixels of the displayed frame (xyxy for boxes); "widget" = this widget's
+pixels. ``widget = image * scale + offset``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Protocol
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from annotator.ui import canvas_geometry as geo
+from annotator.ui.box_painter import HANDLE_SIZE, handle_points, paint_boxes
+from annotator.ui.document import DocumentModel
+
+MIN_SCALE, MAX_SCALE = 0.01, 40.0
+
+
+class OverlayLayer(Protocol):
+    """Something drawn over the image and boxes (predictions, grids, masks)."""
+
+    def paint(self, painter: QPainter, image_to_widget: QTransform) -> None: ...
+
+
+class Canvas(QWidget):
+    """Image + boxes view with drawing, selection, move/resize, zoom and pan."""
+
+    box_drawn = Signal(tuple)
+    """A new box was dragged out: xyxy in image pixels."""
+    box_edited = Signal(int, tuple, tuple)
+    """Box ``index`` was moved or resized from old xyxy to new xyxy (image pixels)."""
+    nudge_requested = Signal(int, tuple)
+    """Arrow key on the selected box: ``(index, new xyxy)``."""
+    selection_changed = Signal(object)
+    """The selected box index, or ``None``."""
+    edit_label_requested = Signal(int)
+    verify_requested = Signal()
+    cursor_moved = Signal(float, float)
+    """Cursor position in image pixels (may lie outside the image)."""
+    drawing_size = Signal(float, float)
+    """Width and height in image pixels of the box being drawn."""
+    zoom_changed = Signal(float)
+    mode_changed = Signal(bool)
+    """True while in drawing mode."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.document: DocumentModel | None = None
+        self.image: QImage | None = None
+        self.preview: QImage | None = None
+        self.message = ""
+        self.scale = 1.0
+        self.offset = QPointF(0, 0)
+        self.fit_mode: str | None = "window"
+        self.drawing = False
+        self.show_boxes = True
+        self.show_labels = True
+        self.selected: int | None = None
+        self._overlays: list[OverlayLayer] = []
+        self._cursor = QPointF(-1, -1)
+        self._drag: str | None = None  # "draw" | "move" | "resize" | "pan"
+        self._press_image = QPointF()
+        self._press_widget = QPointF()
+        self._drag_box: geo.XYXY | None = None
+        self._orig_box: geo.XYXY | None = None
+        self._handle = -1
+        self._space_held = False
+        self._space_panned = False
+
+    # Public API --------------------------------------------------------------------------------------------
+    def set_document(self, document: DocumentModel | None) -> None:
+        if self.document is not None:
+            self.document.changed.disconnect(self._on_document_changed)
+        self.document = document
+        if document is not None:
+            document.changed.connect(self._on_document_changed)
+        self._cancel_drag()
+        self.set_selected(None)
+        self.update()
+
+    def set_image(self, image: QImage | None, preview: QImage | None = None, message: str = "") -> None:
+        """Show ``image`` (the full-resolution frame boxes refer to); ``preview`` is an optional smaller copy
+        used when zoomed out; ``message`` is drawn instead when there is no image (e.g. a decoding error)."""
+        self.image = image if image is not None and not image.isNull() else None
+        self.preview = preview
+        self.message = message
+        self._cancel_drag()
+        if self.fit_mode is None:
+            self.fit_mode = "window"
+        self._refit()
+        self.update()
+
+    def add_overlay(self, layer: OverlayLayer) -> None:
+        """Draw ``layer`` after the image and boxes: ``layer.paint(painter, image_to_widget)``."""
+        self._overlays.append(layer)
+        self.update()
+
+    def remove_overlay(self, layer: OverlayLayer) -> None:
+        if layer in self._overlays:
+            self._overlays.remove(layer)
+            self.update()
+
+    def image_to_widget(self) -> QTransform:
+        return QTransform(self.scale, 0, 0, self.scale, self.offset.x(), self.offset.y())
+
+    def widget_to_image(self, point: QPointF) -> QPointF:
+        return QPointF((point.x() - self.offset.x()) / self.scale, (point.y() - self.offset.y()) / self.scale)
+
+    def image_size(self) -> tuple[int, int]:
+        if self.image is not None:
+            return self.image.width(), self.image.height()
+        return 0, 0
+
+    def set_selected(self, index: int | None) -> None:
+        if index is not None and (self.document is None or not 0 <= index < len(self.document)):
+            index = None
+        if index != self.selected:
+            self.selected = index
+            self.selection_changed.emit(index)
+            self.update()
+
+    def start_drawing(self) -> None:
+        """Enter drawing mode: the next left drag creates a box."""
+        if self.image is None or self.document is None or self.document.read_only:
+            return
+        self.drawing = True
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.mode_changed.emit(True)
+        self.update()
+
+    def stop_drawing(self) -> None:
+        if self.drawing:
+            self.drawing = False
+            self.unsetCursor()
+            self.mode_changed.emit(False)
+            self.update()
+
+    # Zoom --------------------------------------------------------------------------------------------------
+    def set_zoom(self, scale: float, anchor: QPointF | None = None) -> None:
+        """Zoom to ``scale`` (widget pixels per image pixel) keeping the image point under ``anchor`` (widget
+        pixels; the widget centre by default) fixed."""
+        scale = geo.clamp(scale, MIN_SCALE, MAX_SCALE)
+        anchor = anchor if anchor is not None else QPointF(self.width() / 2, self.height() / 2)
+        fixed = self.widget_to_image(anchor)
+        self.scale = scale
+        self.offset = QPointF(anchor.x() - fixed.x() * scale, anchor.y() - fixed.y() * scale)
+        self.fit_mode = None
+        self.zoom_changed.emit(self.scale)
+        self.update()
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        self.set_zoom(self.scale * factor, anchor)
+
+    def fit_window(self) -> None:
+        self.fit_mode = "window"
+        self._refit()
+
+    def fit_width(self) -> None:
+        self.fit_mode = "width"
+        self._refit()
+
+    def zoom_original(self) -> None:
+        self.set_zoom(1.0)
+
+    def pan(self, dx: float, dy: float) -> None:
+        """Move the view by ``(dx, dy)`` widget pixels."""
+        self.offset = QPointF(self.offset.x() + dx, self.offset.y() + dy)
+        self.fit_mode = None
+        self.update()
+
+    def _refit(self) -> None:
+        w, h = self.image_size()
+        if not w or not h or self.fit_mode is None:
+            return
+        margin = 4
+        avail_w, avail_h = max(1, self.width() - 2 * margin), max(1, self.height() - 2 * margin)
+        scale = avail_w / w if self.fit_mode == "width" else min(avail_w / w, avail_h / h)
+        self.scale = geo.clamp(scale, MIN_SCALE, MAX_SCALE)
+        top = margin if self.fit_mode == "width" else (self.height() - h * self.scale) / 2
+        self.offset = QPointF((self.width() - w * self.scale) / 2, max(margin, top))
+        self.zoom_changed.emit(self.scale)
+        self.update()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._refit()
+
+    # Painting ----------------------------------------------------------------------------------------------
+    def paintEvent(self, event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(48, 48, 48))
+        if self.image is None:
+            painter.setPen(QColor(230, 230, 230) if not self.message else QColor(255, 140, 120))
+            painter.drawText(
+                self.rect().adjusted(20, 20, -20, -20),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.message,
+            )
+            painter.end()
+            return
+        transform = self.image_to_widget()
+        self._paint_image(painter, transform)
+        doc = self.document
+        if doc is not None and self.show_boxes:
+            override = None
+            if self._drag in ("move", "resize") and self.selected is not None and self._drag_box is not None:
+                override = (self.selected, self._drag_box)
+            paint_boxes(
+                painter,
+                doc.boxes,
+                transform,
+                selected=self.selected,
+                show_labels=self.show_labels,
+                override=override,
+            )
+        if self._drag == "draw" and self._drag_box is not None:
+            pen = QPen(QColor(255, 255, 255), 1.0, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            x0, y0, x1, y1 = self._drag_box
+            painter.drawRect(transform.mapRect(QRectF(QPointF(x0, y0), QPointF(x1, y1))))
+        if self.drawing and self.rect().contains(self._cursor.toPoint()):
+            painter.setPen(QPen(QColor(255, 255, 255, 160), 1.0))
+            painter.drawLine(QPointF(0, self._cursor.y()), QPointF(self.width(), self._cursor.y()))
+            painter.drawLine(QPointF(self._cursor.x(), 0), QPointF(self._cursor.x(), self.height()))
+        for layer in self._overlays:
+            painter.save()
+            layer.paint(painter, transform)
+            painter.restore()
+        if doc is not None and doc.annotation.verified:
+            painter.setPen(QPen(QColor(40, 200, 80), 6.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(3, 3, self.width() - 6, self.height() - 6))
+        painter.end()
+
+    def _paint_image(self, painter: QPainter, transform: QTransform) -> None:
+        image = self.image
+        assert image is not None
+        target = transform.mapRect(QRectF(0, 0, image.width(), image.height()))
+        visible = target.intersected(QRectF(self.rect()))
+        if visible.isEmpty():
+            return
+        source_image = image
+        if self.preview is not None and target.width() <= self.preview.width():
+            source_image = self.preview
+        ratio = source_image.width() / image.width()
+        src = QRectF(
+            (visible.left() - target.left()) / self.scale * ratio,
+            (visible.top() - target.top()) / self.scale * ratio,
+            visible.width() / self.scale * ratio,
+            visible.height() / self.scale * ratio,
+        )
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.scale * (1 / ratio) < 1.0)
+        painter.drawImage(visible, source_image, src)
+
+    def _on_document_changed(self) -> None:
+        if self.selected is not None and (self.document is None or self.selected >= len(self.document)):
+            self.set_selected(None)
+        self.update()
+
+    # Mouse -------------------------------------------------------------------------------------------------
+    def _editable(self) -> bool:
+        return self.image is not None and self.document is not None and not self.document.read_only
+
+    def _box_list(self) -> list[geo.XYXY]:
+        return (
+            [b.xyxy() for b in self.document.boxes] if self.document is not None and self.show_boxes else []
+        )
+
+    def _handle_at(self, pos: QPointF) -> int:
+        if self.selected is None or self.document is None:
+            return -1
+        x0, y0, x1, y1 = self.document.box(self.selected).xyxy()
+        rect = self.image_to_widget().mapRect(QRectF(QPointF(x0, y0), QPointF(x1, y1)))
+        reach = HANDLE_SIZE
+        for i, p in enumerate(handle_points(rect)):
+            if abs(p.x() - pos.x()) <= reach and abs(p.y() - pos.y()) <= reach:
+                return i
+        return -1
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        pos = event.position()
+        self.setFocus()
+        self._press_widget = pos
+        self._press_image = self.widget_to_image(pos)
+        if event.button() == Qt.MouseButton.MiddleButton or (
+            event.button() == Qt.MouseButton.LeftButton and self._space_held
+        ):
+            self._drag = "pan"
+            self._space_panned = True
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            return
+        if event.button() != Qt.MouseButton.LeftButton or not self._editable():
+            return
+        if self.drawing:
+            self._drag = "draw"
+            self._drag_box = None
+            return
+        handle = self._handle_at(pos)
+        if handle >= 0:
+            self._drag, self._handle = "resize", handle
+            self._orig_box = self._drag_box = self.document.box(self.selected).xyxy()
+            return
+        index = geo.box_at(self._box_list(), self._press_image.x(), self._press_image.y())
+        self.set_selected(index)
+        if index is not None:
+            self._drag = "move"
+            self._orig_box = self._drag_box = self.document.box(index).xyxy()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        pos = event.position()
+        self._cursor = pos
+        p = self.widget_to_image(pos)
+        self.cursor_moved.emit(p.x(), p.y())
+        w, h = self.image_size()
+        if self._drag == "pan":
+            self.pan(pos.x() - self._press_widget.x(), pos.y() - self._press_widget.y())
+            self._press_widget = pos
+            return
+        if self._drag == "draw":
+            square = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            start = self._press_image
+            self._drag_box = geo.rect_from_drag(start.x(), start.y(), p.x(), p.y(), w, h, square=square)
+            if self._drag_box is not None:
+                self.drawing_size.emit(
+                    self._drag_box[2] - self._drag_box[0], self._drag_box[3] - self._drag_box[1]
+                )
+        elif self._drag == "move" and self._orig_box is not None:
+            dx, dy = round(p.x() - self._press_image.x()), round(p.y() - self._press_image.y())
+            self._drag_box = geo.moved(self._orig_box, dx, dy, w, h)
+        elif self._drag == "resize" and self._orig_box is not None:
+            self._drag_box = geo.resized(self._orig_box, self._handle, p.x(), p.y(), w, h)
+        elif not self.drawing and self._drag is None:
+            self._update_hover_cursor(pos)
+        self.update()
+
+    def _update_hover_cursor(self, pos: QPointF) -> None:
+        handle = self._handle_at(pos)
+        if handle >= 0:
+            shapes = (
+                Qt.CursorShape.SizeFDiagCursor,
+                Qt.CursorShape.SizeVerCursor,
+                Qt.CursorShape.SizeBDiagCursor,
+                Qt.CursorShape.SizeHorCursor,
+            )
+            self.setCursor(QCursor(shapes[handle % 4]))
+        elif not self._space_held:
+            self.unsetCursor()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        drag, box, orig = self._drag, self._drag_box, self._orig_box
+        self._drag, self._drag_box, self._orig_box = None, None, None
+        if drag == "pan":
+            self.setCursor(Qt.CursorShape.OpenHandCursor if self._space_held else Qt.CursorShape.ArrowCursor)
+        elif drag == "draw":
+            self.stop_drawing()
+            if box is not None:
+                self.box_drawn.emit(tuple(box))
+        elif drag in ("move", "resize") and box is not None and orig is not None and box != orig:
+            if self.selected is not None:
+                self.box_edited.emit(self.selected, tuple(orig), tuple(box))
+        self.update()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() != Qt.MouseButton.LeftButton or self.drawing or not self._editable():
+            return
+        p = self.widget_to_image(event.position())
+        index = geo.box_at(self._box_list(), p.x(), p.y())
+        if index is not None:
+            self.set_selected(index)
+            self.edit_label_requested.emit(index)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        delta = event.angleDelta()
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = delta.y() / 120.0
+            if steps:
+                self.zoom_by(1.15**steps, event.position())
+        elif event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.pan(delta.y() / 2.0, 0)
+        else:
+            self.pan(delta.x() / 2.0, delta.y() / 2.0)
+        event.accept()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        self._cursor = QPointF(-1, -1)
+        self.update()
+
+    # Keys --------------------------------------------------------------------------------------------------
+    _OWN_KEYS = (
+        Qt.Key.Key_Space,
+        Qt.Key.Key_Escape,
+        Qt.Key.Key_Left,
+        Qt.Key.Key_Right,
+        Qt.Key.Key_Up,
+        Qt.Key.Key_Down,
+    )
+
+    def event(self, event: QEvent) -> bool:
+        # Space is both "verify" (a tap) and "pan" (held while dragging): take it from the shortcut system while
+        # the canvas has focus and decide on release. Arrows nudge the selected box; Esc cancels a drag.
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            key = event.key()
+            if key == Qt.Key.Key_Space and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+                event.accept()
+                return True
+            if key == Qt.Key.Key_Escape and (self.drawing or self._drag):
+                event.accept()
+                return True
+            if key in self._OWN_KEYS[2:] and self.selected is not None:
+                event.accept()
+                return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        if key == Qt.Key.Key_Space:
+            if not event.isAutoRepeat():
+                self._space_held = True
+                self._space_panned = False
+                self.setCursor(Qt.CursorShape.OpenHandCursor)
+            return
+        if key == Qt.Key.Key_Escape:
+            self._cancel_drag()
+            self.stop_drawing()
+            return
+        steps = {
+            Qt.Key.Key_Left: (-1, 0),
+            Qt.Key.Key_Right: (1, 0),
+            Qt.Key.Key_Up: (0, -1),
+            Qt.Key.Key_Down: (0, 1),
+        }
+        if key in steps and self.selected is not None and self._editable() and self._drag is None:
+            step = 10 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
+            dx, dy = steps[key]
+            w, h = self.image_size()
+            new = geo.moved(self.document.box(self.selected).xyxy(), dx * step, dy * step, w, h)
+            if new != self.document.box(self.selected).xyxy():
+                self.nudge_requested.emit(self.selected, new)
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_held = False
+            if self._drag != "pan":
+                self.unsetCursor() if not self.drawing else self.setCursor(Qt.CursorShape.CrossCursor)
+            if not self._space_panned:
+                self.verify_requested.emit()
+            return
+        super().keyReleaseEvent(event)
+
+    def _cancel_drag(self) -> None:
+        if self._drag is not None:
+            self._drag, self._drag_box, self._orig_box = None, None, None
+            self.update()
+
+
+def is_finite_point(x: float, y: float) -> bool:
+    return math.isfinite(x) and math.isfinite(y)

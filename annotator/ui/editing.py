@@ -1,0 +1,146 @@
+"""Turning the canvas's intents and the Edit menu into undo commands (part of `MainWindow`)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from annotator.core.annotation import BoxObject
+from annotator.ui import canvas_geometry as geo
+from annotator.ui.commands import (
+    AddBoxCommand,
+    AddBoxesCommand,
+    DeleteBoxCommand,
+    RelabelCommand,
+    SetBoxGeometryCommand,
+    SetVerifiedCommand,
+)
+from annotator.ui.label_dialog import LabelDialog
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("annotator", text)
+
+
+class EditingMixin:
+    """Box editing for `MainWindow`: every change is a command pushed on the shown image's undo stack."""
+
+    def push(self, command) -> bool:
+        """Push ``command`` on the shown image's stack unless the document is read-only; True when pushed."""
+        doc = self.document_model
+        if doc is None or self.undo_stack is None:
+            return False
+        if doc.read_only:
+            self.statusBar().showMessage(
+                _tr("This annotation is read-only: it could not be read (see the banner)."), 5000
+            )
+            return False
+        self.undo_stack.push(command)
+        return True
+
+    def known_classes(self) -> list[str]:
+        """Predefined classes, then the label history, then labels used on this image."""
+        names = list(self.classes) + self.settings.label_history
+        if self.document_model is not None:
+            names += self.document_model.annotation.class_names()
+        return list(dict.fromkeys(names))
+
+    def ask_label(self, current: str = "", difficult: bool = False) -> tuple[str, bool] | None:
+        dialog = LabelDialog(self.known_classes(), self)
+        try:
+            return dialog.ask(current, difficult)
+        finally:
+            dialog.deleteLater()
+
+    # Canvas intents ----------------------------------------------------------------------------------------
+    def _on_box_drawn(self, xyxy: tuple) -> None:
+        single = self.settings.single_class if self.actions.single_class.isChecked() else ""
+        if single:
+            answer: tuple[str, bool] | None = (single, False)
+        else:
+            last = self.settings.label_history[0] if self.settings.label_history else ""
+            answer = self.ask_label(last)
+        if answer is None or self.document_model is None:
+            return
+        name, difficult = answer
+        self.settings.add_label_to_history(name)
+        box = BoxObject(name, *xyxy, difficult=difficult)
+        if self.push(AddBoxCommand(self.document_model, box)):
+            self.canvas.set_selected(len(self.document_model) - 1)
+
+    def _on_box_edited(self, index: int, old: tuple, new: tuple) -> None:
+        if self.document_model is not None:
+            self.push(SetBoxGeometryCommand(self.document_model, index, new, old))
+
+    def _on_nudge(self, index: int, new: tuple) -> None:
+        if self.document_model is not None:
+            self.push(SetBoxGeometryCommand(self.document_model, index, new, nudge=True))
+
+    def edit_label(self, index: int | None = None) -> None:
+        doc = self.document_model
+        index = self.canvas.selected if index is None else index
+        if doc is None or index is None or doc.read_only:
+            return
+        box = doc.box(index)
+        answer = self.ask_label(box.name, box.difficult)
+        if answer is not None and answer != (box.name, box.difficult):
+            self.settings.add_label_to_history(answer[0])
+            self.push(RelabelCommand(doc, index, *answer))
+
+    def delete_box(self) -> None:
+        if self.document_model is not None and self.canvas.selected is not None:
+            index = self.canvas.selected
+            if self.push(DeleteBoxCommand(self.document_model, index)):
+                remaining = len(self.document_model)
+                self.canvas.set_selected(min(index, remaining - 1) if remaining else None)
+
+    def duplicate_box(self) -> None:
+        doc = self.document_model
+        if doc is None or self.canvas.selected is None:
+            return
+        box = doc.box(self.canvas.selected).copy()
+        w, h = self.canvas.image_size()
+        box.xmin, box.ymin, box.xmax, box.ymax = geo.moved(box.xyxy(), 10, 10, w, h)
+        if self.push(AddBoxCommand(doc, box)):
+            self.canvas.set_selected(len(doc) - 1)
+
+    def copy_previous_boxes(self) -> None:
+        """Add the previous image's boxes (in list order) to this one, clipped to this image, as one step."""
+        doc = self.document_model
+        paths = self.file_panel.model.paths()
+        if doc is None or self.current_path not in paths:
+            return
+        row = paths.index(self.current_path)
+        if row == 0:
+            self.statusBar().showMessage(_tr("There is no previous image."), 4000)
+            return
+        previous = paths[row - 1]
+        source = self._documents.get(previous)
+        if source is not None:
+            boxes = [b.copy() for b in source.boxes]
+        else:
+            from annotator.ui.persistence import read_annotation
+
+            annotation, error = read_annotation(previous, self._annotation_path(previous))
+            if error:
+                self.statusBar().showMessage(error, 8000)
+                return
+            boxes = annotation.objects
+        w, h = self.canvas.image_size()
+        clipped = []
+        for box in boxes:
+            xmin, ymin = geo.clamp(box.xmin, 0, w), geo.clamp(box.ymin, 0, h)
+            xmax, ymax = geo.clamp(box.xmax, 0, w), geo.clamp(box.ymax, 0, h)
+            if xmax - xmin >= geo.MIN_BOX_SIDE and ymax - ymin >= geo.MIN_BOX_SIDE:
+                copy = box.copy()
+                copy.xmin, copy.ymin, copy.xmax, copy.ymax = xmin, ymin, xmax, ymax
+                copy.score = None
+                clipped.append(copy)
+        if not clipped:
+            self.statusBar().showMessage(_tr("The previous image has no boxes to copy."), 4000)
+            return
+        self.push(AddBoxesCommand(doc, clipped, _tr("Copy %d boxes from the previous image") % len(clipped)))
+
+    def toggle_verified(self) -> None:
+        doc = self.document_model
+        if doc is not None and self.canvas.image is not None:
+            self.push(SetVerifiedCommand(doc, not doc.annotation.verified))

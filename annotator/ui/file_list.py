@@ -1,0 +1,295 @@
+"""The file list: a model/view list over the dataset that never decodes an image to fill itself.
+
+Each row is one image with its status (unlabelled / labelled / verified, or an error marker when the image or
+its annotation could not be read) and optional extra statuses other parts add (e.g. "unreviewed predictions",
+through `FileListModel.set_extra_status`). The panel shows "312 / 500 labelled" and a filter box.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
+
+UNLABELLED, LABELLED, VERIFIED = "unlabelled", "labelled", "verified"
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
+PATH_ROLE = Qt.ItemDataRole.UserRole + 2
+ERROR_ROLE = Qt.ItemDataRole.UserRole + 3
+EXTRA_ROLE = Qt.ItemDataRole.UserRole + 4
+
+_STATUS_COLORS = {
+    UNLABELLED: QColor(150, 150, 150),
+    LABELLED: QColor(60, 130, 230),
+    VERIFIED: QColor(40, 190, 80),
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("annotator", text)
+
+
+def _dot_icon(color: QColor, ring: QColor | None = None) -> QIcon:
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(ring if ring is not None else color.darker(130))
+    painter.setBrush(color)
+    painter.drawEllipse(2, 2, 10, 10)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def status_of(entry_status: object) -> str:
+    """Our status string for a core `ImageStatus` (or anything whose name says it)."""
+    name = getattr(entry_status, "name", None) or getattr(entry_status, "value", None) or str(entry_status)
+    name = str(name).lower()
+    if "verif" in name:
+        return VERIFIED
+    if "unlab" in name or "none" in name:
+        return UNLABELLED
+    return LABELLED if "label" in name else UNLABELLED
+
+
+class FileListModel(QAbstractListModel):
+    """Rows = images of the opened folder, in dataset order.
+
+    The model holds paths and small status strings only; it is built from `annotator.core.dataset.scan`
+    (which reads no pixels), so a 10,000-image folder fills it in milliseconds.
+    """
+
+    counts_changed = Signal(int, int)
+    """(labelled or verified, total)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._paths: list[str] = []
+        self._status: list[str] = []
+        self._row_of: dict[str, int] = {}
+        self._errors: dict[str, str] = {}
+        self._extra: dict[str, tuple[str, QIcon | None]] = {}
+        self._icons = {key: _dot_icon(color) for key, color in _STATUS_COLORS.items()}
+        self._error_icon = _dot_icon(QColor(220, 50, 50))
+
+    # Filling -----------------------------------------------------------------------------------------------
+    def set_images(self, paths: list[str], statuses: list[str]) -> None:
+        self.beginResetModel()
+        self._paths = [str(p) for p in paths]
+        self._status = list(statuses)
+        self._row_of = {p: i for i, p in enumerate(self._paths)}
+        self._errors.clear()
+        self._extra.clear()
+        self.endResetModel()
+        self._emit_counts()
+
+    def paths(self) -> list[str]:
+        return list(self._paths)
+
+    def row_of(self, path: str) -> int:
+        """The row of ``path``, or -1."""
+        return self._row_of.get(str(path), -1)
+
+    def path_at(self, row: int) -> str:
+        return self._paths[row]
+
+    def status(self, path: str) -> str:
+        row = self.row_of(path)
+        return self._status[row] if row >= 0 else UNLABELLED
+
+    def set_status(self, path: str, status: str) -> None:
+        row = self.row_of(path)
+        if row >= 0 and self._status[row] != status:
+            self._status[row] = status
+            self._changed(row)
+            self._emit_counts()
+
+    def set_error(self, path: str, message: str) -> None:
+        """Mark ``path`` as unreadable (``message`` shown as a tooltip); ``""`` clears the marker."""
+        row = self.row_of(path)
+        if row < 0:
+            return
+        if message:
+            self._errors[str(path)] = message
+        else:
+            self._errors.pop(str(path), None)
+        self._changed(row)
+
+    def error(self, path: str) -> str:
+        return self._errors.get(str(path), "")
+
+    def set_extra_status(self, path: str, text: str, icon: QIcon | None = None) -> None:
+        """Add a status other parts define (e.g. ``"unreviewed predictions"``); ``text=""`` removes it.
+        The text is appended to the row's label and tooltip; ``icon`` replaces the status dot."""
+        row = self.row_of(path)
+        if row < 0:
+            return
+        if text:
+            self._extra[str(path)] = (text, icon)
+        else:
+            self._extra.pop(str(path), None)
+        self._changed(row)
+
+    def extra_status(self, path: str) -> str:
+        return self._extra.get(str(path), ("", None))[0]
+
+    def remove_path(self, path: str) -> None:
+        row = self.row_of(path)
+        if row < 0:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._paths[row]
+        del self._status[row]
+        self._errors.pop(str(path), None)
+        self._extra.pop(str(path), None)
+        self._row_of = {p: i for i, p in enumerate(self._paths)}
+        self.endRemoveRows()
+        self._emit_counts()
+
+    def counts(self) -> tuple[int, int]:
+        done = sum(1 for s in self._status if s != UNLABELLED)
+        return done, len(self._status)
+
+    def _changed(self, row: int) -> None:
+        index = self.index(row)
+        self.dataChanged.emit(index, index)
+
+    def _emit_counts(self) -> None:
+        self.counts_changed.emit(*self.counts())
+
+    # Qt model ----------------------------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._paths)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._paths):
+            return None
+        path = self._paths[index.row()]
+        status = self._status[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            extra = self._extra.get(path)
+            name = Path(path).name
+            return f"{name}  [{extra[0]}]" if extra else name
+        if role == Qt.ItemDataRole.DecorationRole:
+            if path in self._errors:
+                return self._error_icon
+            extra = self._extra.get(path)
+            if extra and extra[1] is not None:
+                return extra[1]
+            return self._icons[status]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [path, _tr(status)]
+            if path in self._errors:
+                lines.append(self._errors[path])
+            if path in self._extra:
+                lines.append(self._extra[path][0])
+            return "\n".join(lines)
+        if role == STATUS_ROLE:
+            return status
+        if role == PATH_ROLE:
+            return path
+        if role == ERROR_ROLE:
+            return self._errors.get(path, "")
+        if role == EXTRA_ROLE:
+            return self._extra.get(path, ("", None))[0]
+        return None
+
+
+class StatusFilterProxy(QSortFilterProxyModel):
+    """Filters rows by a case-insensitive name fragment and an optional status."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.status_filter = ""
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def set_status_filter(self, status: str) -> None:
+        self.status_filter = status
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        index = model.index(source_row, 0, source_parent)
+        if self.status_filter:
+            if self.status_filter == "error":
+                if not model.data(index, ERROR_ROLE):
+                    return False
+            elif model.data(index, STATUS_ROLE) != self.status_filter:
+                return False
+        return super().filterAcceptsRow(source_row, source_parent)
+
+
+class FileListPanel(QWidget):
+    """Filter box + "N / M labelled" + the list. Emits `image_activated(path)` when the user picks a row."""
+
+    image_activated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = FileListModel(self)
+        self.proxy = StatusFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText(_tr("Filter by name"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.status_combo = QComboBox(self)
+        for text, value in (
+            (_tr("All"), ""),
+            (_tr("Unlabelled"), UNLABELLED),
+            (_tr("Labelled"), LABELLED),
+            (_tr("Verified"), VERIFIED),
+            (_tr("Errors"), "error"),
+        ):
+            self.status_combo.addItem(text, value)
+        self.count_label = QLabel(self)
+        self.view = QListView(self)
+        self.view.setModel(self.proxy)
+        self.view.setUniformItemSizes(True)
+        self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        top = QHBoxLayout()
+        top.addWidget(self.filter_edit, 1)
+        top.addWidget(self.status_combo)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(top)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.view, 1)
+        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.status_combo.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_status_filter(self.status_combo.currentData())
+        )
+        self.model.counts_changed.connect(self._show_counts)
+        self.view.activated.connect(self._activated)
+        self.view.clicked.connect(self._activated)
+        self._show_counts(0, 0)
+
+    def _show_counts(self, done: int, total: int) -> None:
+        self.count_label.setText(_tr("%d / %d labelled") % (done, total))
+
+    def _activated(self, proxy_index: QModelIndex) -> None:
+        path = self.proxy.data(proxy_index, PATH_ROLE)
+        if path:
+            self.image_activated.emit(path)
+
+    def select_path(self, path: str) -> None:
+        """Highlight ``path`` without emitting `image_activated`."""
+        row = self.model.row_of(path)
+        if row < 0:
+            return
+        proxy_index = self.proxy.mapFromSource(self.model.index(row))
+        if proxy_index.isValid():
+            self.view.setCurrentIndex(proxy_index)
+            self.view.scrollTo(proxy_index)
+
+    def set_extra_status(self, path: str, text: str, icon: QIcon | None = None) -> None:
+        """See `FileListModel.set_extra_status`."""
+        self.model.set_extra_status(path, text, icon)

@@ -1,0 +1,129 @@
+"""The label dialog: pick a class from the predefined list and history, or type a new one.
+
+Typing filters the list (type-ahead). Enter accepts: an exact (case-insensitive) class name wins, then the row
+chosen with the arrow keys or the mouse, then the only class starting with the text, else the text as typed.
+Esc cancels. A "difficult" check box sets the VOC flag.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.ui.box_painter import class_color
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("annotator", text)
+
+
+class _FilterEdit(QLineEdit):
+    """Passes Up/Down to the list so the user can pick a row without leaving the text box."""
+
+    def __init__(self, dialog: LabelDialog) -> None:
+        super().__init__(dialog)
+        self._dialog = dialog
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self._dialog.move_choice(-1 if event.key() == Qt.Key.Key_Up else 1)
+            return
+        super().keyPressEvent(event)
+
+
+class LabelDialog(QDialog):
+    """Modal class picker.
+
+    Args:
+        classes: the labels to offer, in order (predefined classes then history).
+        parent: the owning window.
+    """
+
+    def __init__(self, classes: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_tr("Box label"))
+        self.setObjectName("LabelDialog")
+        self.classes = list(dict.fromkeys(c for c in classes if c))
+        self.edit = _FilterEdit(self)
+        self.edit.setObjectName("label_edit")
+        self.edit.setPlaceholderText(_tr("Type a label or pick one"))
+        self.list = QListWidget(self)
+        self.list.setObjectName("label_list")
+        for name in self.classes:
+            item = QListWidgetItem(name)
+            item.setForeground(class_color(name).darker(150))
+            self.list.addItem(item)
+        self.difficult = QCheckBox(_tr("Difficult"), self)
+        self.difficult.setObjectName("difficult_check")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.list)
+        layout.addWidget(self.difficult)
+        layout.addWidget(buttons)
+        self.edit.textEdited.connect(self._filter)
+        self.edit.returnPressed.connect(self.accept)
+        self.list.itemClicked.connect(lambda item: self.edit.setText(item.text()))
+        self.list.itemDoubleClicked.connect(lambda item: (self.edit.setText(item.text()), self.accept()))
+        self._chosen_row: QListWidgetItem | None = None
+        self.resize(280, 320)
+
+    def _filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            item.setHidden(bool(needle) and needle not in item.text().lower())
+        self._chosen_row = None
+        self.list.clearSelection()
+
+    def move_choice(self, step: int) -> None:
+        visible = [self.list.item(i) for i in range(self.list.count()) if not self.list.item(i).isHidden()]
+        if not visible:
+            return
+        current = self._chosen_row if self._chosen_row in visible else None
+        pos = visible.index(current) + step if current is not None else (0 if step > 0 else len(visible) - 1)
+        self._chosen_row = visible[max(0, min(len(visible) - 1, pos))]
+        self.list.setCurrentItem(self._chosen_row)
+
+    def chosen_label(self) -> str:
+        """The label Enter/OK would accept now (see module docstring), ``""`` when none."""
+        text = self.edit.text().strip()
+        lowered = {c.lower(): c for c in self.classes}
+        if text.lower() in lowered:
+            return lowered[text.lower()]
+        if self._chosen_row is not None:
+            return self._chosen_row.text()
+        if text:
+            starts = [c for c in self.classes if c.lower().startswith(text.lower())]
+            if len(starts) == 1:
+                return starts[0]
+        return text
+
+    def accept(self) -> None:
+        if self.chosen_label():
+            super().accept()
+
+    def ask(self, current: str = "", difficult: bool = False) -> tuple[str, bool] | None:
+        """Run the dialog; returns ``(label, difficult)`` or ``None`` when cancelled."""
+        self.edit.setText(current)
+        self.edit.selectAll()
+        self._filter("")
+        self.difficult.setChecked(difficult)
+        self.edit.setFocus()
+        if self.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return self.chosen_label(), self.difficult.isChecked()

@@ -1,0 +1,413 @@
+"""The labelling window: canvas in the middle, file list and box list in docks, menus from `actions`.
+
+Behaviour lives in two mixins: `navigation.NavigationMixin` (folders, images, saving, autosave, trash) and
+`editing.EditingMixin` (canvas intents and Edit menu -> undo commands). This module builds the widgets and
+wires them. Automation/benchmark API: `open_path`, `next_image`, `prev_image` (return once shown), `save`,
+and the attributes `current_path`, `document`, `document_model`, `undo_stack`, `canvas`, signal `image_shown`.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import partial
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QActionGroup, QCloseEvent, QUndoGroup, QUndoStack
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.annotation import ImageAnnotation
+from annotator.core.imaging import IMAGE_EXTENSIONS
+from annotator.core.resources import predefined_classes
+from annotator.ui.actions import MENU_TITLES, WindowActions
+from annotator.ui.box_list import BoxList
+from annotator.ui.box_painter import set_color_overrides
+from annotator.ui.canvas import Canvas
+from annotator.ui.document import DocumentModel
+from annotator.ui.editing import EditingMixin
+from annotator.ui.file_list import FileListPanel
+from annotator.ui.image_cache import ImageCache
+from annotator.ui.navigation import NavigationMixin
+from annotator.ui.persistence import FolderEntry
+from annotator.ui.settings import Settings
+
+AUTOSAVE_DELAY_MS = 800
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("annotator", text)
+
+
+class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
+    """The labelling window.
+
+    Args:
+        settings: where preferences persist (default: the user's QSettings).
+        classes: predefined class names (default: ``resources/predefined_classes.txt``).
+        save_dir: folder for annotation files (default: beside the images); opening a folder keeps it.
+    """
+
+    image_shown = Signal(str)
+    """Emitted with the image path once an image (or its error message) is on screen."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        classes: list[str] | None = None,
+        save_dir: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.settings = settings if settings is not None else Settings()
+        self.classes = list(classes) if classes is not None else predefined_classes()
+        self.save_dir = os.path.abspath(save_dir) if save_dir else None
+        self.root: str | None = None
+        self.current_path: str | None = None
+        self.document_model: DocumentModel | None = None
+        self.undo_stack: QUndoStack | None = None
+        self.undo_group = QUndoGroup(self)
+        self._documents: dict[str, DocumentModel] = {}
+        self._stacks: dict[str, QUndoStack] = {}
+        self._entries: dict[str, FolderEntry] = {}
+        self._navigating = False
+        self.cache = ImageCache()
+        set_color_overrides(self.settings.class_colors)
+
+        self.canvas = Canvas(self)
+        self.banner = self._make_banner()
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.canvas, 1)
+        self.setCentralWidget(central)
+
+        self.file_panel = FileListPanel(self)
+        self.file_dock = QDockWidget(self)
+        self.file_dock.setObjectName("file_dock")
+        self.file_dock.setWidget(self.file_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.file_dock)
+        self.box_list = BoxList(self)
+        self.box_dock = QDockWidget(self)
+        self.box_dock.setObjectName("box_dock")
+        self.box_dock.setWidget(self.box_list)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.box_dock)
+        self.splitDockWidget(self.box_dock, self.file_dock, Qt.Orientation.Vertical)
+
+        self.size_label, self.zoom_label, self.cursor_label = QLabel(), QLabel(), QLabel()
+        for label in (self.cursor_label, self.size_label, self.zoom_label):
+            self.statusBar().addPermanentWidget(label)
+
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
+        self.autosave_timer.timeout.connect(self._autosave)
+
+        self.actions = WindowActions(self)
+        self.menus: dict[str, QMenu] = {}
+        self._build_menus()
+        self._connect()
+        self._apply_settings()
+        self.retranslate_ui()
+        self._show_nothing(_tr("Open a folder of images (Ctrl+U) or an image (Ctrl+O)."))
+
+    # Contract attributes -----------------------------------------------------------------------------------
+    @property
+    def document(self) -> ImageAnnotation | None:
+        """The shown image's annotation (change it only through commands on `undo_stack`)."""
+        return self.document_model.annotation if self.document_model is not None else None
+
+    # Construction ------------------------------------------------------------------------------------------
+    def _make_banner(self) -> QFrame:
+        banner = QFrame(self)
+        banner.setObjectName("error_banner")
+        banner.setStyleSheet("#error_banner { background: #fff1c2; border-bottom: 1px solid #d9b440; }")
+        row = QHBoxLayout(banner)
+        self.banner_label = QLabel(banner)
+        self.banner_label.setObjectName("banner_label")
+        self.banner_label.setWordWrap(True)
+        self.banner_label.setStyleSheet("color: #5a4300;")
+        self.banner_button = QPushButton(banner)
+        self.banner_button.setObjectName("banner_overwrite")
+        self.banner_button.clicked.connect(self.overwrite_broken_annotation)
+        row.addWidget(self.banner_label, 1)
+        row.addWidget(self.banner_button)
+        banner.hide()
+        return banner
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        for key in MENU_TITLES:
+            self.menus[key] = self.menuBar().addMenu("")
+        file_menu = self.menus["file"]
+        for action in (a.open_image, a.open_folder, a.change_save_dir):
+            file_menu.addAction(action)
+        self.recent_menu = file_menu.addMenu("")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(a.save)
+        self.format_group = QActionGroup(self)
+        for action in (a.save_format_voc, a.save_format_yolo, a.save_format_createml):
+            self.format_group.addAction(action)
+            file_menu.addAction(action)
+        file_menu.addAction(a.autosave)
+        file_menu.addSeparator()
+        file_menu.addAction(a.delete_image)
+        file_menu.addSeparator()
+        file_menu.addAction(a.quit)
+        for key in ("edit", "navigate", "help"):
+            for action in a.in_menu(key):
+                self.menus[key].addAction(action)
+        view = self.menus["view"]
+        for action in (a.zoom_in, a.zoom_out, a.fit_window, a.fit_width, a.zoom_original):
+            view.addAction(action)
+        view.addSeparator()
+        view.addAction(a.show_boxes)
+        view.addAction(a.show_labels)
+        self.docks_menu_separator = view.addSeparator()
+        view.addAction(self.file_dock.toggleViewAction())
+        view.addAction(self.box_dock.toggleViewAction())
+        view.addSeparator()
+        self.language_group = QActionGroup(self)
+        for action in (a.language_system, a.language_en, a.language_ko):
+            self.language_group.addAction(action)
+            view.addAction(action)
+
+    def _connect(self) -> None:
+        a, c = self.actions, self.canvas
+        a.open_image.triggered.connect(self._choose_image)
+        a.open_folder.triggered.connect(self._choose_folder)
+        a.change_save_dir.triggered.connect(self._choose_save_dir)
+        a.save.triggered.connect(self.save)
+        a.save_format_voc.triggered.connect(partial(self._set_format, "voc"))
+        a.save_format_yolo.triggered.connect(partial(self._set_format, "yolo"))
+        a.save_format_createml.triggered.connect(partial(self._set_format, "createml"))
+        a.autosave.toggled.connect(self._set_autosave)
+        a.delete_image.triggered.connect(lambda: self.delete_current_image())
+        a.quit.triggered.connect(self.close)
+        a.undo.triggered.connect(self.undo_group.undo)
+        a.redo.triggered.connect(self.undo_group.redo)
+        self.undo_group.canUndoChanged.connect(a.undo.setEnabled)
+        self.undo_group.canRedoChanged.connect(a.redo.setEnabled)
+        a.undo.setEnabled(False)
+        a.redo.setEnabled(False)
+        a.create_box.triggered.connect(c.start_drawing)
+        a.edit_label.triggered.connect(lambda: self.edit_label())
+        a.delete_box.triggered.connect(self.delete_box)
+        a.duplicate_box.triggered.connect(self.duplicate_box)
+        a.copy_previous.triggered.connect(self.copy_previous_boxes)
+        a.verify.triggered.connect(self.toggle_verified)
+        a.single_class.toggled.connect(self._set_single_class)
+        a.next_image.triggered.connect(self.next_image)
+        a.prev_image.triggered.connect(self.prev_image)
+        a.next_unlabelled.triggered.connect(self.next_unlabelled)
+        a.zoom_in.triggered.connect(lambda: c.zoom_by(1.25))
+        a.zoom_out.triggered.connect(lambda: c.zoom_by(0.8))
+        a.fit_window.triggered.connect(c.fit_window)
+        a.fit_width.triggered.connect(c.fit_width)
+        a.zoom_original.triggered.connect(c.zoom_original)
+        a.show_boxes.toggled.connect(self._set_show_boxes)
+        a.show_labels.toggled.connect(self._set_show_labels)
+        a.language_system.triggered.connect(partial(self.set_language, ""))
+        a.language_en.triggered.connect(partial(self.set_language, "en"))
+        a.language_ko.triggered.connect(partial(self.set_language, "ko"))
+        a.shortcuts_help.triggered.connect(self.show_shortcuts)
+        a.about.triggered.connect(self.show_about)
+        for action in a:
+            self.addAction(action)  # shortcuts work even with the menu bar hidden
+        c.box_drawn.connect(self._on_box_drawn)
+        c.box_edited.connect(self._on_box_edited)
+        c.nudge_requested.connect(self._on_nudge)
+        c.edit_label_requested.connect(self.edit_label)
+        c.verify_requested.connect(self.toggle_verified)
+        c.selection_changed.connect(self.box_list.select_box)
+        c.cursor_moved.connect(self._show_cursor)
+        c.drawing_size.connect(
+            lambda w, h: self.statusBar().showMessage(_tr("New box: %d x %d px") % (w, h), 2000)
+        )
+        c.zoom_changed.connect(lambda s: self.zoom_label.setText(f"{s * 100:.0f}%"))
+        self.box_list.box_selected.connect(c.set_selected)
+        self.box_list.box_activated.connect(self.edit_label)
+        self.file_panel.image_activated.connect(self.show_image)
+
+    def _apply_settings(self) -> None:
+        s, a = self.settings, self.actions
+        {"voc": a.save_format_voc, "yolo": a.save_format_yolo, "createml": a.save_format_createml}[
+            s.save_format
+        ].setChecked(True)
+        a.autosave.setChecked(s.autosave)
+        a.single_class.setChecked(bool(s.single_class))
+        a.show_boxes.setChecked(True)
+        a.show_labels.setChecked(s.show_labels)
+        self.canvas.show_labels = s.show_labels
+        {"": a.language_system, "en": a.language_en, "ko": a.language_ko}.get(
+            s.language, a.language_system
+        ).setChecked(True)
+        if s.geometry is not None:
+            self.restoreGeometry(s.geometry)
+        else:
+            self.resize(1280, 800)
+        if s.window_state is not None:
+            self.restoreState(s.window_state)
+
+    def retranslate_ui(self) -> None:
+        self.actions.retranslate()
+        for key, title in MENU_TITLES.items():
+            self.menus[key].setTitle(_tr(title))
+        self.recent_menu.setTitle(_tr("Open &recent folder"))
+        self.file_dock.setWindowTitle(_tr("Files"))
+        self.box_dock.setWindowTitle(_tr("Boxes"))
+        self.banner_button.setText(_tr("Overwrite it (keep a backup)"))
+        self._update_banner()
+        self._update_title()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    # Small handlers ----------------------------------------------------------------------------------------
+    def _update_title(self) -> None:
+        name = os.path.basename(self.current_path) if self.current_path else ""
+        title = "Flower Annotator" + (f" - {name}[*]" if name else "")
+        if self.document_model is not None and self.document_model.read_only:
+            title += " " + _tr("(read-only)")
+        self.setWindowTitle(title)
+        self.setWindowModified(self.is_dirty())
+
+    def _update_banner(self) -> None:
+        doc = self.document_model
+        if doc is not None and doc.read_only:
+            self.banner_label.setText(
+                _tr(
+                    "The annotation file %s cannot be read, so this image is read-only and the file will not be "
+                    "changed.\n%s"
+                )
+                % (doc.annotation_path, doc.load_error)
+            )
+            self.banner.show()
+        else:
+            self.banner.hide()
+
+    def _update_status_size(self) -> None:
+        w, h = self.canvas.image_size()
+        self.size_label.setText(f"{w} x {h} px" if w else "")
+
+    def _show_cursor(self, x: float, y: float) -> None:
+        w, h = self.canvas.image_size()
+        inside = 0 <= x < w and 0 <= y < h
+        self.cursor_label.setText(f"x {int(x)}, y {int(y)}" if inside else "")
+
+    def _set_format(self, fmt: str) -> None:
+        self.settings.save_format = fmt
+        self.statusBar().showMessage(_tr("Saving as %s") % fmt.upper(), 3000)
+
+    def _set_autosave(self, on: bool) -> None:
+        self.settings.autosave = on
+        if on and self.is_dirty():
+            self.autosave_timer.start()
+
+    def _set_single_class(self, on: bool) -> None:
+        if not on:
+            self.settings.single_class = ""
+            return
+        if not self.settings.single_class:
+            answer = self.ask_label(self.settings.label_history[0] if self.settings.label_history else "")
+            if answer is None:
+                self.actions.single_class.setChecked(False)
+                return
+            self.settings.single_class = answer[0]
+        self.statusBar().showMessage(
+            _tr("Single-class mode: every new box is '%s'") % self.settings.single_class, 4000
+        )
+
+    def _set_show_boxes(self, on: bool) -> None:
+        self.canvas.show_boxes = on
+        self.canvas.update()
+
+    def _set_show_labels(self, on: bool) -> None:
+        self.canvas.show_labels = on
+        self.settings.show_labels = on
+        self.canvas.update()
+
+    def set_language(self, code: str) -> None:
+        """Switch the interface language now (``""`` = system, ``"en"``, ``"ko"``) and remember it."""
+        from annotator.ui.translations import install_translator
+
+        self.settings.language = code
+        install_translator(code)
+
+    def show_shortcuts(self) -> None:
+        from annotator.ui.help_dialog import ShortcutsDialog
+
+        ShortcutsDialog(self.actions, self).exec()
+
+    def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.about(
+            self,
+            _tr("About"),
+            _tr("Flower Annotator: boxes in Pascal VOC, YOLO or CreateML, and Keras models."),
+        )
+
+    # File dialogs ------------------------------------------------------------------------------------------
+    def _choose_image(self) -> None:
+        patterns = " ".join(f"*{ext}" for ext in sorted(IMAGE_EXTENSIONS))
+        path, _ = QFileDialog.getOpenFileName(
+            self, _tr("Open image"), self.root or "", f"Images ({patterns})"
+        )
+        if path:
+            self.open_path(path)
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _tr("Open folder"), self.root or "")
+        if folder:
+            self.open_path(folder)
+
+    def _choose_save_dir(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, _tr("Save annotations to"), self.save_dir or self.root or ""
+        )
+        if folder:
+            self.set_save_dir(folder)
+
+    def set_save_dir(self, folder: str) -> None:
+        """Save annotations into ``folder`` from now on (opening another folder keeps it)."""
+        if not self.leave_current_image():
+            return
+        self.save_dir = os.path.abspath(folder)
+        self.settings.last_save_dir = self.save_dir
+        if self.root:
+            current = self.current_path
+            self.current_path = None
+            self.open_folder(self.root, show=current)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for folder in self.settings.recent_folders:
+            action = self.recent_menu.addAction(folder)
+            action.triggered.connect(partial(self.open_path, folder))
+            action.setEnabled(os.path.isdir(folder))
+
+    # Closing -----------------------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.leave_current_image():
+            event.ignore()
+            return
+        self.settings.geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        self.settings.sync()
+        self.cache.shutdown()
+        event.accept()

@@ -1,0 +1,46 @@
+"""Interface language: Qt translations compiled from ``resources/i18n/annotator_LANG.ts`` by pyside6-lrelease.
+
+Every user-visible string goes through ``QCoreApplication.translate("annotator", text)``; the ``.qm`` files
+ship in the wheel as ``annotator.resources/i18n``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+from annotator.core.resources import resource_path
+
+LANGUAGES = ("en", "ko")
+_installed: QTranslator | None = None
+
+
+def qm_path(code: str) -> str:
+    return str(resource_path(f"i18n/annotator_{code}.qm"))
+
+
+def resolve_language(code: str) -> str:
+    """``code``, or the system locale's language when ``code`` is empty; English when unsupported."""
+    if not code:
+        code = QLocale.system().name().split("_")[0]
+    return code if code in LANGUAGES else "en"
+
+
+def install_translator(code: str = "") -> str:
+    """Install the translation for ``code`` ("" = system locale) in the running application, replacing the
+    previous one (widgets get a LanguageChange event). Returns the language now in use."""
+    global _installed
+    app = QCoreApplication.instance()
+    if app is None:
+        raise RuntimeError("install_translator needs a QApplication")
+    language = resolve_language(code)
+    if _installed is not None:
+        app.removeTranslator(_installed)
+        _installed = None
+    if language != "en":
+        translator = QTranslator(app)
+        if translator.load(qm_path(language)):
+            app.installTranslator(translator)
+            _installed = translator
+        else:
+            language = "en"
+    return language

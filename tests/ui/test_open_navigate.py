@@ -1,0 +1,78 @@
+"""Opening a folder, the file list, navigating with D/A, saving and autosave, with real key events."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from annotator.core import voc
+from annotator.core.annotation import BoxObject
+from annotator.ui.commands import AddBoxCommand
+from annotator.ui.file_list import LABELLED, UNLABELLED
+
+
+def test_open_folder_shows_first_image_and_list(window, image_folder: Path):
+    shown = []
+    window.image_shown.connect(shown.append)
+    assert window.open_path(image_folder)
+    assert window.current_path == str(image_folder / "img_00.jpg")
+    assert shown == [window.current_path]
+    assert window.canvas.image_size() == (200, 150)
+    assert window.document is not None and window.document.width == 200
+    assert window.file_panel.model.rowCount() == 4
+    assert window.file_panel.count_label.text() == "0 / 4 labelled"
+
+
+def test_d_and_a_keys_navigate(qtbot, window, image_folder: Path):
+    window.open_path(image_folder)
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_D)
+    qtbot.waitUntil(lambda: window.current_path.endswith("img_01.jpg"))
+    qtbot.keyClick(window.canvas, Qt.Key.Key_D)
+    qtbot.waitUntil(lambda: window.current_path.endswith("img_02.jpg"))
+    qtbot.keyClick(window.canvas, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: window.current_path.endswith("img_01.jpg"))
+    assert window.prev_image() and window.current_path.endswith("img_00.jpg")
+    assert not window.prev_image()  # already first
+
+
+def test_autosave_on_navigation_writes_voc(qtbot, window, image_folder: Path):
+    window.open_path(image_folder)
+    doc = window.document_model
+    window.undo_stack.push(AddBoxCommand(doc, BoxObject("roses", 10, 20, 50, 60)))
+    assert window.is_dirty()
+    window.next_image()
+    xml = image_folder / "img_00.xml"
+    saved = voc.read(xml)
+    assert [(o.name, o.xyxy()) for o in saved.objects] == [("roses", (10.0, 20.0, 50.0, 60.0))]
+    assert window.file_panel.model.status(str(image_folder / "img_00.jpg")) == LABELLED
+    assert window.file_panel.count_label.text() == "1 / 4 labelled"
+    assert window.file_panel.model.status(str(image_folder / "img_01.jpg")) == UNLABELLED
+
+
+def test_autosave_after_edit_is_debounced(qtbot, window, image_folder: Path):
+    window.open_path(image_folder)
+    window.undo_stack.push(AddBoxCommand(window.document_model, BoxObject("daisy", 1, 2, 30, 40)))
+    xml = image_folder / "img_00.xml"
+    assert not xml.exists()  # not written at once
+    qtbot.waitUntil(xml.exists, timeout=3000)
+    assert voc.read(xml).objects[0].name == "daisy"
+    assert not window.is_dirty()
+
+
+def test_last_image_per_folder_is_restored(qtbot, settings, image_folder: Path):
+    from annotator.ui.main_window import MainWindow
+
+    first = MainWindow(settings=settings)
+    qtbot.addWidget(first)
+    first.open_path(image_folder)
+    first.next_image()
+    first.next_image()
+    first.close()
+    second = MainWindow(settings=settings)
+    qtbot.addWidget(second)
+    second.open_path(image_folder)
+    assert second.current_path.endswith("img_02.jpg")
+    assert str(image_folder) in settings.recent_folders
+    second.cache.shutdown()
