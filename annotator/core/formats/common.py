@@ -1,0 +1,345 @@
+"""What every format shares: collecting a labelled VOC folder, the train/val split, class lists, placing
+images, and writing imported boxes back as VOC XML.
+
+Boxes here are `BoxObject`s in continuous xyxy image pixels (see `annotator.core.annotation`); each format
+module converts to its own convention (normalized cxcywh for YOLO, xywh pixels for COCO, centre xywh pixels
+for CreateML).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import random
+import re
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core import voc
+from annotator.core.annotation import BoxObject, ImageAnnotation
+
+try:  # the project's one image loader (EXIF-aware header reads); Pillow when it is not there
+    from annotator.core.imaging import IMAGE_EXTENSIONS
+    from annotator.core.imaging import image_size as _image_size
+except ImportError:  # pragma: no cover - only before annotator.core.imaging exists
+    IMAGE_EXTENSIONS = frozenset({".bmp", ".gif", ".jpeg", ".jpg", ".png", ".tif", ".tiff", ".webp"})
+    _image_size = None
+
+
+class FormatError(ValueError):
+    """A YOLO/COCO/CreateML file (or an export request) is broken; the message names the file and the field."""
+
+
+def image_size(path: Path) -> tuple[int, int]:
+    """``(width, height)`` of the displayed frame (EXIF applied), read from the header.
+
+    Raises:
+        FormatError: the file is missing or not a readable image.
+    """
+    try:
+        if _image_size is not None:
+            return _image_size(path)
+        from PIL import Image, ImageOps  # pragma: no cover
+
+        with Image.open(path) as im:  # pragma: no cover
+            return ImageOps.exif_transpose(im).size
+    except (OSError, ValueError) as exc:
+        raise FormatError(f"{path}: cannot read the image size: {exc}") from None
+
+
+def natural_key(text: str) -> list:
+    """Sort key that puts ``img2`` before ``img10``."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]
+
+
+@dataclass
+class LabelledImage:
+    """One image with its annotation, as found in the exported folder.
+
+    Attributes:
+        image_path: the image file.
+        annotation: its boxes (continuous xyxy pixels); ``width``/``height`` filled from the image when the
+            XML did not say.
+        xml_path: the VOC file it came from.
+    """
+
+    image_path: Path
+    annotation: ImageAnnotation
+    xml_path: Path
+
+    @property
+    def image_id(self) -> str:
+        return self.image_path.stem
+
+
+@dataclass
+class Collected:
+    """The result of `collect`: usable images, and everything that was left out, with the reason."""
+
+    items: list[LabelledImage] = field(default_factory=list)
+    unlabelled: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _images_in(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.iterdir() if p.suffix.lower() in IMAGE_EXTENSIONS and p.is_file()]
+    return sorted(found, key=lambda p: natural_key(p.name))
+
+
+def collect(data_dir: Path) -> Collected:
+    """Read every labelled image of a folder.
+
+    Two layouts are understood: LabelImg's (``IMG.jpg`` with ``IMG.xml`` beside it) and the VOC devkit's
+    (``JPEGImages/IMG.jpg`` with ``Annotations/IMG.xml``). Images without XML are listed as unlabelled.
+    Broken XML, unreadable images and two images sharing a name stem are reported in ``problems``; nothing is
+    dropped silently.
+    """
+    data_dir = Path(data_dir)
+    if (data_dir / "JPEGImages").is_dir() and (data_dir / "Annotations").is_dir():
+        images, xml_dir = _images_in(data_dir / "JPEGImages"), data_dir / "Annotations"
+    else:
+        images, xml_dir = _images_in(data_dir), None
+    result = Collected()
+    by_stem: dict[str, Path] = {}
+    clashing: set[str] = set()
+    for image in images:
+        if image.stem in by_stem:
+            clashing.add(image.stem)
+            result.problems.append(
+                f"{image}: shares the name {image.stem!r} with {by_stem[image.stem].name}; "
+                "their labels would collide (rename one)"
+            )
+            continue
+        by_stem[image.stem] = image
+        xml = (xml_dir or image.parent) / f"{image.stem}.xml"
+        if not xml.is_file():
+            result.unlabelled.append(image)
+            continue
+        try:
+            ann = voc.read(xml)
+            if ann.width <= 0 or ann.height <= 0:
+                ann.width, ann.height = image_size(image)
+        except (voc.VocError, FormatError, OSError) as exc:
+            result.problems.append(str(exc))
+            continue
+        result.items.append(LabelledImage(image, ann, xml))
+    result.items = [i for i in result.items if i.image_id not in clashing]
+    return result
+
+
+def split_ids(
+    image_ids: list[str], val_fraction: float = 0.2, seed: int = 0, data_dir: Path | None = None
+) -> tuple[list[str], list[str]]:
+    """Split image ids into ``(train, val)``, both in the input order.
+
+    When ``data_dir/ImageSets/Main/train.txt`` and ``val.txt`` exist their split is kept (ids they do not list
+    go to train), so an export matches the split used for training. Otherwise ``round(n * val_fraction)`` ids
+    (at least one when the fraction is > 0 and there are two or more images) are drawn with ``seed``.
+
+    Raises:
+        FormatError: ``val_fraction`` is outside ``[0, 1)``.
+    """
+    if not (0.0 <= val_fraction < 1.0) or math.isnan(val_fraction):
+        raise FormatError(f"--val-fraction must be in [0, 1), got {val_fraction}")
+    if data_dir is not None:
+        main = Path(data_dir) / "ImageSets" / "Main"
+        if (main / "train.txt").is_file() and (main / "val.txt").is_file():
+            listed_val = set(_read_id_list(main / "val.txt"))
+            return [i for i in image_ids if i not in listed_val], [i for i in image_ids if i in listed_val]
+    n_val = round(len(image_ids) * val_fraction)
+    if val_fraction > 0 and n_val == 0 and len(image_ids) >= 2:
+        n_val = 1
+    chosen = set(random.Random(seed).sample(image_ids, n_val))
+    return [i for i in image_ids if i not in chosen], [i for i in image_ids if i in chosen]
+
+
+def _read_id_list(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    return [line.split()[0] for line in lines if line.strip()]
+
+
+def ordered_classes(base: Iterable[str], labels: Iterable[str]) -> list[str]:
+    """``base`` in its own order (never reordered), then labels not in it, naturally sorted."""
+    names = list(dict.fromkeys(n for n in base if n))
+    known = set(names)
+    names += sorted({n for n in labels if n not in known}, key=natural_key)
+    return names
+
+
+def read_class_file(path: Path) -> list[str]:
+    """One class a line (blank lines ignored, surrounding spaces stripped), as in LabelImg's classes.txt."""
+    text = Path(path).read_text(encoding="utf-8-sig")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def place_image(src: Path, dst: Path) -> None:
+    """Put a copy of the image ``src`` at ``dst``: a hard link when possible (no extra disk), else a copy."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if dst.exists() or dst.is_symlink():
+        if dst.exists() and os.path.samefile(src, dst):
+            return
+        dst.unlink()
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def check_out_dir(data_dir: Path, out_dir: Path) -> None:
+    """Refuse an export that would write into the folder being exported."""
+    if Path(out_dir).resolve() == Path(data_dir).resolve():
+        raise FormatError(f"--out {out_dir} is the data folder itself; choose another folder")
+
+
+# ---------------------------------------------------------------------------------------------- import
+
+
+@dataclass
+class ImportRecord:
+    """Boxes for one image read from a YOLO/COCO/CreateML file, before they become a VOC file.
+
+    Attributes:
+        image_name: the image as the source names it (a relative path or a bare file name).
+        boxes: continuous xyxy pixels of the image's displayed frame.
+        source: where the record came from (file and position), for messages.
+        width, height: the size the source states, ``None`` when it states none (read from the image).
+        normalized: ``boxes`` are xyxy fractions of the image size (YOLO), scaled once the size is known.
+    """
+
+    image_name: str
+    boxes: list[BoxObject]
+    source: str
+    width: int | None = None
+    height: int | None = None
+    normalized: bool = False
+
+
+@dataclass
+class ImportResult:
+    """What an import did: VOC files written, images skipped because their XML exists, and problems."""
+
+    written: list[Path] = field(default_factory=list)
+    skipped_existing: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+class ImageIndex:
+    """Finds an image under ``--images`` by relative path, then by file name, then by name stem."""
+
+    def __init__(self, images_dir: Path) -> None:
+        self.root = Path(images_dir)
+        self.by_name: dict[str, list[Path]] = {}
+        self.by_stem: dict[str, list[Path]] = {}
+        for dirpath, _dirs, files in os.walk(self.root):
+            for name in files:
+                if os.path.splitext(name)[1].lower() in IMAGE_EXTENSIONS:
+                    p = Path(dirpath) / name
+                    self.by_name.setdefault(name, []).append(p)
+                    self.by_stem.setdefault(p.stem, []).append(p)
+
+    def find(self, image_name: str, *, by_stem: bool = False) -> Path:
+        """The image file for a name from an annotation file.
+
+        Raises:
+            FormatError: no such image, or several images fit and the name does not say which.
+        """
+        direct = self.root / image_name
+        if direct.is_file():
+            return direct
+        key = Path(image_name.replace("\\", "/")).name
+        found = self.by_name.get(key, [])
+        if not found and by_stem:
+            found = self.by_stem.get(Path(key).stem, [])
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise FormatError(f"no image {image_name!r} under {self.root}")
+        names = ", ".join(str(p.relative_to(self.root)) for p in found[:4])
+        raise FormatError(f"{len(found)} images fit {image_name!r} under {self.root} ({names}); rename them")
+
+
+def write_imported(
+    records: Iterable[ImportRecord],
+    index: ImageIndex,
+    out_dir: Path,
+    *,
+    overwrite: bool = False,
+    by_stem: bool = False,
+) -> ImportResult:
+    """Write one VOC XML per record into ``out_dir`` as ``<image stem>.xml``.
+
+    An existing XML is kept (listed in ``skipped_existing``) unless ``overwrite``. A record whose image
+    cannot be found or measured, whose name collides with another record's, or that has a box lying outside
+    its image is listed in ``problems`` and not written.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = ImportResult()
+    claimed: dict[str, str] = {}
+    for rec in records:
+        try:
+            image = index.find(rec.image_name, by_stem=by_stem)
+        except FormatError as exc:
+            if rec.width is None or rec.height is None:
+                result.problems.append(f"{rec.source}: {exc}")
+                continue
+            image = None  # COCO states the size: write the labels even without the image at hand
+        stem = Path(rec.image_name.replace("\\", "/")).stem if image is None else image.stem
+        if stem in claimed:
+            result.problems.append(f"{rec.source}: {stem}.xml is already taken by {claimed[stem]}")
+            continue
+        claimed[stem] = rec.source
+        try:
+            if rec.width is not None and rec.height is not None:
+                width, height = int(rec.width), int(rec.height)
+            else:
+                width, height = image_size(image)
+            if rec.normalized:
+                rec = dataclasses.replace(rec, boxes=_scaled(rec.boxes, width, height), normalized=False)
+            _check_inside(rec, width, height)
+        except FormatError as exc:
+            result.problems.append(str(exc))
+            continue
+        target = out_dir / f"{stem}.xml"
+        if target.exists() and not overwrite:
+            result.skipped_existing.append(target)
+            continue
+        name = image.name if image is not None else Path(rec.image_name.replace("\\", "/")).name
+        ann = ImageAnnotation(
+            filename=name,
+            folder=image.parent.name if image is not None else "",
+            path=str(image.resolve()) if image is not None else "",
+            width=width,
+            height=height,
+            objects=rec.boxes,
+        )
+        try:
+            voc.write(ann, target)
+        except voc.VocError as exc:
+            result.problems.append(f"{rec.source}: {exc}")
+            continue
+        result.written.append(target)
+    return result
+
+
+def _scaled(boxes: list[BoxObject], width: int, height: int) -> list[BoxObject]:
+    return [
+        dataclasses.replace(
+            b, xmin=b.xmin * width, ymin=b.ymin * height, xmax=b.xmax * width, ymax=b.ymax * height
+        )
+        for b in boxes
+    ]
+
+
+def _check_inside(rec: ImportRecord, width: int, height: int) -> None:
+    for i, box in enumerate(rec.boxes):
+        if box.xmax <= 0 or box.ymax <= 0 or box.xmin >= width or box.ymin >= height:
+            raise FormatError(
+                f"{rec.source}: box #{i + 1} ({box.name}, xyxy {box.xmin:g},{box.ymin:g},{box.xmax:g},"
+                f"{box.ymax:g}) lies outside the {width}x{height} image"
+            )

@@ -1,0 +1,218 @@
+"""YOLO labels: one ``.txt`` per image, ``classes.txt`` for the names, ``data.yaml`` for Ultralytics.
+
+A label line is ``class_index cx cy w h``: the box centre and size divided by the image width/height
+(normalized cxcywh in ``[0, 1]``, six decimals), ``class_index`` 0-based into ``classes.txt``. An existing
+``classes.txt`` keeps its order; classes it lacks are appended, so label files written before stay valid.
+
+Dataset export layout (what Ultralytics expects)::
+
+    OUT/data.yaml  OUT/classes.txt
+    OUT/images/train/*.jpg   OUT/labels/train/*.txt
+    OUT/images/val/*.jpg     OUT/labels/val/*.txt
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
+
+from annotator.core.annotation import BoxObject, ImageAnnotation
+from annotator.core.atomic import atomic_write_text
+from annotator.core.formats.common import (
+    FormatError,
+    ImportRecord,
+    LabelledImage,
+    natural_key,
+    ordered_classes,
+    place_image,
+    read_class_file,
+)
+
+CLASSES_FILE = "classes.txt"
+
+
+def to_lines(annotation: ImageAnnotation, class_names: list[str], *, source: str = "<annotation>") -> str:
+    """YOLO label text for one image (``""`` when it has no boxes).
+
+    Boxes (continuous xyxy pixels) are clipped to the image before normalizing.
+
+    Raises:
+        FormatError: the image size is unknown, a label is not in ``class_names``, or a box lies wholly outside
+            the image.
+    """
+    w, h = annotation.width, annotation.height
+    if w <= 0 or h <= 0:
+        raise FormatError(f"{source}: image size unknown, cannot normalize YOLO boxes")
+    index = {name: i for i, name in enumerate(class_names)}
+    lines = []
+    for i, box in enumerate(annotation.objects):
+        if box.name not in index:
+            raise FormatError(f"{source}: box #{i + 1}: label {box.name!r} is not in the class list")
+        x1, y1 = min(max(box.xmin, 0.0), w), min(max(box.ymin, 0.0), h)
+        x2, y2 = min(max(box.xmax, 0.0), w), min(max(box.ymax, 0.0), h)
+        if x2 <= x1 or y2 <= y1:
+            raise FormatError(f"{source}: box #{i + 1} ({box.name}) lies outside the {w}x{h} image")
+        cx, cy, bw, bh = (x1 + x2) / 2 / w, (y1 + y2) / 2 / h, (x2 - x1) / w, (y2 - y1) / h
+        lines.append(f"{index[box.name]} {cx:.6f} {cy:.6f} {bw:.6f} {bh:.6f}\n")
+    return "".join(lines)
+
+
+def from_lines(text: str, class_names: list[str], width: int, height: int, *, source: str) -> list[BoxObject]:
+    """Boxes (continuous xyxy pixels of a ``width`` x ``height`` image) from YOLO label text.
+
+    Blank lines are skipped; a sixth number on a line is taken as a prediction score.
+
+    Raises:
+        FormatError: naming the file, the line and the field, for a line that is not 5 or 6 numbers, a class
+            index outside ``classes.txt``, a non-finite value, or a box of zero or negative size.
+    """
+    boxes = []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        parts = line.split()
+        if not parts:
+            continue
+        where = f"{source}:{line_no}"
+        if len(parts) not in (5, 6):
+            raise FormatError(f"{where}: expected 'class cx cy w h', got {line.strip()!r}")
+        try:
+            cls = int(parts[0])
+        except ValueError:
+            raise FormatError(f"{where}: class index {parts[0]!r} is not a whole number") from None
+        if not 0 <= cls < len(class_names):
+            raise FormatError(
+                f"{where}: class index {cls} is outside {CLASSES_FILE} (0..{len(class_names) - 1})"
+            )
+        values = []
+        for field, token in zip(("cx", "cy", "w", "h", "score"), parts[1:], strict=False):
+            try:
+                value = float(token)
+            except ValueError:
+                raise FormatError(f"{where}: {field} {token!r} is not a number") from None
+            if not math.isfinite(value):
+                raise FormatError(f"{where}: {field} {token!r} is not a finite number")
+            values.append(value)
+        cx, cy, bw, bh = values[:4]
+        if bw <= 0 or bh <= 0:
+            raise FormatError(f"{where}: box of width {bw} and height {bh} is empty")
+        boxes.append(
+            BoxObject(
+                name=class_names[cls],
+                xmin=(cx - bw / 2) * width,
+                ymin=(cy - bh / 2) * height,
+                xmax=(cx + bw / 2) * width,
+                ymax=(cy + bh / 2) * height,
+                score=values[4] if len(values) == 5 else None,
+            )
+        )
+    return boxes
+
+
+def merge_class_file(path: Path, labels: Iterable[str], base: Iterable[str] = ()) -> list[str]:
+    """The class list for ``path``: its existing order untouched, then new labels appended; written back only
+    when something was added (atomically).
+
+    ``base`` gives the order to start from when ``path`` does not exist yet (e.g. the predefined classes).
+    """
+    path = Path(path)
+    existing = read_class_file(path) if path.is_file() else []
+    names = ordered_classes(existing or list(base), labels)
+    if names != existing:
+        atomic_write_text(path, "".join(f"{n}\n" for n in names))
+    return names
+
+
+def export_dataset(
+    items: list[LabelledImage],
+    out_dir: Path,
+    train_ids: list[str],
+    val_ids: list[str],
+    base_classes: Iterable[str] = (),
+) -> list[str]:
+    """Write the Ultralytics layout (see the module docstring) and return the class list used."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    labels = [o.name for item in items for o in item.annotation.objects]
+    names = merge_class_file(out_dir / CLASSES_FILE, labels, base_classes)
+    subset = {i: "train" for i in train_ids} | {i: "val" for i in val_ids}
+    for item in items:
+        part = subset.get(item.image_id)
+        if part is None:
+            continue
+        text = to_lines(item.annotation, names, source=str(item.xml_path))
+        label_path = out_dir / "labels" / part / f"{item.image_id}.txt"
+        label_path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(label_path, text)
+        place_image(item.image_path, out_dir / "images" / part / item.image_path.name)
+    for part in ("train", "val"):
+        (out_dir / "images" / part).mkdir(parents=True, exist_ok=True)
+        (out_dir / "labels" / part).mkdir(parents=True, exist_ok=True)
+    data_yaml = {
+        "path": str(out_dir.resolve()),
+        "train": "images/train",
+        "val": "images/val",
+        "nc": len(names),
+        "names": dict(enumerate(names)),
+    }
+    atomic_write_text(out_dir / "data.yaml", yaml.safe_dump(data_yaml, allow_unicode=True, sort_keys=False))
+    return names
+
+
+def find_class_names(src: Path) -> list[str]:
+    """Class names for a YOLO folder: ``classes.txt`` or ``data.yaml`` in ``src`` or one of its parents.
+
+    Raises:
+        FormatError: neither file is found, or ``data.yaml`` has no usable ``names``.
+    """
+    src = Path(src)
+    for folder in (src, *src.resolve().parents[:2]):
+        if (folder / CLASSES_FILE).is_file():
+            return read_class_file(folder / CLASSES_FILE)
+        if (folder / "data.yaml").is_file():
+            return _names_from_yaml(folder / "data.yaml")
+    raise FormatError(f"{src}: no {CLASSES_FILE} or data.yaml found (pass --classes FILE)")
+
+
+def _names_from_yaml(path: Path) -> list[str]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise FormatError(f"{path}: not readable YAML: {exc}") from None
+    names = data.get("names") if isinstance(data, dict) else None
+    if isinstance(names, dict):
+        try:
+            keys = sorted(int(k) for k in names)
+        except (TypeError, ValueError):
+            raise FormatError(f"{path}: 'names' keys must be class indices") from None
+        if keys != list(range(len(keys))):
+            raise FormatError(f"{path}: 'names' indices must be 0..{len(keys) - 1}")
+        return [str(names[k] if k in names else names[str(k)]) for k in keys]
+    if isinstance(names, list) and names:
+        return [str(n) for n in names]
+    raise FormatError(f"{path}: no 'names' list")
+
+
+def read_records(src: Path, class_names: list[str] | None = None) -> tuple[list[ImportRecord], list[str]]:
+    """Records (boxes without image size yet) for every ``*.txt`` label file under ``src``.
+
+    Returns:
+        ``(records, problems)``; a broken label file becomes a problem, the others are still imported.
+        The records' boxes are normalized xyxy (``normalized=True``), scaled to pixels by
+        `common.write_imported` once the image size is known.
+    """
+    src = Path(src)
+    names = class_names if class_names is not None else find_class_names(src)
+    records, problems = [], []
+    files = sorted(
+        (p for p in src.rglob("*.txt") if p.name != CLASSES_FILE), key=lambda p: natural_key(str(p))
+    )
+    for path in files:
+        try:
+            boxes = from_lines(path.read_text(encoding="utf-8-sig"), names, 1, 1, source=str(path))
+        except (FormatError, UnicodeDecodeError) as exc:
+            problems.append(str(exc) if isinstance(exc, FormatError) else f"{path}: not UTF-8 text")
+            continue
+        records.append(ImportRecord(image_name=path.stem, boxes=boxes, source=str(path), normalized=True))
+    return records, problems
