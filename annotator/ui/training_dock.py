@@ -1,0 +1,456 @@
+"""The training dock: settings, dataset counts, Start/Cancel, progress with ETA, live curves, log, past runs.
+
+Talks only to `annotator.ui.model_client.ModelClient`; the training itself runs in the worker process. Each run
+is saved in ``DATA/.flower-annotator/runs/<time>-<backbone>/`` (``model.keras`` + ``run.json``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.ui.model_client import ModelClient
+from annotator.ui.training_runs import (
+    BACKBONES,
+    DatasetSummary,
+    imagenet_weights_status,
+    list_runs,
+    new_run_dir,
+    summarize_dataset,
+)
+
+_COLORS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324"]
+_METRIC_KEYS = ("iou", "accuracy", "map", "miou")
+
+
+def _fmt_eta(seconds: float | None) -> str:
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return ""
+    m, s = divmod(int(round(seconds)), 60)
+    return f"ETA {m}:{s:02d}"
+
+
+class TrainingDock(QDockWidget):
+    """Dock widget that configures, starts, cancels and watches training runs.
+
+    Signals:
+        load_requested(str): the user asked to load this model file for predictions.
+    """
+
+    load_requested = Signal(str)
+
+    def __init__(self, client: ModelClient, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Training"), parent)
+        self.setObjectName("training_dock")
+        self.client = client
+        self.data_dir: str | None = None
+        self.save_dir: str | None = None
+        self.summary = DatasetSummary()
+        self.run_dir: Path | None = None
+        self.history: dict[str, list[tuple[float, float]]] = {}
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._started = 0.0
+        self._build()
+        client.progress.connect(self._on_progress)
+        client.training_finished.connect(self._on_finished)
+        client.training_failed.connect(self._on_failed)
+        client.worker_crashed.connect(self._on_crashed)
+        client.busy_changed.connect(self._update_buttons)
+        self._update_weights_status()
+        self._update_buttons()
+
+    # -- layout ----------------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        form = QFormLayout()
+        self.backbone = QComboBox()
+        self.backbone.addItems(list(BACKBONES))
+        self.weights = QComboBox()
+        self.weights.addItem(self.tr("none (from scratch)"), "none")
+        self.weights.addItem(self.tr("ImageNet"), "imagenet")
+        self.weights.addItem(self.tr("weights file..."), "file")
+        self.weights_file = QLineEdit()
+        self.weights_file.setPlaceholderText(self.tr("weights file (.h5 / .weights.h5)"))
+        browse = QPushButton(self.tr("Browse..."))
+        browse.clicked.connect(self._browse_weights)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.weights_file)
+        file_row.addWidget(browse)
+        self.weights_status = QLabel()
+        self.weights_status.setWordWrap(True)
+        self.image_size = QSpinBox()
+        self.image_size.setRange(32, 640)
+        self.image_size.setSingleStep(32)
+        self.image_size.setValue(128)
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, 1000)
+        self.epochs.setValue(10)
+        self.batch_size = QSpinBox()
+        self.batch_size.setRange(1, 256)
+        self.batch_size.setValue(16)
+        heads_row = QHBoxLayout()
+        self.head_boxes = {}
+        for name, label in (("loc", "box + class"), ("grid", "YOLO grid"), ("seg", "mask")):
+            box = QCheckBox(label)
+            box.setChecked(name == "loc")
+            self.head_boxes[name] = box
+            heads_row.addWidget(box)
+        use_row = QHBoxLayout()
+        self.use_all = QRadioButton(self.tr("all labelled"))
+        self.use_verified = QRadioButton(self.tr("verified only"))
+        self.use_all.setChecked(True)
+        use_row.addWidget(self.use_all)
+        use_row.addWidget(self.use_verified)
+        form.addRow(self.tr("Backbone"), self.backbone)
+        form.addRow(self.tr("Weights"), self.weights)
+        form.addRow("", file_row)
+        form.addRow("", self.weights_status)
+        form.addRow(self.tr("Input size"), self.image_size)
+        form.addRow(self.tr("Epochs"), self.epochs)
+        form.addRow(self.tr("Batch size"), self.batch_size)
+        form.addRow(self.tr("Heads"), heads_row)
+        form.addRow(self.tr("Images"), use_row)
+        layout.addLayout(form)
+        self.dataset_label = QLabel(self.tr("No folder open."))
+        self.dataset_label.setWordWrap(True)
+        self.dataset_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.dataset_label)
+        buttons = QHBoxLayout()
+        self.start_button = QPushButton(self.tr("Start training"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat(self.tr("idle"))
+        self.progress_bar.setTextVisible(True)
+        layout.addWidget(self.progress_bar)
+
+        tabs = QTabWidget()
+        pg.setConfigOptions(antialias=True)
+        self.loss_plot = pg.PlotWidget(title="losses")
+        self.metric_plot = pg.PlotWidget(title="validation metrics")
+        for plot in (self.loss_plot, self.metric_plot):
+            plot.addLegend(offset=(5, 5))
+            plot.setLabel("bottom", "epoch")
+            plot.showGrid(x=True, y=True, alpha=0.3)
+            plot.setMinimumHeight(140)
+        curves = QWidget()
+        curves_layout = QVBoxLayout(curves)
+        curves_layout.setContentsMargins(0, 0, 0, 0)
+        curves_layout.addWidget(self.loss_plot)
+        curves_layout.addWidget(self.metric_plot)
+        tabs.addTab(curves, self.tr("Curves"))
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(5000)
+        tabs.addTab(self.log, self.tr("Log"))
+        runs = QWidget()
+        runs_layout = QVBoxLayout(runs)
+        self.runs_table = QTableWidget(0, 5)
+        self.runs_table.setHorizontalHeaderLabels(
+            [self.tr("Run"), self.tr("Settings"), self.tr("Status"), self.tr("Metrics"), self.tr("Model")]
+        )
+        self.runs_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.runs_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.runs_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.runs_table.horizontalHeader().setStretchLastSection(True)
+        self.runs_table.doubleClicked.connect(lambda _index: self.load_selected_run())
+        self.load_button = QPushButton(self.tr("Load selected model"))
+        self.load_button.clicked.connect(self.load_selected_run)
+        runs_layout.addWidget(self.runs_table)
+        runs_layout.addWidget(self.load_button)
+        tabs.addTab(runs, self.tr("Past runs"))
+        self.tabs = tabs
+        layout.addWidget(tabs, 1)
+        self.setWidget(body)
+        for widget in (self.backbone, self.weights, self.image_size):
+            signal = widget.currentIndexChanged if isinstance(widget, QComboBox) else widget.valueChanged
+            signal.connect(self._update_weights_status)
+        self.use_all.toggled.connect(self.refresh_dataset)
+
+    # -- dataset ---------------------------------------------------------------------------------------------
+    def set_dataset(self, data_dir: str | None, save_dir: str | None = None) -> None:
+        """Show the counts of this VOC folder and its past runs (``None``: no folder open)."""
+        self.data_dir = None if data_dir is None else str(data_dir)
+        self.save_dir = save_dir
+        self.refresh_dataset()
+        self.refresh_runs()
+
+    def refresh_dataset(self) -> None:
+        if not self.data_dir:
+            self.summary = DatasetSummary()
+            self.dataset_label.setText(self.tr("No folder open."))
+            self._update_buttons()
+            return
+        verified_only = self.use_verified.isChecked()
+        try:
+            self.summary = summarize_dataset(
+                self.data_dir, verified_only=verified_only, save_dir=self.save_dir
+            )
+        except OSError as exc:
+            self.summary = DatasetSummary()
+            self.dataset_label.setText(self.tr("Cannot read {0}: {1}").format(self.data_dir, exc))
+            self._update_buttons()
+            return
+        s = self.summary
+        counts = ", ".join(f"{name} {n}" for name, n in sorted(s.class_counts.items())) or "none"
+        split = "ImageSets/Main" if s.split_written else self.tr("to be written at the first run")
+        lines = [
+            self.tr("{0} images, {1} labelled, {2} verified").format(s.images, s.labelled, s.verified),
+            self.tr("Boxes per class: {0}").format(counts),
+            self.tr("Split: {0} train / {1} validation ({2})").format(s.split[0], s.split[1], split),
+        ]
+        if s.problems:
+            lines.append(self.tr("{0} annotation file(s) unreadable, skipped").format(len(s.problems)))
+        too_few = s.too_few_message(verified_only)
+        if too_few:
+            lines.append(f"<b>{too_few}</b>")
+        self.dataset_label.setText("<br>".join(lines))
+        self._update_buttons()
+
+    def refresh_runs(self) -> None:
+        self.runs_table.setRowCount(0)
+        if not self.data_dir:
+            return
+        for run in list_runs(self.data_dir):
+            row = self.runs_table.rowCount()
+            self.runs_table.insertRow(row)
+            cfg = run.config
+            settings = (
+                f"{cfg.get('backbone', '?')} {cfg.get('image_size', '?')}px "
+                f"{cfg.get('epochs', '?')} ep {','.join(cfg.get('heads', []) or [])}"
+            )
+            metrics = ", ".join(f"{k} {v:.3f}" for k, v in sorted(run.metrics().items())[:4])
+            values = [run.folder.name, settings, run.status, metrics, str(run.model_path)]
+            for col, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, str(run.model_path))
+                self.runs_table.setItem(row, col, item)
+        self.runs_table.resizeColumnsToContents()
+
+    def load_selected_run(self) -> None:
+        row = self.runs_table.currentRow()
+        if row < 0:
+            return
+        model = self.runs_table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        if not Path(model).is_file():
+            self._log(self.tr("This run saved no model: {0}").format(model))
+            return
+        self._log(self.tr("Loading model {0}").format(model))
+        self.load_requested.emit(model)
+
+    # -- settings --------------------------------------------------------------------------------------------
+    def _browse_weights(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Weights file"), "", "Weights (*.h5 *.keras)")
+        if path:
+            self.weights_file.setText(path)
+            self.weights.setCurrentIndex(self.weights.findData("file"))
+
+    def _update_weights_status(self) -> None:
+        available, text = imagenet_weights_status(self.backbone.currentText(), self.image_size.value())
+        index = self.weights.findData("imagenet")
+        self.weights.setItemText(
+            index, self.tr("ImageNet (available)") if available else self.tr("ImageNet (missing)")
+        )
+        self.weights_status.setText(text)
+        self.weights_file.setEnabled(self.weights.currentData() == "file")
+
+    def heads(self) -> list[str]:
+        return [name for name, box in self.head_boxes.items() if box.isChecked()]
+
+    def config(self, out_path: Path) -> dict:
+        """The `models.training.TrainConfig` keyword arguments for the current settings."""
+        weights = self.weights.currentData()
+        if weights == "file":
+            weights = self.weights_file.text().strip()
+        config = {
+            "data_dir": self.data_dir,
+            "out_path": str(out_path),
+            "backbone": self.backbone.currentText(),
+            "weights": None if weights == "none" else weights,
+            "image_size": self.image_size.value(),
+            "epochs": self.epochs.value(),
+            "batch_size": self.batch_size.value(),
+            "heads": self.heads(),
+        }
+        if self.use_verified.isChecked():
+            config["verified_only"] = True
+        return config
+
+    def problem(self) -> str:
+        """Why training cannot start now, or ``""``."""
+        if self.client.is_training:
+            return self.tr("A training run is going.")
+        if not self.data_dir:
+            return self.tr("Open a folder of labelled images first.")
+        too_few = self.summary.too_few_message(self.use_verified.isChecked())
+        if too_few:
+            return too_few
+        if not self.heads():
+            return self.tr("Choose at least one head.")
+        if self.weights.currentData() == "file" and not Path(self.weights_file.text().strip()).is_file():
+            return self.tr("The weights file does not exist.")
+        if self.image_size.value() % 32:
+            return self.tr("The input size must be a multiple of 32.")
+        return ""
+
+    # -- run -------------------------------------------------------------------------------------------------
+    def start(self) -> bool:
+        """Start a run with the current settings; False (and a log line) when something is missing."""
+        problem = self.problem()
+        if problem:
+            self._log(problem)
+            self.progress_bar.setFormat(problem[:80])
+            return False
+        self.run_dir = new_run_dir(self.data_dir, self.backbone.currentText())
+        config = self.config(self.run_dir / "model.keras")
+        self.history.clear()
+        for plot in (self.loss_plot, self.metric_plot):
+            plot.clear()
+            if plot.plotItem.legend is not None:
+                plot.plotItem.legend.clear()
+        self._curves.clear()
+        self._started = time.monotonic()
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat(self.tr("starting the model worker..."))
+        self._log(self.tr("Training {0} -> {1}").format(config["backbone"], self.run_dir))
+        self.client.train(config)
+        self._update_buttons()
+        return True
+
+    def cancel(self) -> None:
+        if self.client.is_training:
+            self._log(self.tr("Cancelling (stops within one batch, keeps the best model so far)..."))
+            self.progress_bar.setFormat(self.tr("cancelling..."))
+            self.client.cancel_training()
+
+    def _update_buttons(self, *_args) -> None:
+        training = self.client.is_training
+        self.start_button.setEnabled(not training and not self.problem())
+        self.start_button.setToolTip(self.problem())
+        self.cancel_button.setEnabled(training)
+
+    def _log(self, text: str) -> None:
+        self.log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")
+
+    def _on_progress(self, event: dict) -> None:
+        kind = event.get("kind")
+        phase = event.get("phase") or ""
+        epoch, epochs = event.get("epoch"), event.get("epochs")
+        batch, batches = event.get("batch"), event.get("batches")
+        if kind in ("phase", "log") and event.get("message"):
+            self._log(f"[{phase}] {event['message']}" if phase else str(event["message"]))
+        fraction = None
+        if epochs and epoch is not None:
+            done = (int(epoch) - (1 if kind == "batch" else 0)) + (
+                (int(batch) / int(batches)) if kind == "batch" and batches else 0
+            )
+            fraction = min(max(done / int(epochs), 0.0), 1.0)
+        if fraction is not None:
+            self.progress_bar.setValue(int(fraction * 1000))
+        text = phase
+        if epoch is not None and epochs:
+            text += f"  epoch {epoch}/{epochs}"
+        if batch is not None and batches:
+            text += f"  batch {batch}/{batches}"
+        eta = _fmt_eta(event.get("eta_s"))
+        if eta:
+            text += f"  {eta}"
+        if text.strip():
+            self.progress_bar.setFormat(text.strip())
+        if kind == "epoch":
+            self._add_epoch(event)
+
+    def _add_epoch(self, event: dict) -> None:
+        x = float(len(self.history.get("_epochs", [])) + 1)
+        self.history.setdefault("_epochs", []).append((x, x))
+        values = {**(event.get("losses") or {}), **(event.get("metrics") or {})}
+        parts = []
+        for key, value in values.items():
+            if not isinstance(value, (int, float)) or not math.isfinite(value):
+                continue
+            self.history.setdefault(key, []).append((x, float(value)))
+            self._plot(key)
+            parts.append(f"{key} {value:.4f}")
+        self._log(
+            f"epoch {event.get('epoch')}/{event.get('epochs')} ({event.get('phase', '')}): "
+            + ", ".join(parts)
+        )
+
+    def _plot(self, key: str) -> None:
+        is_metric = "loss" not in key and any(m in key for m in _METRIC_KEYS)
+        plot = self.metric_plot if is_metric else self.loss_plot
+        xs, ys = zip(*self.history[key], strict=False)
+        curve = self._curves.get(key)
+        if curve is None:
+            color = _COLORS[len(self._curves) % len(_COLORS)]
+            style = Qt.PenStyle.DashLine if key.startswith("val_") else Qt.PenStyle.SolidLine
+            curve = plot.plot(
+                [], [], name=key, pen=pg.mkPen(color, width=2, style=style), symbol="o", symbolSize=5
+            )
+            curve.setSymbolBrush(color)
+            self._curves[key] = curve
+        curve.setData(list(xs), list(ys))
+
+    def curve_data(self, key: str) -> list[tuple[float, float]]:
+        """The points plotted for ``key`` (e.g. ``"loss"``, ``"val_box_iou"``): ``[(epoch_index, value)]``."""
+        curve = self._curves.get(key)
+        if curve is None:
+            return []
+        xs, ys = curve.getData()
+        return [] if xs is None else list(zip(xs.tolist(), ys.tolist(), strict=False))
+
+    def _on_finished(self, result: dict) -> None:
+        status = result.get("status", "finished")
+        metrics = result.get("metrics") or {}
+        summary = ", ".join(f"{k} {v:.3f}" for k, v in metrics.items() if isinstance(v, (int, float)))
+        took = time.monotonic() - self._started
+        self.progress_bar.setValue(1000 if status == "finished" else self.progress_bar.value())
+        self.progress_bar.setFormat(self.tr("{0} in {1:.0f} s").format(status, took))
+        self._log(self.tr("Run {0} in {1:.1f} s. {2}").format(status, took, summary))
+        self.refresh_runs()
+        self._update_buttons()
+        model = result.get("model_path") or (str(self.run_dir / "model.keras") if self.run_dir else "")
+        if model and Path(model).is_file():
+            self._log(self.tr("Model saved: {0}").format(model))
+
+    def _on_failed(self, message: str) -> None:
+        self.progress_bar.setFormat(self.tr("failed: {0}").format(message)[:120])
+        self._log(self.tr("Training failed: {0}").format(message))
+        self.refresh_runs()
+        self._update_buttons()
+
+    def _on_crashed(self, message: str) -> None:
+        self._log(message)
+        self._update_buttons()

@@ -1,0 +1,181 @@
+"""Training runs on disk and what the dock needs to know about a dataset, without Qt or TensorFlow.
+
+Each run lives in ``DATA/.flower-annotator/runs/<YYYYmmdd-HHMMSS>-<backbone>/`` with ``model.keras`` and
+``run.json`` (written by the worker: settings, per-epoch history, final metrics, status).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core import voc
+from annotator.core.imaging import is_image_file
+
+RUNS_DIR = Path(".flower-annotator") / "runs"
+MIN_TRAIN_IMAGES = 4
+"""Fewer labelled images than this cannot make a train and a validation split worth training on."""
+
+BACKBONES = ("mobilenetv2", "resnet34", "xception")
+
+
+def runs_dir(data_dir: str | os.PathLike[str]) -> Path:
+    return Path(data_dir) / RUNS_DIR
+
+
+def new_run_dir(data_dir: str | os.PathLike[str], backbone: str) -> Path:
+    """A fresh, not yet existing run folder (created) named by time and backbone."""
+    base = runs_dir(data_dir)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):
+        path = base / (f"{stamp}-{backbone}" + (f"-{n}" if n else ""))
+        if not path.exists():
+            path.mkdir(parents=True)
+            return path
+    raise OSError(f"cannot create a run folder under {base}")
+
+
+@dataclass
+class RunRecord:
+    """One past run: its folder, model path, and the worker's ``run.json`` (empty when unreadable)."""
+
+    folder: Path
+    model_path: Path
+    record: dict = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        if not self.record:
+            return "no record" if self.model_path.is_file() else "unfinished"
+        return str(self.record.get("status", "?"))
+
+    @property
+    def config(self) -> dict:
+        return dict(self.record.get("config") or {})
+
+    def metrics(self) -> dict[str, float]:
+        result = self.record.get("result") or {}
+        metrics = result.get("metrics") if isinstance(result, dict) else None
+        if isinstance(metrics, dict):
+            return {str(k): v for k, v in metrics.items() if isinstance(v, (int, float))}
+        history = self.record.get("history") or []
+        return dict(history[-1].get("metrics") or {}) if history else {}
+
+
+def list_runs(data_dir: str | os.PathLike[str]) -> list[RunRecord]:
+    """Past runs of a dataset, newest first. A folder with an unreadable ``run.json`` is still listed."""
+    base = runs_dir(data_dir)
+    if not base.is_dir():
+        return []
+    runs = []
+    for folder in sorted((p for p in base.iterdir() if p.is_dir()), reverse=True):
+        record: dict = {}
+        try:
+            record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+        runs.append(RunRecord(folder, folder / "model.keras", record if isinstance(record, dict) else {}))
+    return runs
+
+
+@dataclass
+class DatasetSummary:
+    """Counts the dock shows before training.
+
+    Attributes:
+        images: image files found.
+        labelled: images whose annotation has at least one box.
+        verified: labelled images the user marked verified.
+        class_counts: boxes per class over the images that would be used.
+        problems: annotation files that could not be read (file: message).
+        split: ``(train, val)`` image counts from ``ImageSets/Main`` when written, else the expected 80/20.
+        split_written: the split files exist (they are reused by every run).
+    """
+
+    images: int = 0
+    labelled: int = 0
+    verified: int = 0
+    class_counts: Counter = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+    split: tuple[int, int] = (0, 0)
+    split_written: bool = False
+
+    def usable(self, verified_only: bool) -> int:
+        return self.verified if verified_only else self.labelled
+
+    def too_few_message(self, verified_only: bool) -> str:
+        """A sentence for the user when there are too few images to train on, else ``""``."""
+        n = self.usable(verified_only)
+        if n >= MIN_TRAIN_IMAGES:
+            return ""
+        what = "verified" if verified_only else "labelled"
+        return (
+            f"Only {n} {what} image(s): label at least {MIN_TRAIN_IMAGES} (some go to validation) "
+            "before training."
+        )
+
+
+def summarize_dataset(
+    data_dir: str | os.PathLike[str], *, verified_only: bool = False, save_dir: str | None = None
+) -> DatasetSummary:
+    """Scan a VOC folder (images with their ``.xml`` beside them or in ``save_dir``) and count what training
+    would use. Reads XML only, never decodes images."""
+    root = Path(data_dir)
+    summary = DatasetSummary()
+    ann_dir = Path(save_dir) if save_dir else root
+    used_ids = []
+    for image in sorted(p for p in root.iterdir() if p.is_file() and is_image_file(p.name)):
+        summary.images += 1
+        xml = ann_dir / (image.stem + ".xml")
+        if not xml.is_file():
+            continue
+        try:
+            annotation = voc.read(xml)
+        except (voc.VocError, OSError) as exc:
+            summary.problems.append(f"{xml.name}: {exc}")
+            continue
+        if not annotation.objects:
+            continue
+        summary.labelled += 1
+        summary.verified += int(annotation.verified)
+        if verified_only and not annotation.verified:
+            continue
+        used_ids.append(image.stem)
+        summary.class_counts.update(o.name for o in annotation.objects)
+    main = root / "ImageSets" / "Main"
+    train_txt, val_txt = main / "train.txt", main / "val.txt"
+    if train_txt.is_file() and val_txt.is_file():
+        ids = set(used_ids)
+        train = [s for s in train_txt.read_text(encoding="utf-8").split() if s in ids]
+        val = [s for s in val_txt.read_text(encoding="utf-8").split() if s in ids]
+        summary.split = (len(train), len(val))
+        summary.split_written = True
+    else:
+        n_val = max(1, round(len(used_ids) * 0.2)) if len(used_ids) >= 2 else 0
+        summary.split = (len(used_ids) - n_val, n_val)
+    return summary
+
+
+def imagenet_weights_status(backbone: str, image_size: int) -> tuple[bool, str]:
+    """Whether Keras' cache holds this backbone's ImageNet weights, checked by file path (no TensorFlow).
+
+    Returns:
+        ``(available, text)``: ``text`` names the file and where it is or should be put.
+    """
+    home = os.environ.get("KERAS_HOME")
+    cache = Path(home).expanduser() / "models" if home else Path("~").expanduser() / ".keras" / "models"
+    if backbone == "xception":
+        name = "xception_weights_tf_dim_ordering_tf_kernels_notop.h5"
+    elif backbone == "mobilenetv2":
+        rows = image_size if image_size in (96, 128, 160, 192, 224) else 224
+        name = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{rows}_no_top.h5"
+    else:
+        return False, f"no ImageNet weights exist for {backbone}"
+    path = cache / name
+    if path.is_file():
+        return True, f"ImageNet weights available ({path})"
+    return False, f"ImageNet weights not on this machine: put {name} in {cache} (or train with weights: none)"
