@@ -369,6 +369,12 @@ class Canvas(QWidget):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         drag, box, orig = self._drag, self._drag_box, self._orig_box
+        if drag == "draw":  # the release point and modifiers decide the final box
+            p = self.widget_to_image(event.position())
+            w, h = self.image_size()
+            square = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            start = self._press_image
+            box = geo.rect_from_drag(start.x(), start.y(), p.x(), p.y(), w, h, square=square)
         self._drag, self._drag_box, self._orig_box = None, None, None
         if drag == "pan":
             self.setCursor(Qt.CursorShape.OpenHandCursor if self._space_held else Qt.CursorShape.ArrowCursor)

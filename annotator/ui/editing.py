@@ -50,6 +50,9 @@ class EditingMixin:
             return dialog.ask(current, difficult)
         finally:
             dialog.deleteLater()
+            # Give the keyboard back to the canvas (some platforms leave the closed dialog "active").
+            self.activateWindow()
+            self.canvas.setFocus()
 
     # Canvas intents ----------------------------------------------------------------------------------------
     def _on_box_drawn(self, xyxy: tuple) -> None:
