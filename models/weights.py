@@ -1,0 +1,111 @@
+"""Where pretrained weights come from: Keras' own cache, a download when online, or a file the user names.
+
+Keras' ``weights="imagenet"`` re-downloads (and deletes) a cached file whose hash does not match; a user's
+cached weights must never be deleted, so this module resolves the file itself and the builders load it
+with ``load_weights``. No TensorFlow import at module level.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+_KERAS_APPS = "https://storage.googleapis.com/tensorflow/keras-applications/"
+
+
+class WeightsError(ValueError):
+    """Pretrained weights are not available (offline and not cached, or a bad ``--weights`` value)."""
+
+
+@dataclass(frozen=True)
+class WeightsFile:
+    """A pretrained file as Keras names and caches it."""
+
+    file_name: str
+    url: str
+    what: str
+
+
+def keras_cache_dir() -> Path:
+    """The folder where Keras caches downloaded model files (``$KERAS_HOME/models`` or ``~/.keras/models``)."""
+    home = os.environ.get("KERAS_HOME")
+    if home:
+        return Path(home).expanduser() / "models"
+    base = Path("~").expanduser()
+    if not os.access(base, os.W_OK):
+        base = Path("/tmp")
+    return base / ".keras" / "models"
+
+
+def imagenet_file(backbone: str, image_size: int = 224) -> WeightsFile:
+    """The ImageNet weights file Keras uses for ``backbone`` (without the top classifier unless ResNet-50).
+
+    Raises:
+        WeightsError: no ImageNet weights exist for this backbone (``resnet34``).
+    """
+    if backbone == "xception":
+        name = "xception_weights_tf_dim_ordering_tf_kernels_notop.h5"
+        return WeightsFile(name, _KERAS_APPS + "xception/" + name, "Xception ImageNet weights (no top)")
+    if backbone == "mobilenetv2":
+        rows = image_size if image_size in (96, 128, 160, 192, 224) else 224
+        name = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{rows}_no_top.h5"
+        return WeightsFile(
+            name, _KERAS_APPS + "mobilenet_v2/" + name, "MobileNetV2 ImageNet weights (no top)"
+        )
+    if backbone == "resnet50":
+        name = "resnet50_weights_tf_dim_ordering_tf_kernels.h5"
+        return WeightsFile(name, _KERAS_APPS + "resnet/" + name, "ResNet-50 ImageNet weights")
+    if backbone == "imagenet_class_index":
+        name = "imagenet_class_index.json"
+        return WeightsFile(
+            name,
+            "https://storage.googleapis.com/download.tensorflow.org/data/" + name,
+            "the ImageNet class index",
+        )
+    raise WeightsError(
+        f"no ImageNet weights are published for backbone {backbone!r}; "
+        "train it with --weights none or give a weights file with --weights FILE"
+    )
+
+
+def resolve_weights(weights: str | os.PathLike | None, backbone: str, image_size: int = 224) -> Path | None:
+    """Turn a ``--weights`` value into a file to load, or None to start from random weights.
+
+    Args:
+        weights: ``None``/``"none"`` (random init), ``"imagenet"`` (Keras' cache, downloaded when missing and
+            online) or a path to a weights file.
+        backbone: the backbone name (``xception``, ``mobilenetv2``, ``resnet34``, ``resnet50``).
+        image_size: the input side in pixels (MobileNetV2's file depends on it).
+
+    Raises:
+        WeightsError: the file named does not exist, or ImageNet weights are neither cached nor downloadable;
+            the message names the file and the folder to put it in.
+    """
+    if weights is None or str(weights).lower() == "none":
+        return None
+    if str(weights).lower() != "imagenet":
+        path = Path(weights).expanduser()
+        if not path.is_file():
+            raise WeightsError(f"weights file not found: {path}")
+        return path
+    return fetch(imagenet_file(backbone, image_size))
+
+
+def fetch(spec: WeightsFile) -> Path:
+    """The cached copy of ``spec``; downloads it only when it is not cached (a cached file is never touched)."""
+    cache = keras_cache_dir()
+    path = cache / spec.file_name
+    if path.is_file():
+        return path
+    try:
+        from keras.utils import get_file
+
+        got = get_file(spec.file_name, spec.url, cache_subdir="models")
+    except Exception as exc:  # offline, proxy, permission: all end in the same advice
+        raise WeightsError(
+            f"{spec.what} are not available offline: put the file {spec.file_name} in the folder {cache} "
+            f"(download it from {spec.url}), or use --weights none to train from scratch, or --weights FILE. "
+            f"({type(exc).__name__}: {str(exc)[:200]})"
+        ) from exc
+    return Path(got)
