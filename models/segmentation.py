@@ -207,6 +207,57 @@ def evaluate_seg(pairs: list, ctx: HeadContext) -> dict[str, float]:
     return {"mask_miou": miou if n else 0.0, "mask_n_images": n}
 
 
+def training_mask_source(root):
+    """`models.data.MaskSource` for training: the user's mask when there is one, else a GrabCut pseudo-mask.
+
+    User masks come from ``ROOT/SegmentationClass/<id>.png`` (`models.data.default_mask_source`); images with
+    boxes and no user mask get `annotator.core.pseudo_masks.load_or_make_pseudo_mask`, cached under
+    ``ROOT/.flower-annotator/pseudo_masks/`` and painted in the predefined class order (what the data loader's
+    lookup table expects; boxes of classes outside that list are void there).
+    """
+    from pathlib import Path
+
+    from annotator.core.pseudo_masks import load_or_make_pseudo_mask
+    from annotator.core.resources import predefined_classes
+    from models.data import default_mask_source
+
+    root = Path(root)
+    user = default_mask_source(root)
+    names = list(predefined_classes())
+
+    def source(image_path, annotation, size):
+        mask, real = user(image_path, annotation, size)
+        if mask is not None:
+            return mask, real
+        pseudo = load_or_make_pseudo_mask(root, image_path, annotation, names)
+        if pseudo is not None and pseudo.shape != (size[1], size[0]):
+            raise ValueError(f"{image_path}: pseudo-mask is {pseudo.shape[::-1]} but the image is {size}")
+        return pseudo, pseudo is not None
+
+    return source
+
+
+def mask_in_file_order(mask: np.ndarray, class_names) -> np.ndarray:
+    """Model-order mask (``k + 1`` = ``class_names[k]``) -> file order (predefined classes first, then the rest)."""
+    from annotator.core.resources import predefined_classes
+
+    order = list(predefined_classes())
+    order += [c for c in class_names if c not in order]
+    lut = np.full(256, VOID, np.uint8)
+    lut[0] = 0
+    for k, name in enumerate(class_names):
+        lut[k + 1] = order.index(name) + 1
+    return lut[np.asarray(mask, np.uint8)]
+
+
+def write_prediction_mask(prediction, out_path) -> None:
+    """Write ``prediction.mask`` as a VOC palette PNG (image pixels, file class order); nothing without a mask."""
+    from annotator.core.masks import write_mask_png
+
+    if prediction.mask is not None:
+        write_mask_png(out_path, mask_in_file_order(prediction.mask, prediction.class_names))
+
+
 register_head(
     HeadSpec(
         name="seg",
