@@ -69,9 +69,21 @@ def test_split_is_seeded_disjoint_and_honours_existing_imagesets(tmp_path):
     main.mkdir(parents=True)
     (main / "train.txt").write_text("img0\nimg1\n")
     (main / "val.txt").write_text("img2\n")
-    assert split_ids(ids[:4], 0.5, 0, tmp_path) == (["img0", "img1", "img3"], ["img2"])
+    # the listed split is kept; the new id is dealt to validation until it holds its share (as training does)
+    assert split_ids(ids[:4], 0.5, 0, tmp_path) == (["img0", "img1"], ["img2", "img3"])
+    assert (main / "val.txt").read_text() == "img2\n"  # computed on a copy: the data folder is untouched
     with pytest.raises(FormatError, match="val-fraction"):
         split_ids(ids, 1.0)
+
+
+def test_split_is_the_one_training_uses_and_copes_with_spaces(tmp_path):
+    from annotator.core.dataset import train_val_split
+
+    ids = [f"img{i}" for i in range(30)]
+    assert split_ids(ids, 0.2, 5) == train_val_split(tmp_path, ids, 0.2, 5)
+    spaced = ["a b", "c d", "e", "f"]  # VOC lists cannot hold these ids: a plain seeded draw instead
+    train, val = split_ids(spaced, 0.5, 0)
+    assert len(val) == 2 and sorted(train + val) == sorted(spaced)
 
 
 # ---------------------------------------------------------------------------------------------- YOLO
@@ -284,3 +296,16 @@ def test_voc_layout_export(data, tmp_path):
         assert voc_boxes(back) == voc_boxes(ann)
         assert Path(back.path) == (out / "JPEGImages" / ann.filename).resolve()
         assert (out / "JPEGImages" / back.filename).read_bytes() == (folder / ann.filename).read_bytes()
+
+
+def test_voc_layout_refuses_names_with_spaces_before_writing(tmp_path):
+    folder = tmp_path / "data"
+    make_dataset(folder, count=2, masks=False)
+    (folder / "flower_00000.jpg").rename(folder / "my flower.jpg")
+    (folder / "flower_00000.xml").rename(folder / "my flower.xml")
+    found = collect(folder)
+    with pytest.raises(FormatError, match="white space"):
+        voc_layout.export_dataset(
+            found.items, folder, tmp_path / "VOC", [i.image_id for i in found.items], []
+        )
+    assert not (tmp_path / "VOC").exists()

@@ -12,21 +12,36 @@ import dataclasses
 import math
 import os
 import random
-import re
 import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core import voc
 from annotator.core.annotation import BoxObject, ImageAnnotation
+from annotator.core.dataset import DatasetError, scan, train_val_split
+from annotator.core.imaging import IMAGE_EXTENSIONS, ImageError
+from annotator.core.imaging import image_size as _image_size
+from annotator.core.natsort import natural_key
 
-try:  # the project's one image loader (EXIF-aware header reads); Pillow when it is not there
-    from annotator.core.imaging import IMAGE_EXTENSIONS
-    from annotator.core.imaging import image_size as _image_size
-except ImportError:  # pragma: no cover - only before annotator.core.imaging exists
-    IMAGE_EXTENSIONS = frozenset({".bmp", ".gif", ".jpeg", ".jpg", ".png", ".tif", ".tiff", ".webp"})
-    _image_size = None
+__all__ = [
+    "Collected",
+    "FormatError",
+    "ImageIndex",
+    "ImportRecord",
+    "ImportResult",
+    "LabelledImage",
+    "check_out_dir",
+    "collect",
+    "image_size",
+    "natural_key",
+    "ordered_classes",
+    "place_image",
+    "read_class_file",
+    "split_ids",
+    "write_imported",
+]
 
 
 class FormatError(ValueError):
@@ -34,25 +49,15 @@ class FormatError(ValueError):
 
 
 def image_size(path: Path) -> tuple[int, int]:
-    """``(width, height)`` of the displayed frame (EXIF applied), read from the header.
+    """``(width, height)`` of the displayed frame (EXIF applied), read from the header only.
 
     Raises:
         FormatError: the file is missing or not a readable image.
     """
     try:
-        if _image_size is not None:
-            return _image_size(path)
-        from PIL import Image, ImageOps  # pragma: no cover
-
-        with Image.open(path) as im:  # pragma: no cover
-            return ImageOps.exif_transpose(im).size
-    except (OSError, ValueError) as exc:
-        raise FormatError(f"{path}: cannot read the image size: {exc}") from None
-
-
-def natural_key(text: str) -> list:
-    """Sort key that puts ``img2`` before ``img10``."""
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]
+        return _image_size(path)
+    except (ImageError, OSError) as exc:
+        raise FormatError(f"cannot read the image size: {exc}") from None
 
 
 @dataclass
@@ -84,39 +89,32 @@ class Collected:
     problems: list[str] = field(default_factory=list)
 
 
-def _images_in(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    found = [p for p in folder.iterdir() if p.suffix.lower() in IMAGE_EXTENSIONS and p.is_file()]
-    return sorted(found, key=lambda p: natural_key(p.name))
-
-
 def collect(data_dir: Path) -> Collected:
-    """Read every labelled image of a folder.
+    """Read every labelled image of a folder (not its sub-folders).
 
-    Two layouts are understood: LabelImg's (``IMG.jpg`` with ``IMG.xml`` beside it) and the VOC devkit's
-    (``JPEGImages/IMG.jpg`` with ``Annotations/IMG.xml``). Images without XML are listed as unlabelled.
-    Broken XML, unreadable images and two images sharing a name stem are reported in ``problems``; nothing is
-    dropped silently.
+    Pairing is `annotator.core.dataset.scan`'s: LabelImg's layout (``IMG.jpg`` with ``IMG.xml`` beside it) or
+    the VOC devkit's (``JPEGImages/IMG.jpg`` with ``Annotations/IMG.xml``). An image counts as labelled when
+    its XML exists, even with no boxes (a negative example); images without XML are listed as unlabelled.
+    Broken XML, unreadable images and images sharing one XML (``a.jpg`` + ``a.png``) are reported in
+    ``problems``; nothing is dropped silently.
+
+    Raises:
+        FormatError: ``data_dir`` is not a readable folder.
     """
-    data_dir = Path(data_dir)
-    if (data_dir / "JPEGImages").is_dir() and (data_dir / "Annotations").is_dir():
-        images, xml_dir = _images_in(data_dir / "JPEGImages"), data_dir / "Annotations"
-    else:
-        images, xml_dir = _images_in(data_dir), None
+    try:
+        dataset = scan(data_dir)
+    except DatasetError as exc:
+        raise FormatError(str(exc)) from None
     result = Collected()
-    by_stem: dict[str, Path] = {}
-    clashing: set[str] = set()
-    for image in images:
-        if image.stem in by_stem:
-            clashing.add(image.stem)
-            result.problems.append(
-                f"{image}: shares the name {image.stem!r} with {by_stem[image.stem].name}; "
-                "their labels would collide (rename one)"
-            )
+    clashing: set[Path] = set()
+    for xml, images in dataset.shared_annotations.items():
+        clashing.update(images)
+        names = ", ".join(p.name for p in images)
+        result.problems.append(f"{xml}: shared by {names}; their labels would collide (rename one)")
+    for entry in dataset.entries:
+        image, xml = entry.image_path, entry.annotation_path
+        if image in clashing:
             continue
-        by_stem[image.stem] = image
-        xml = (xml_dir or image.parent) / f"{image.stem}.xml"
         if not xml.is_file():
             result.unlabelled.append(image)
             continue
@@ -124,43 +122,51 @@ def collect(data_dir: Path) -> Collected:
             ann = voc.read(xml)
             if ann.width <= 0 or ann.height <= 0:
                 ann.width, ann.height = image_size(image)
-        except (voc.VocError, FormatError, OSError) as exc:
+        except FormatError as exc:
+            result.problems.append(f"{image}: {exc}")
+            continue
+        except (voc.VocError, OSError) as exc:
             result.problems.append(str(exc))
             continue
         result.items.append(LabelledImage(image, ann, xml))
-    result.items = [i for i in result.items if i.image_id not in clashing]
     return result
 
 
 def split_ids(
     image_ids: list[str], val_fraction: float = 0.2, seed: int = 0, data_dir: Path | None = None
 ) -> tuple[list[str], list[str]]:
-    """Split image ids into ``(train, val)``, both in the input order.
+    """Split image ids into ``(train, val)``, both in the input order, exactly as training would.
 
-    When ``data_dir/ImageSets/Main/train.txt`` and ``val.txt`` exist their split is kept (ids they do not list
-    go to train), so an export matches the split used for training. Otherwise ``round(n * val_fraction)`` ids
-    (at least one when the fraction is > 0 and there are two or more images) are drawn with ``seed``.
+    The split is `annotator.core.dataset.train_val_split`'s, so an export matches the split the app uses for
+    training: ``data_dir/ImageSets/Main/train.txt`` and ``val.txt`` are honoured when they exist, new ids are
+    dealt out with ``seed``. It is computed on a copy of those files: exporting never writes into
+    ``data_dir``. Ids containing white space (which VOC's lists cannot hold) fall back to a plain seeded draw of
+    ``round(n * val_fraction)`` ids (at least one when the fraction is > 0 and there are two or more images).
 
     Raises:
         FormatError: ``val_fraction`` is outside ``[0, 1)``.
     """
     if not (0.0 <= val_fraction < 1.0) or math.isnan(val_fraction):
         raise FormatError(f"--val-fraction must be in [0, 1), got {val_fraction}")
-    if data_dir is not None:
-        main = Path(data_dir) / "ImageSets" / "Main"
-        if (main / "train.txt").is_file() and (main / "val.txt").is_file():
-            listed_val = set(_read_id_list(main / "val.txt"))
-            return [i for i in image_ids if i not in listed_val], [i for i in image_ids if i in listed_val]
+    order = {image_id: i for i, image_id in enumerate(image_ids)}
+    if all(i and not any(ch.isspace() for ch in i) for i in image_ids):
+        with tempfile.TemporaryDirectory(prefix="flower-split-") as tmp:
+            if data_dir is not None:
+                main = Path(data_dir) / "ImageSets" / "Main"
+                for name in ("train.txt", "val.txt"):
+                    if (main / name).is_file():
+                        (Path(tmp) / "ImageSets" / "Main").mkdir(parents=True, exist_ok=True)
+                        shutil.copyfile(main / name, Path(tmp) / "ImageSets" / "Main" / name)
+            try:
+                train, val = train_val_split(tmp, image_ids, val_fraction, seed)
+            except DatasetError as exc:
+                raise FormatError(str(exc)) from None
+        return sorted(train, key=order.__getitem__), sorted(val, key=order.__getitem__)
     n_val = round(len(image_ids) * val_fraction)
     if val_fraction > 0 and n_val == 0 and len(image_ids) >= 2:
         n_val = 1
     chosen = set(random.Random(seed).sample(image_ids, n_val))
     return [i for i in image_ids if i not in chosen], [i for i in image_ids if i in chosen]
-
-
-def _read_id_list(path: Path) -> list[str]:
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
-    return [line.split()[0] for line in lines if line.strip()]
 
 
 def ordered_classes(base: Iterable[str], labels: Iterable[str]) -> list[str]:

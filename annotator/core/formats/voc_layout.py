@@ -15,7 +15,7 @@ from pathlib import Path
 
 from annotator.core import voc
 from annotator.core.atomic import atomic_write_text
-from annotator.core.formats.common import LabelledImage, place_image
+from annotator.core.formats.common import FormatError, LabelledImage, place_image
 
 MASK_DIR = "SegmentationClass"
 
@@ -32,8 +32,17 @@ def export_dataset(
 
     Each XML's ``folder`` becomes ``OUT``'s name and ``path`` the exported image, so the files point at the
     copy; boxes, flags and unknown elements are kept.
+
+    Raises:
+        FormatError: an image name contains white space (before anything is written).
     """
     out_dir = Path(out_dir)
+    spaced = [item.image_path.name for item in items if any(ch.isspace() for ch in item.image_id)]
+    if spaced:
+        raise FormatError(
+            f"{len(spaced)} image name(s) contain white space, which VOC's ImageSets lists cannot hold "
+            f"(e.g. {spaced[0]!r}); rename them or export another format"
+        )
     by_id = {item.image_id: item for item in items}
     wanted = [i for i in train_ids + val_ids if i in by_id]
     masks_copied = 0
