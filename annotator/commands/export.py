@@ -92,7 +92,8 @@ def _run(args: argparse.Namespace) -> int:
         f"exported {len(found.items)} images ({len(train)} train, {len(val)} val), {boxes} boxes as {args.format} to {out}"
     )
     if classes:
-        print("classes: " + ", ".join(f"{i}={name}" for i, name in enumerate(classes)))
+        first = 1 if args.format == "coco" else 0  # COCO category ids start at 1, YOLO class indices at 0
+        print("classes: " + ", ".join(f"{i}={name}" for i, name in enumerate(classes, start=first)))
     if found.unlabelled:
         print(f"left out {len(found.unlabelled)} image(s) without XML")
     if found.problems:
