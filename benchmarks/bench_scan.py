@@ -66,14 +66,19 @@ def baseline_with_status(folder: str) -> list[tuple[str, bool]]:
     return out
 
 
-def timed(fn, repeat: int) -> tuple[float, float]:
-    fn()  # warm the OS caches: every variant reads the same hot directory
-    times = []
+def timed_round_robin(rows, repeat: int) -> list[tuple[str, float, float]]:
+    """Best and median ms per row; rows take turns so a busy machine slows them all alike."""
+    for _, fn in rows:
+        fn()  # warm-up: caches, lazy imports, thread pools
+    times: list[list[float]] = [[] for _ in rows]
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times) * 1000, statistics.median(times) * 1000
+        for i, (_, fn) in enumerate(rows):
+            t0 = time.perf_counter()
+            fn()
+            times[i].append(time.perf_counter() - t0)
+    return [
+        (label, min(t) * 1000, statistics.median(t) * 1000) for (label, _), t in zip(rows, times, strict=True)
+    ]
 
 
 def main() -> None:
@@ -100,8 +105,7 @@ def main() -> None:
             ("dataset.scan", lambda: dataset.scan(tmp)),
         ]
         print(f"{'':40s} {'best ms':>9s} {'median ms':>10s}")
-        for label, fn in rows:
-            best, median = timed(fn, args.repeat)
+        for label, best, median in timed_round_robin(rows, args.repeat):
             print(f"{label:40s} {best:9.1f} {median:10.1f}")
 
 
