@@ -1,6 +1,7 @@
 """Contact sheet of generated sample flowers with their boxes and labels, plus generation speed.
 
 Usage: python benchmarks/sample_grid.py [--count 30] [--seed 0] [--out /tmp/sample_grid.png] [--width 1600]
+The README figure: --count 20 --seed 2 --columns 5 --width 850 --reduce-bits 2 --out docs/images/sample_grid.png
 
 Generates ``count`` images into a temporary folder with `annotator.core.sample_data.generate` (timed: images/s,
 all files written), reads back each JPEG, XML and mask, and tiles them: boxes and labels drawn over the photo,
@@ -61,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--width", type=int, default=1600, help="width of the sheet in pixels")
     parser.add_argument("--varied", action="store_true", help="mixed image sizes (image_size=None)")
     parser.add_argument("--out", default="/tmp/sample_grid.png")
+    parser.add_argument(
+        "--reduce-bits", type=int, default=0, help="drop N low bits per channel: a smaller PNG for the docs"
+    )
     args = parser.parse_args(argv)
     classes = predefined_classes()
     with tempfile.TemporaryDirectory() as tmp:
@@ -76,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         tiles.append(np.full_like(tiles[0], 32))
     rows = [np.hstack(tiles[i : i + cols]) for i in range(0, len(tiles), cols)]
     sheet = np.vstack(rows)
+    if args.reduce_bits > 0:
+        b = args.reduce_bits
+        sheet = ((sheet >> b) << b) + np.uint8(1 << (b - 1))
     cv2.imwrite(args.out, sheet, [cv2.IMWRITE_PNG_COMPRESSION, 9])
     print(f"wrote {args.out} ({sheet.shape[1]}x{sheet.shape[0]})")
     return 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import cv2
 import numpy as np
 import pytest
@@ -125,6 +128,17 @@ def test_same_seed_same_bytes_and_a_longer_run_extends_a_shorter_one(batch, tmp_
     before = output_paths(out, 1)[0].read_bytes()
     generate(out, 2, seed=7, max_flowers=3, overwrite=True)
     assert output_paths(out, 1)[0].read_bytes() == before
+
+
+def test_same_bytes_from_another_process(batch, tmp_path):
+    """No hidden state (hash seeds, thread scheduling) leaks into the files."""
+    out, _ = batch
+    code = f"from annotator.core.sample_data import generate; generate({str(tmp_path)!r}, 2, seed=7)"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    for i in range(2):
+        image, _xml, mask = output_paths(tmp_path, i)
+        assert image.read_bytes() == output_paths(out, i)[0].read_bytes()
+        assert mask.read_bytes() == output_paths(out, i)[2].read_bytes()
 
 
 def test_different_seed_gives_different_images(batch, tmp_path):

@@ -45,12 +45,11 @@ def _grass(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     tone = rng.uniform(0.5, 1.4, n)
     xe = x + length * np.cos(ang)
     ye = y + length * np.sin(ang)
-    base = np.array(light, np.float32)
-    for i in range(n):
-        col = tuple(float(c) for c in np.clip(base * tone[i], 0, 255))
-        cv2.line(
-            img, (int(x[i] * 16), int(y[i] * 16)), (int(xe[i] * 16), int(ye[i] * 16)), col, 1, cv2.LINE_AA, 4
-        )
+    colours = np.clip(np.array(light, np.float64)[None, :] * tone[:, None], 0, 255).tolist()
+    starts = (np.stack([x, y], axis=1) * 16).astype(np.int32).tolist()
+    ends = (np.stack([xe, ye], axis=1) * 16).astype(np.int32).tolist()
+    for p0, p1, col in zip(starts, ends, colours, strict=True):
+        cv2.line(img, p0, p1, col, 1, cv2.LINE_AA, 4)
     return img.astype(np.float32)
 
 

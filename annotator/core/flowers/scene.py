@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from annotator.core.flowers.backgrounds import background, leaf_patch
+from annotator.core.flowers.backgrounds import background, leaf_patch, value_noise
 from annotator.core.flowers.canvas import FlowerCanvas, FlowerPatch
 from annotator.core.flowers.species import SPECIES
 
@@ -148,12 +148,27 @@ def _shadow(
 
 
 def _draw_flower(
-    rng: np.random.Generator, p: Placement, clip: tuple[int, int, int, int], light: tuple[float, float]
+    rng: np.random.Generator,
+    p: Placement,
+    clip: tuple[int, int, int, int],
+    light: tuple[float, float],
+    defocus: float,
 ) -> FlowerPatch:
+    """The flower's patch with surface mottling and lens softness (``defocus``: extra blur sigma, pixels).
+
+    Blur applies to colour, coverage and head alike, so the mask follows the softened outline.
+    """
     spec = SPECIES[p.name]
     cv = FlowerCanvas((p.cx, p.cy), p.radius, p.angle, p.tilt, spec.extent, clip)
     shade = spec.draw(cv, rng, light)
-    return cv.finish(shade)
+    h, w = cv.alpha.shape
+    texture = 1.0 + rng.uniform(0.04, 0.12) * value_noise(rng, h, w, max(2.0, p.radius * 0.12), 2)
+    patch = cv.finish(shade * texture)
+    sigma = rng.uniform(0.3, 0.7) + defocus
+    if sigma > 0.4:
+        for layer in (patch.color, patch.alpha, patch.head):
+            cv2.GaussianBlur(layer, (0, 0), sigma, dst=layer)
+    return patch
 
 
 def _render(
@@ -170,7 +185,9 @@ def _render(
     for i, p in enumerate(layout):
         margin = int(3.0 * p.radius) + 4
         clip = (-margin, -margin, width + margin, height + margin)
-        patch = _draw_flower(rng, p, clip, light)
+        behind = i < len(layout) - 1 and p.radius < 0.6 * layout[-1].radius
+        defocus = rng.uniform(0.8, 2.0) if behind and rng.random() < 0.3 else 0.0
+        patch = _draw_flower(rng, p, clip, light, defocus)
         if shadow_strength > 0.05:
             _shadow(img, patch, p.radius, light, shadow_strength)
         inside, total = _composite(img, inst, patch, i + 1)
@@ -204,7 +221,7 @@ def _camera(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:
         xs = np.linspace(-1, 1, w, dtype=np.float32)[None, :]
         ys = np.linspace(-1, 1, h, dtype=np.float32)[:, None]
         img = img * (1.0 - rng.uniform(0.1, 0.35) * (xs * xs + ys * ys) / 2.0)[..., None]
-    img = img + rng.normal(0.0, rng.uniform(1.0, 6.0), size=img.shape).astype(np.float32)
+    img += rng.standard_normal(img.shape, dtype=np.float32) * np.float32(rng.uniform(1.0, 6.0))
     return np.clip(img + 0.5, 0, 255).astype(np.uint8)
 
 

@@ -110,7 +110,7 @@ def _circle(r: float, n: int = 40) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------- dandelion
 def draw_dandelion(cv: FlowerCanvas, rng: np.random.Generator, light: tuple[float, float]) -> np.ndarray:
     """A dense, ragged ball of fine yellow florets; sometimes a translucent white seed clock instead."""
-    if rng.random() < 0.22:
+    if rng.random() < 0.18:
         return _draw_seed_clock(cv, rng, light)
     hue = rng.uniform(0.115, 0.155)
     cv.disk((0.0, 0.0), rng.uniform(0.5, 0.62), scale_color(hsv(hue - 0.015, 1.0, 0.9), 0.9))
@@ -142,21 +142,33 @@ def draw_dandelion(cv: FlowerCanvas, rng: np.random.Generator, light: tuple[floa
 
 
 def _draw_seed_clock(cv: FlowerCanvas, rng: np.random.Generator, light: tuple[float, float]) -> np.ndarray:
-    grey = rng.uniform(215, 250)
-    radius = rng.uniform(0.88, 1.0)
-    cv.fill(_circle(radius, 64), (grey, grey, grey * rng.uniform(0.95, 1.0)), opacity=rng.uniform(0.45, 0.6))
-    n = int(np.clip(cv.radius * 4, 50, 320))
-    angles = rng.uniform(0, TWO_PI, n)
-    lengths = radius * rng.uniform(0.75, 1.0, n)
-    thin = max(0.01, 0.8 / cv.radius)
-    for a, r in zip(angles.tolist(), lengths.tolist(), strict=True):
-        tip = np.array([r * np.cos(a), r * np.sin(a)])
-        cv.stroke(np.array([[0.0, 0.0], tip]), (grey, grey, grey), thin)
-        if cv.radius > 18:
-            spread = np.array([[np.cos(a + da), np.sin(a + da)] for da in (-0.12, 0.12)]) * r * 0.93
-            cv.stroke(np.array([spread[0], tip, spread[1]]), (250.0, 250.0, 250.0), thin)
-    cv.disk((0.0, 0.0), 0.14, hsv(0.08, 0.5, 0.45))
-    cv.head_region(_circle(radius, 64))
+    """A dandelion gone to seed: a translucent, ragged ball of white pappus hairs, brightest at its rim."""
+    grey = rng.uniform(215.0, 250.0)
+    radius = rng.uniform(0.85, 1.0)
+    u, v = cv.local_grid()
+    d = np.sqrt(u * u + v * v) / radius
+    bins = 720
+    index = ((np.arctan2(v, u) + np.pi) * (bins / TWO_PI)).astype(np.int32) % bins
+    fine = rng.uniform(0.0, 1.0, bins).astype(np.float32)
+    coarse = np.repeat(rng.uniform(0.0, 1.0, bins // 24).astype(np.float32), 24)
+    edge = 1.0 - 0.1 * coarse[index] - 0.04 * fine[index]
+    streak = fine[index]
+    rim = _smoothstep(0.5, 0.9, d) * (1.0 - _smoothstep(edge - 0.06, edge, d))
+    body = (d < edge).astype(np.float32)
+    a = np.clip(body * (0.14 + 0.18 * streak) + rim * (0.35 + 0.5 * streak), 0.0, 0.92)
+    cv.alpha[...] = np.maximum(cv.alpha, (a * 255.0).astype(np.uint8))
+    cv.color[...] = np.maximum(
+        cv.color, (a[..., None] * np.array([grey, grey, grey * 0.97])).astype(np.uint8)
+    )
+    if cv.radius > 20:
+        n = int(np.clip(cv.radius * 1.5, 20, 150))
+        for ang, r in zip(rng.uniform(0, TWO_PI, n).tolist(), rng.uniform(0.5, 0.9, n).tolist(), strict=True):
+            tip = np.array([np.cos(ang), np.sin(ang)]) * r * radius
+            cv.stroke(
+                np.array([tip * 0.15, tip]), (grey * 0.8, grey * 0.8, grey * 0.75), 0.5 / cv.radius, ink=False
+            )
+    cv.disk((0.0, 0.0), 0.07, hsv(0.08, 0.35, 0.5))
+    cv.head_region(_circle(radius * 0.95, 64))
     return _radial_shade(cv, light, 0.0, 0.5, 0.1, 0.12)
 
 
@@ -200,10 +212,10 @@ def draw_rose(cv: FlowerCanvas, rng: np.random.Generator, light: tuple[float, fl
                 cv.stroke(pts, scale_color(col, 0.62), edge * 1.5, closed=True, ink=False)
                 rim = pts[len(pts) // 2 - 5 : len(pts) // 2 + 5]
                 cv.stroke(rim * 0.96, scale_color(col, 1.18), edge, ink=False)
-    theta = np.linspace(0.0, rng.uniform(3.0, 4.5) * np.pi, 60)
-    spiral_r = 0.015 + 0.2 * theta / theta[-1]
+    theta = np.linspace(0.0, rng.uniform(2.5, 4.0) * np.pi, 50)
+    spiral_r = 0.01 + rng.uniform(0.08, 0.14) * theta / theta[-1]
     spiral = np.stack([spiral_r * np.cos(theta + phase), spiral_r * np.sin(theta + phase)], axis=1)
-    cv.stroke(spiral, scale_color(base, 0.45), max(0.02, 0.7 / cv.radius), ink=False)
+    cv.stroke(spiral, scale_color(base, 0.55), max(0.012, 0.7 / cv.radius), ink=False)
     shade = _radial_shade(cv, light, 0.0, 0.75, 0.45, 0.2)
     return shade
 
