@@ -246,8 +246,7 @@ def _parse_size(el: ET.Element, ann: ImageAnnotation, source: str) -> None:
         elif child.tag == "height":
             ann.height = _size_value(child, source, "size/height")
         elif child.tag == "depth":
-            depth = _size_value(child, source, "size/depth")
-            ann.depth = depth if depth > 0 else ann.depth
+            ann.depth = _size_value(child, source, "size/depth")
 
 
 _OBJECT_FIELDS = frozenset({"name", "pose", "truncated", "difficult", "bndbox", "score"})

@@ -309,3 +309,42 @@ def test_voc_layout_refuses_names_with_spaces_before_writing(tmp_path):
             found.items, folder, tmp_path / "VOC", [i.image_id for i in found.items], []
         )
     assert not (tmp_path / "VOC").exists()
+
+
+@pytest.mark.parametrize("fmt", ["yolo", "coco", "createml"])
+def test_re_export_with_another_split_leaves_no_image_in_both_parts(data, tmp_path, fmt):
+    folder, original = data
+    found = collect(folder)
+    ids = [i.image_id for i in found.items]
+    out = tmp_path / fmt
+    exporter = {
+        "yolo": yolo.export_dataset,
+        "coco": coco.export_dataset,
+        "createml": createml.export_dataset,
+    }[fmt]
+    for seed in (0, 1, 2):
+        train, val = split_ids(ids, 0.5, seed)
+        exporter(found.items, out, train, val)
+    image_dirs = {
+        "yolo": ("images/train", "images/val"),
+        "coco": ("train", "val"),
+        "createml": ("train", "val"),
+    }[fmt]
+    in_train = {p.stem for p in (out / image_dirs[0]).iterdir() if p.suffix != ".json"}
+    in_val = {p.stem for p in (out / image_dirs[1]).iterdir() if p.suffix != ".json"}
+    assert in_train == set(train) and in_val == set(val)
+    if fmt == "yolo":
+        assert {p.stem for p in (out / "labels" / "val").iterdir()} == set(val)
+
+
+def test_image_index_prefers_the_mirrored_split_folder(tmp_path):
+    for part in ("train", "val"):
+        (tmp_path / "images" / part).mkdir(parents=True)
+        (tmp_path / "images" / part / "x.v2.jpg").write_bytes(b"")
+    index = ImageIndex(tmp_path / "images")
+    assert index.find("val/x.v2", by_stem=True) == tmp_path / "images" / "val" / "x.v2.jpg"
+    with pytest.raises(FormatError, match="2 images fit"):
+        index.find("x.v2", by_stem=True)
+    with pytest.raises(FormatError, match="no image"):
+        index.find("train/y", by_stem=True)
+    assert index.find("train/x.v2.jpg") == tmp_path / "images" / "train" / "x.v2.jpg"

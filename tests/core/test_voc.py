@@ -154,3 +154,12 @@ def test_extra_elements_given_by_code_are_indented_and_stable():
     data = voc.dumps(ann)
     assert "\t\t<attributes>\n\t\t\t<colour>red</colour>\n\t\t</attributes>\n" in data.decode()
     assert voc.dumps(voc.loads(data)) == data
+
+
+def test_every_size_field_survives_a_round_trip_byte_for_byte():
+    for depth in (0, 1, 3, 4):
+        ann = _ann(BoxObject("a", 0, 0, 10, 10))
+        ann.depth = depth
+        data = voc.dumps(ann)
+        assert voc.loads(data).depth == depth
+        assert voc.dumps(voc.loads(data)) == data

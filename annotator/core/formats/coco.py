@@ -27,6 +27,7 @@ from annotator.core.formats.common import (
     LabelledImage,
     ordered_classes,
     place_image,
+    remove_stale,
 )
 
 MAX_JSON_BYTES = 2 * 1024**3
@@ -103,8 +104,10 @@ def export_dataset(
     for part, ids in (("train", train_ids), ("val", val_ids)):
         part_items = [by_id[i] for i in ids if i in by_id]
         (out_dir / part).mkdir(parents=True, exist_ok=True)
+        other = "val" if part == "train" else "train"
         for item in part_items:
             place_image(item.image_path, out_dir / part / item.image_path.name)
+            remove_stale([out_dir / other / item.image_path.name])
         text = json.dumps(to_coco(part_items, names), ensure_ascii=False, indent=1)
         atomic_write_text(out_dir / "annotations" / f"instances_{part}.json", text + "\n")
     return names

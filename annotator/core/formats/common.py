@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from annotator.core import voc
 from annotator.core.annotation import BoxObject, ImageAnnotation
@@ -39,6 +39,7 @@ __all__ = [
     "ordered_classes",
     "place_image",
     "read_class_file",
+    "remove_stale",
     "split_ids",
     "write_imported",
 ]
@@ -196,6 +197,15 @@ def place_image(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
+def remove_stale(paths: Iterable[Path]) -> None:
+    """Delete files left by an earlier export in the other split (an image must never be in train and val)."""
+    for path in paths:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+
+
 def check_out_dir(data_dir: Path, out_dir: Path) -> None:
     """Refuse an export that would write into the folder being exported."""
     if Path(out_dir).resolve() == Path(data_dir).resolve():
@@ -251,22 +261,40 @@ class ImageIndex:
     def find(self, image_name: str, *, by_stem: bool = False) -> Path:
         """The image file for a name from an annotation file.
 
+        Args:
+            image_name: a path relative to the images folder or a bare file name; with ``by_stem`` a
+                ``/``-separated path *without* suffix (YOLO's ``train/IMG`` for ``labels/train/IMG.txt``).
+            by_stem: match the name stem with any image suffix; when several images share the stem, the one
+                whose relative path ends with ``image_name`` wins (``images/train/IMG.jpg`` for ``train/IMG``).
+
         Raises:
             FormatError: no such image, or several images fit and the name does not say which.
         """
-        direct = self.root / image_name
-        if direct.is_file():
-            return direct
-        key = Path(image_name.replace("\\", "/")).name
-        found = self.by_name.get(key, [])
-        if not found and by_stem:
-            found = self.by_stem.get(Path(key).stem, [])
+        name = image_name.replace("\\", "/")
+        if by_stem:
+            found = self.by_stem.get(name.rsplit("/", 1)[-1], [])
+            if len(found) > 1:
+                narrowed = [
+                    p
+                    for p in found
+                    if _rel_stem(p, self.root) == name or _rel_stem(p, self.root).endswith("/" + name)
+                ]
+                found = narrowed or found
+        else:
+            direct = self.root / name
+            if direct.is_file():
+                return direct
+            found = self.by_name.get(name.rsplit("/", 1)[-1], [])
         if len(found) == 1:
             return found[0]
         if not found:
             raise FormatError(f"no image {image_name!r} under {self.root}")
         names = ", ".join(str(p.relative_to(self.root)) for p in found[:4])
         raise FormatError(f"{len(found)} images fit {image_name!r} under {self.root} ({names}); rename them")
+
+
+def _rel_stem(path: Path, root: Path) -> str:
+    return path.relative_to(root).with_suffix("").as_posix()
 
 
 def write_imported(
@@ -295,7 +323,7 @@ def write_imported(
                 result.problems.append(f"{rec.source}: {exc}")
                 continue
             image = None  # COCO states the size: write the labels even without the image at hand
-        stem = Path(rec.image_name.replace("\\", "/")).stem if image is None else image.stem
+        stem = PurePosixPath(rec.image_name.replace("\\", "/")).stem if image is None else image.stem
         if stem in claimed:
             result.problems.append(f"{rec.source}: {stem}.xml is already taken by {claimed[stem]}")
             continue
@@ -315,7 +343,7 @@ def write_imported(
         if target.exists() and not overwrite:
             result.skipped_existing.append(target)
             continue
-        name = image.name if image is not None else Path(rec.image_name.replace("\\", "/")).name
+        name = image.name if image is not None else PurePosixPath(rec.image_name.replace("\\", "/")).name
         ann = ImageAnnotation(
             filename=name,
             folder=image.parent.name if image is not None else "",

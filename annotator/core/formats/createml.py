@@ -20,7 +20,7 @@ from typing import Any
 from annotator.core.annotation import BoxObject
 from annotator.core.atomic import atomic_write_text
 from annotator.core.formats.coco import load_json
-from annotator.core.formats.common import FormatError, ImportRecord, LabelledImage, place_image
+from annotator.core.formats.common import FormatError, ImportRecord, LabelledImage, place_image, remove_stale
 
 ANNOTATIONS_FILE = "annotations.json"
 
@@ -60,8 +60,10 @@ def export_dataset(
     for part, ids in (("train", train_ids), ("val", val_ids)):
         part_items = [by_id[i] for i in ids if i in by_id]
         (out_dir / part).mkdir(parents=True, exist_ok=True)
+        other = "val" if part == "train" else "train"
         for item in part_items:
             place_image(item.image_path, out_dir / part / item.image_path.name)
+            remove_stale([out_dir / other / item.image_path.name])
         text = json.dumps(to_createml(part_items), ensure_ascii=False, indent=1)
         atomic_write_text(out_dir / part / ANNOTATIONS_FILE, text + "\n")
 

@@ -29,6 +29,7 @@ from annotator.core.formats.common import (
     ordered_classes,
     place_image,
     read_class_file,
+    remove_stale,
 )
 
 CLASSES_FILE = "classes.txt"
@@ -146,6 +147,10 @@ def export_dataset(
         label_path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(label_path, text)
         place_image(item.image_path, out_dir / "images" / part / item.image_path.name)
+        other = "val" if part == "train" else "train"
+        remove_stale(
+            [out_dir / "labels" / other / label_path.name, out_dir / "images" / other / item.image_path.name]
+        )
     for part in ("train", "val"):
         (out_dir / "images" / part).mkdir(parents=True, exist_ok=True)
         (out_dir / "labels" / part).mkdir(parents=True, exist_ok=True)
@@ -214,5 +219,7 @@ def read_records(src: Path, class_names: list[str] | None = None) -> tuple[list[
         except (FormatError, UnicodeDecodeError) as exc:
             problems.append(str(exc) if isinstance(exc, FormatError) else f"{path}: not UTF-8 text")
             continue
-        records.append(ImportRecord(image_name=path.stem, boxes=boxes, source=str(path), normalized=True))
+        # "train/IMG" for labels/train/IMG.txt: finds images/train/IMG.* even when val/ has an IMG too
+        rel = path.relative_to(src).with_suffix("").as_posix()
+        records.append(ImportRecord(image_name=rel, boxes=boxes, source=str(path), normalized=True))
     return records, problems
