@@ -61,7 +61,7 @@ SKIPPED_DIR_NAMES = frozenset(
     {TRASH_DIR_NAME, "trash", "Trash", "Annotations", "ImageSets", "SegmentationClass", "SegmentationObject"}
 )
 _HEAD_BYTES = 4096
-_FILES_FIRST = ("", "")
+_FILES_FIRST = ""
 _ROOT_TAG = re.compile(rb"<annotation\b([^>]*)>", re.IGNORECASE)
 _VERIFIED = re.compile(rb"""verified\s*=\s*["']\s*(?:yes|true|1)\s*["']""", re.IGNORECASE)
 _OBJECT = re.compile(rb"<object[\s>/]")

@@ -22,14 +22,14 @@ def _digits_token(match: re.Match[str]) -> str:
     return (_LENGTH_MARKS[n] if n < 256 else "\x01" + chr(0x20 + min(n, 0xD7FF - 0x20))) + digits
 
 
-def natural_key(text: str) -> tuple[str, str]:
+def natural_key(text: str) -> str:
     """Sort key: digit runs compare as numbers, letters case-insensitively (``"img2"`` < ``"IMG10"``).
 
-    One string per name (numbers encoded with their length) so that sorting 20,000 names compares flat
-    strings in C. Ties (``"a01"`` vs ``"a1"``, ``"A"`` vs ``"a"``) are broken by the original text, so the
-    order is total and stable.
+    One flat string per name (numbers encoded with their length, then ``"\\x00"`` and the original text as
+    the tie-breaker for ``"a01"`` vs ``"a1"`` or ``"A"`` vs ``"a"``), so sorting 20,000 names compares plain
+    strings in C and the order is total and stable.
     """
-    return (_DIGITS.sub(_digits_token, text.casefold()), text)
+    return _DIGITS.sub(_digits_token, text.casefold()) + "\x00" + text
 
 
 def natural_sorted(items: Iterable[T], key=None) -> list[T]:
