@@ -153,6 +153,8 @@ def read_status(annotation_path: str | os.PathLike[str]) -> ImageStatus:
         return ImageStatus.UNLABELLED
     try:
         head = os.read(fd, _HEAD_BYTES)
+        if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            return _utf16_status(head, fd)
         root = _ROOT_TAG.search(head)
         if root and _VERIFIED.search(root.group(1)):
             return ImageStatus.VERIFIED
@@ -170,6 +172,18 @@ def read_status(annotation_path: str | os.PathLike[str]) -> ImageStatus:
         return ImageStatus.UNLABELLED
     finally:
         os.close(fd)
+
+
+def _utf16_status(head: bytes, fd: int) -> ImageStatus:
+    """`read_status` for the rare UTF-16 file (some Windows tools): decode it whole (VOC files are small)."""
+    chunks = [head]
+    while len(chunks) < 256 and (chunk := os.read(fd, 65536)):  # at most 16 MB
+        chunks.append(chunk)
+    text = b"".join(chunks).decode("utf-16", errors="replace").encode("utf-8")
+    root = _ROOT_TAG.search(text)
+    if root and _VERIFIED.search(root.group(1)):
+        return ImageStatus.VERIFIED
+    return ImageStatus.LABELLED if _OBJECT.search(text) else ImageStatus.UNLABELLED
 
 
 def _voc_annotations_dir(image_dir: Path, root: Path) -> tuple[Path, Path] | None:
@@ -439,6 +453,8 @@ def train_val_split(
     image_ids: Iterable[str],
     val_fraction: float = 0.2,
     seed: int = 0,
+    *,
+    write: bool = True,
 ) -> tuple[list[str], list[str]]:
     """Split image ids into training and validation, remembered in ``root/ImageSets/Main/{train,val}.txt``.
 
@@ -454,6 +470,8 @@ def train_val_split(
         image_ids: `ImageEntry.image_id` values; duplicates are ignored.
         val_fraction: share of validation images, ``0 <= val_fraction <= 1``.
         seed: the shuffle seed for a new split and for dealing out new ids.
+        write: False to compute the split (still honouring existing lists) without writing anything, e.g.
+            for an export that must not touch the source dataset.
 
     Returns:
         ``(train_ids, val_ids)``, each in natural order.
@@ -489,6 +507,7 @@ def train_val_split(
     train = old_train + new[take:]
     train.sort(key=natural_key)
     val.sort(key=natural_key)
-    _write_ids(train_file, train)
-    _write_ids(val_file, val)
+    if write:
+        _write_ids(train_file, train)
+        _write_ids(val_file, val)
     return train, val

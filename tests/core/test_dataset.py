@@ -145,6 +145,16 @@ def test_read_status_finds_an_object_after_a_long_header(tmp_path):
     assert read_status(tmp_path / "missing.xml") is ImageStatus.UNLABELLED
 
 
+def test_read_status_of_utf16_files(tmp_path):
+    for encoding in ("utf-16", "utf-16-be"):
+        path = tmp_path / f"{encoding}.xml"
+        bom = "\ufeff" if encoding.endswith("be") else ""  # "utf-16" writes its own BOM
+        path.write_bytes((bom + LABELLED_XML.format(name="장미.jpg")).encode(encoding))
+        assert read_status(path) is ImageStatus.LABELLED
+        path.write_bytes((bom + VERIFIED_XML).encode(encoding))
+        assert read_status(path) is ImageStatus.VERIFIED
+
+
 def test_refresh_status_and_next_unlabelled(tmp_path):
     for i in range(5):
         touch(tmp_path / f"img{i}.jpg")

@@ -87,3 +87,13 @@ def test_bad_arguments(tmp_path):
     with pytest.raises(ValueError, match="white space"):
         train_val_split(tmp_path, ["my photo"])
     assert not (tmp_path / "ImageSets").exists()
+
+
+def test_write_false_computes_without_touching_the_folder(tmp_path):
+    assert train_val_split(tmp_path, IDS, write=False) == train_val_split(tmp_path / "x", IDS)
+    assert not (tmp_path / "ImageSets").exists()
+    first = train_val_split(tmp_path, IDS, seed=1)
+    train, val = train_val_split(tmp_path, IDS + ["new_1"], seed=1, write=False)
+    assert "new_1" in train + val
+    assert "new_1" not in (tmp_path / "ImageSets" / "Main" / "train.txt").read_text()
+    assert train_val_split(tmp_path, IDS, seed=5, write=False) == first  # existing lists honoured
