@@ -134,6 +134,32 @@ def main() -> None:
     for label, rate in rows:
         print(f"{label:<54} {rate:>10,.0f}")
     print(f"read-then-write byte-identical on the first 200 files: {same}")
+    print()
+    print(f"{'hostile input (refused with VocError)':<54} {'ms':>10}")
+    print("-" * 65)
+    for label, data in hostile_inputs():
+        start = time.perf_counter()
+        try:
+            voc.loads(data, label)
+            outcome = "ACCEPTED (bug)"
+        except voc.VocError:
+            outcome = ""
+        print(f"{label:<54} {(time.perf_counter() - start) * 1000:>10.3f} {outcome}")
+
+
+def hostile_inputs() -> list[tuple[str, bytes]]:
+    """Billion laughs (10**9 'lol' if expanded), quadratic blow-up, external entity, and an 11 MB file."""
+    laughs = "".join(f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+    billion = f'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY l0 "lol">{laughs}]><annotation>&l9;</annotation>'
+    quadratic = f'<!DOCTYPE a [<!ENTITY a "{"x" * 50_000}">]><annotation>{"&a;" * 2_000}</annotation>'
+    external = '<!DOCTYPE a [<!ENTITY e SYSTEM "file:///etc/passwd">]><annotation>&e;</annotation>'
+    big = "<annotation>" + "<pad>" + "x" * 11 * 1024 * 1024 + "</pad></annotation>"
+    return [
+        ("billion laughs (10^9 expansions)", billion.encode()),
+        ("quadratic blow-up (100 MB if expanded)", quadratic.encode()),
+        ("external entity (file:///etc/passwd)", external.encode()),
+        ("11 MB file (over the 10 MB limit)", big.encode()),
+    ]
 
 
 if __name__ == "__main__":
