@@ -37,7 +37,10 @@ def _grass(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     dark = hsv(hue, rng.uniform(0.5, 0.8), rng.uniform(0.15, 0.3))
     light = hsv(hue - 0.03, rng.uniform(0.4, 0.7), rng.uniform(0.45, 0.7))
     img = np.clip(_tinted(rng, h, w, dark, light, rng.uniform(20, 60)), 0, 255).astype(np.uint8)
-    n = int(h * w / rng.uniform(40, 90))
+    # Blades scale with the image; past ~8000 they get thicker instead of more numerous (speed).
+    n_wanted = h * w / rng.uniform(40, 90)
+    n = int(min(n_wanted, 8000))
+    thick = max(1, int(round(np.sqrt(n_wanted / n))))
     x = rng.uniform(0, w, n)
     y = rng.uniform(0, h, n)
     length = rng.uniform(0.03, 0.1, n) * h
@@ -49,7 +52,7 @@ def _grass(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     starts = (np.stack([x, y], axis=1) * 16).astype(np.int32).tolist()
     ends = (np.stack([xe, ye], axis=1) * 16).astype(np.int32).tolist()
     for p0, p1, col in zip(starts, ends, colours, strict=True):
-        cv2.line(img, p0, p1, col, 1, cv2.LINE_AA, 4)
+        cv2.line(img, p0, p1, col, thick, cv2.LINE_AA, 4)
     return img.astype(np.float32)
 
 
@@ -109,7 +112,7 @@ def _bokeh(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     for _ in range(int(rng.integers(3, 15))):
         c = (int(rng.uniform(0, w)), int(rng.uniform(0, h)))
         r = int(rng.uniform(0.03, 0.12) * side) + 1
-        col = hsv(rng.uniform(0.1, 0.35), rng.uniform(0.1, 0.6), rng.uniform(0.6, 1.0))
+        col = hsv(rng.uniform(0.12, 0.35), rng.uniform(0.1, 0.4), rng.uniform(0.6, 1.0))
         overlay = img.copy()
         cv2.circle(overlay, c, r, col, -1, cv2.LINE_AA)
         img = cv2.addWeighted(img, 0.6, overlay, 0.4, 0.0)

@@ -212,17 +212,19 @@ def _render(
 def _camera(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:
     """Exposure, white balance, lens blur, vignette and sensor noise; returns uint8 RGB."""
     h, w = img.shape[:2]
-    img = img * rng.uniform(0.92, 1.08, size=3).astype(np.float32)
+    gain = rng.uniform(0.92, 1.08, size=3)
     contrast, bright = rng.uniform(0.8, 1.15), rng.uniform(-20, 20)
-    img = (img - 128.0) * contrast + 128.0 + bright
+    img *= (gain * contrast).astype(np.float32)  # the render's own array: changed in place
+    img += np.float32(128.0 * (1.0 - contrast) + bright + 0.5)  # + 0.5: round, not truncate, below
     if rng.random() < 0.3:
         img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.4, 0.9))
     if rng.random() < 0.4:
         xs = np.linspace(-1, 1, w, dtype=np.float32)[None, :]
         ys = np.linspace(-1, 1, h, dtype=np.float32)[:, None]
-        img = img * (1.0 - rng.uniform(0.1, 0.35) * (xs * xs + ys * ys) / 2.0)[..., None]
+        img *= (1.0 - np.float32(rng.uniform(0.1, 0.35)) * (xs * xs + ys * ys) / 2.0)[..., None]
     img += rng.standard_normal(img.shape, dtype=np.float32) * np.float32(rng.uniform(1.0, 6.0))
-    return np.clip(img + 0.5, 0, 255).astype(np.uint8)
+    np.clip(img, 0, 255, out=img)
+    return img.astype(np.uint8)
 
 
 def _box(inst: np.ndarray, label: int) -> tuple[float, float, float, float] | None:
