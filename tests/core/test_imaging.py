@@ -274,6 +274,7 @@ def _png_header_only(width: int, height: int) -> bytes:
     )
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 def test_decompression_bomb_is_refused_from_the_header(tmp_path):
     path = tmp_path / "bomb.png"
     path.write_bytes(_png_header_only(12_500, 12_001))  # 150,012,500 pixels, a 100-byte file
@@ -287,6 +288,7 @@ def test_decompression_bomb_is_refused_from_the_header(tmp_path):
         load_image(tmp_path / "huge.png")
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 def test_jpeg_bomb_with_a_patched_frame_header(tmp_path):
     Image.fromarray(gradient()).save(tmp_path / "small.jpg")
     data = bytearray((tmp_path / "small.jpg").read_bytes())
@@ -303,3 +305,20 @@ def test_max_pixels_is_the_callers_choice(tmp_path):
     with pytest.raises(ImageError, match="over the limit of 3,000 pixels"):
         load_image(tmp_path / "g.png", max_pixels=3000)
     check_rgb(load_image(tmp_path / "g.png", max_pixels=3072), 48, 64)
+
+
+def test_parallel_loads_give_the_same_pixels(tmp_path):
+    """The window decodes the next and previous images on worker threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(3)
+    paths = []
+    for i in range(8):
+        path = tmp_path / f"p{i}.{'jpg' if i % 2 else 'png'}"
+        Image.fromarray((rng.random((60, 80, 3)) * 255).astype(np.uint8)).save(path)
+        paths.append(path)
+    serial = [load_image(p) for p in paths]
+    with ThreadPoolExecutor(4) as pool:
+        parallel = list(pool.map(load_image, paths * 3))
+    for i, arr in enumerate(parallel):
+        assert np.array_equal(arr, serial[i % len(paths)])

@@ -7,6 +7,8 @@ loading, the markers must be back where they were drawn.
 
 from __future__ import annotations
 
+import struct
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -130,3 +132,35 @@ def test_broken_or_odd_orientation_values_mean_no_rotation(tmp_path):
         Image.fromarray(displayed_picture()).save(path, quality=95, exif=exif.tobytes())
         assert imaging.image_size(path) == (W, H)
         assert marker_box(imaging.load_image(path), 0) == RED_BOX
+
+
+def _big_endian_exif(orientation: int) -> bytes:
+    """A minimal Motorola-order ("MM") EXIF block, as many cameras write (Pillow writes Intel order)."""
+    ifd = struct.pack(">H", 1) + struct.pack(">HHIHH", 274, 3, 1, orientation, 0) + struct.pack(">I", 0)
+    return b"Exif\x00\x00" + b"MM\x00\x2a" + struct.pack(">I", 8) + ifd
+
+
+@pytest.mark.parametrize("orientation", [3, 6, 8])
+def test_big_endian_exif_like_many_cameras_write(tmp_path, qapp, orientation):
+    stored = Image.fromarray(displayed_picture()).transpose(_STORE[orientation])
+    path = tmp_path / "mm.jpg"
+    stored.save(path, quality=95, exif=_big_endian_exif(orientation))
+    assert path.read_bytes().find(b"MM\x00\x2a") > 0
+    rgb = imaging.load_image(path)
+    assert imaging.image_info(path).orientation == orientation
+    assert marker_box(rgb, 0) == RED_BOX and marker_box(rgb, 2) == BLUE_BOX
+    assert marker_box(qt_read(qapp, path), 0) == RED_BOX
+
+
+def test_multi_picture_jpeg_is_read_like_a_jpeg(tmp_path):
+    """Cameras write MPO files (several JPEGs in one .jpg); Pillow calls them "MPO". The first is shown."""
+    stored = Image.fromarray(displayed_picture()).transpose(_STORE[6])
+    exif = Image.Exif()
+    exif[274] = 6
+    path = tmp_path / "mpo.jpg"
+    stored.save(path, format="MPO", save_all=True, append_images=[stored.copy()], exif=exif.tobytes())
+    with Image.open(path) as im:
+        assert im.format == "MPO" and getattr(im, "n_frames", 1) == 2
+    rgb = imaging.load_image(path)
+    assert rgb.shape == (H, W, 3)
+    assert marker_box(rgb, 0) == RED_BOX
