@@ -306,9 +306,7 @@ def _decode_pillow(im: Image.Image, reduce: int) -> np.ndarray:
     if reduce > 1 and im.format in _JPEG_FORMATS:
         # DCT-domain scaling, like OpenCV's IMREAD_REDUCED_*; gives ceil(size / reduce).
         im.draft(im.mode, (target_w, target_h))
-    im.load()
-    if getattr(im, "n_frames", 1) > 1:
-        im.seek(0)
+    im.load()  # a multi-frame GIF / TIFF / MPO is at its first frame after open
     mode = im.mode
     if mode in _ALPHA_MODES or (mode in ("P", "L", "RGB", "1") and "transparency" in im.info):
         rgb = _composite_over_white(np.asarray(im.convert("RGBA")))
