@@ -178,3 +178,29 @@ def test_console_entry_runs_as_a_subprocess(data, tmp_path):
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "error:" in bad.stderr
+
+
+def test_import_labelimg_yolo_files_beside_the_images(tmp_path, capsys):
+    """LabelImg's YOLO mode: IMG.txt beside IMG.jpg and classes.txt in the same folder."""
+    from PIL import Image
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    Image.new("RGB", (200, 100)).save(folder / "장미.jpg")
+    (folder / "classes.txt").write_text("roses\ntulips\n", encoding="utf-8")
+    (folder / "장미.txt").write_text("1 0.25 0.5 0.1 0.2\n0 0.5 0.5 1.0 1.0\n", encoding="utf-8")
+    assert (
+        main(["import", str(folder), "--format", "yolo", "--images", str(folder), "--out", str(folder)]) == 0
+    )
+    ann = voc.read(folder / "장미.xml")
+    assert (ann.filename, ann.width, ann.height) == ("장미.jpg", 200, 100)
+    assert [(o.name, *voc.voc_box(o, 200, 100)) for o in ann.objects] == [
+        ("tulips", 41, 41, 60, 60),
+        ("roses", 1, 1, 200, 100),
+    ]
+    (folder / "bad.txt").write_bytes(b"\xff\xfe0 0.5")
+    (folder / "classes.txt").write_bytes(b"\xff\xferoses")
+    assert (
+        main(["import", str(folder), "--format", "yolo", "--images", str(folder), "--out", str(folder)]) == 2
+    )
+    assert "classes.txt: not UTF-8 text" in capsys.readouterr().err

@@ -179,8 +179,16 @@ def ordered_classes(base: Iterable[str], labels: Iterable[str]) -> list[str]:
 
 
 def read_class_file(path: Path) -> list[str]:
-    """One class a line (blank lines ignored, surrounding spaces stripped), as in LabelImg's classes.txt."""
-    text = Path(path).read_text(encoding="utf-8-sig")
+    """One class a line (blank lines ignored, surrounding spaces stripped), as in LabelImg's classes.txt.
+
+    Raises:
+        FormatError: the file is not UTF-8 text.
+        OSError: the file cannot be read.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise FormatError(f"{path}: not UTF-8 text") from None
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
