@@ -164,3 +164,27 @@ def test_multi_picture_jpeg_is_read_like_a_jpeg(tmp_path):
     rgb = imaging.load_image(path)
     assert rgb.shape == (H, W, 3)
     assert marker_box(rgb, 0) == RED_BOX
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_boxes_saved_in_voc_come_back_on_the_marker(tmp_path, orientation):
+    """Label the marker in the shown frame, save VOC, reopen both: the box still frames the marker."""
+    from annotator.core import voc
+    from annotator.core.annotation import BoxObject, ImageAnnotation
+
+    path = tmp_path / f"o{orientation}.jpg"
+    write_oriented(path, orientation, "JPEG")
+    width, height = imaging.image_size(path)
+    shown = imaging.load_image(path)
+    box = BoxObject("roses", *marker_box(shown, 0))
+    voc.write(
+        ImageAnnotation(filename=path.name, width=width, height=height, objects=[box]),
+        path.with_suffix(".xml"),
+    )
+
+    again = voc.read(path.with_suffix(".xml"))
+    assert (again.width, again.height) == (W, H)
+    x0, y0, x1, y1 = (int(v) for v in again.objects[0].xyxy())
+    assert (x0, y0, x1, y1) == RED_BOX
+    crop = imaging.load_image(path)[y0:y1, x0:x1].astype(int)
+    assert (crop[..., 0] > 150).all() and (crop[..., 2] < 90).all()
