@@ -188,3 +188,20 @@ def test_boxes_saved_in_voc_come_back_on_the_marker(tmp_path, orientation):
     assert (x0, y0, x1, y1) == RED_BOX
     crop = imaging.load_image(path)[y0:y1, x0:x1].astype(int)
     assert (crop[..., 0] > 150).all() and (crop[..., 2] < 90).all()
+
+
+def test_xmp_orientation_is_ignored_like_qt_does(tmp_path, qapp):
+    """Pillow's getexif() would pick up an XMP orientation; Qt does not, so neither does the loader."""
+    xmp = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/" tiff:Orientation="6"/>'
+        b"</rdf:RDF></x:xmpmeta>"
+    )
+    path = tmp_path / "xmp.jpg"
+    Image.fromarray(displayed_picture()).save(path, quality=95, xmp=xmp)
+    with Image.open(path) as im:
+        assert im.getexif().get(274) == 6  # the trap
+    assert imaging.image_size(path) == (W, H)
+    ours = imaging.load_image(path)
+    assert ours.shape == qt_read(qapp, path).shape == (H, W, 3)
+    assert marker_box(ours, 0) == RED_BOX
