@@ -7,6 +7,7 @@ file untouched (at worst a hidden ``.NAME.*.tmp`` file remains beside it).
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -57,6 +58,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     ``open(path, "w")`` would. On any error the temp file is removed and the old file is unchanged.
 
     Raises:
+        PermissionError: the existing file is read-only (no write bit set, or not writable by this user).
         OSError: the folder does not exist or is not writable, the disk is full, ...
     """
     target = Path(os.path.realpath(os.fspath(path)))
@@ -65,6 +67,10 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         mode = stat.S_IMODE(os.stat(target).st_mode)
     except FileNotFoundError:
         mode = 0o666 & ~_current_umask()
+    else:
+        # A rename would replace even a read-only file; refuse as open(path, "w") would (root included).
+        if not mode & 0o222 or not os.access(target, os.W_OK):
+            raise PermissionError(errno.EACCES, "file is read-only, not replaced", os.fspath(path))
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:

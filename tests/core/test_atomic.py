@@ -107,3 +107,13 @@ def test_missing_folder_raises_os_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         atomic.atomic_write_bytes(tmp_path / "no" / "such" / "f.txt", b"x")
     assert not Path(tmp_path / "no").exists()
+
+
+def test_read_only_file_is_not_replaced(tmp_path):
+    path = tmp_path / "locked.xml"
+    path.write_bytes(b"keep me")
+    os.chmod(path, 0o444)
+    with pytest.raises(PermissionError, match="read-only"):
+        atomic.atomic_write_bytes(path, b"new")
+    assert path.read_bytes() == b"keep me"
+    assert [p.name for p in tmp_path.iterdir()] == ["locked.xml"]
