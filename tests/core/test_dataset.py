@@ -54,6 +54,7 @@ def test_natural_case_insensitive_order_and_only_images(tmp_path):
     ]:
         touch(tmp_path / n)
     (tmp_path / "folder.jpg").mkdir()  # a folder with an image suffix is not an image
+    touch(tmp_path / "._img2.JPG")  # macOS metadata beside a photo on a shared drive
     ds = scan(tmp_path)
     assert names(ds) == ["a.tif", "b.bmp", "c.webp", "img1.jpeg", "IMG1.png", "img2.JPG", "img10.jpg"]
     assert len(ds) == 7 and ds[0].image_path == tmp_path / "a.tif"
