@@ -182,3 +182,23 @@ def read_mask_png(path: str | os.PathLike[str], expected_size: tuple[int, int] |
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise MaskError(f"{p}: cannot read mask image: {exc}") from exc
     return out
+
+
+def class_index_map(class_names: list[str] | None = None) -> dict[str, int]:
+    """Mask value of each class name: ``k + 1`` for the k-th name (``resources/predefined_classes.txt`` order
+    when ``class_names`` is None). Background is 0 and void 255, so at most 254 classes fit.
+
+    Raises:
+        MaskError: more than 254 classes, or a name given twice.
+    """
+    if class_names is None:
+        from annotator.core.resources import predefined_classes
+
+        class_names = predefined_classes()
+    names = list(class_names)
+    if len(names) > 254:
+        raise MaskError(f"a VOC mask holds at most 254 classes (1..254), got {len(names)}")
+    if len(set(names)) != len(names):
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        raise MaskError(f"class names must be distinct, got {dupes} more than once")
+    return {name: k + 1 for k, name in enumerate(names)}

@@ -130,3 +130,14 @@ def test_wrong_size_missing_and_broken_files(tmp_path):
     truncated.write_bytes(encode_mask_png(_mask(200, 200))[:60])
     with pytest.raises(MaskError, match="cut.png"):
         read_mask_png(truncated)
+
+
+def test_class_index_map_follows_the_predefined_order_or_a_given_list():
+    from annotator.core.masks import class_index_map
+
+    assert class_index_map() == {"daisy": 1, "dandelion": 2, "roses": 3, "sunflowers": 4, "tulips": 5}
+    assert class_index_map(["cat", "dog"]) == {"cat": 1, "dog": 2}
+    with pytest.raises(MaskError, match="distinct"):
+        class_index_map(["a", "b", "a"])
+    with pytest.raises(MaskError, match="254"):
+        class_index_map([f"c{i}" for i in range(255)])

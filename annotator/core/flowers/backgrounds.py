@@ -155,7 +155,7 @@ def background(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
     probs = np.array([_WEIGHTS[n] for n in names])
     name = names[int(rng.choice(len(names), p=probs / probs.sum()))]
     img = BACKGROUNDS[name](rng, height, width)
-    sigma = rng.choice([0.0, rng.uniform(0.6, 1.5), rng.uniform(1.5, 5.0)], p=[0.3, 0.35, 0.35])
+    sigma = rng.choice([0.0, rng.uniform(0.6, 1.5), rng.uniform(1.5, 5.0)], p=[0.2, 0.3, 0.5])
     if sigma > 0:
         img = cv2.GaussianBlur(img, (0, 0), float(sigma))
     xs = np.linspace(-1, 1, width, dtype=np.float32)[None, :]

@@ -86,6 +86,7 @@ def draw_daisy(cv: FlowerCanvas, rng: np.random.Generator, light: tuple[float, f
                 cv.stroke(pts, scale_color(col, 0.82), 0.006, closed=True, ink=False)
                 rib = np.array([[np.cos(a), np.sin(a)]]) * np.array([[centre_r], [centre_r + length * 0.7]])
                 cv.stroke(rib, scale_color(col, 0.9), 0.008, ink=False)
+                _veins(cv, pts, col, 2, 0.93)
     disk = hsv(rng.uniform(0.11, 0.15), rng.uniform(0.8, 1.0), rng.uniform(0.8, 1.0))
     cv.disk((0.0, 0.0), centre_r, disk)
     if fine:
@@ -100,6 +101,17 @@ def draw_daisy(cv: FlowerCanvas, rng: np.random.Generator, light: tuple[float, f
     dome = 1.0 + 0.35 * (1.0 - d / centre_r) * (u * light[0] + v * light[1]) / max(centre_r, 1e-3)
     shade = np.where(d < centre_r, np.clip(dome, 0.6, 1.3), shade)
     return (shade * _light(u, v, light, 0.1)).astype(np.float32)
+
+
+def _veins(cv: FlowerCanvas, pts: np.ndarray, col: Color, count: int, darken: float = 0.88) -> None:
+    """Fine longitudinal veins inside a petal outline from `petal_outline` (large flowers only)."""
+    if cv.radius < 40:
+        return
+    n = len(pts) // 2
+    left, right = pts[:n], pts[n:][::-1]
+    for f in np.linspace(0.0, 1.0, count + 2)[1:-1]:
+        line = left * (1.0 - f) + right * f
+        cv.stroke(line[1 : n - 1], scale_color(col, darken), 0.5 / cv.radius, ink=False)
 
 
 def _circle(r: float, n: int = 40) -> np.ndarray:
@@ -209,7 +221,7 @@ def draw_rose(cv: FlowerCanvas, rng: np.random.Generator, light: tuple[float, fl
             cv.fill(pts, col)
             if fine:
                 # The rolled rim of a cupped petal: a light edge with a shadow line just inside it.
-                cv.stroke(pts, scale_color(col, 0.62), edge * 1.5, closed=True, ink=False)
+                cv.stroke(pts, scale_color(col, 0.72), edge * 1.2, closed=True, ink=False)
                 rim = pts[len(pts) // 2 - 5 : len(pts) // 2 + 5]
                 cv.stroke(rim * 0.96, scale_color(col, 1.18), edge, ink=False)
     theta = np.linspace(0.0, rng.uniform(2.5, 4.0) * np.pi, 50)
@@ -241,6 +253,7 @@ def draw_sunflower(cv: FlowerCanvas, rng: np.random.Generator, light: tuple[floa
                 mid = pts[: len(pts) // 2] * 0.5 + pts[len(pts) // 2 :][::-1] * 0.5
                 cv.stroke(mid, scale_color(col, 0.8), 0.008, ink=False)
                 cv.stroke(pts, scale_color(col, 0.85), 0.006, closed=True, ink=False)
+                _veins(cv, pts, col, 4, 0.9)
     brown = hsv(rng.uniform(0.05, 0.09), rng.uniform(0.6, 0.9), rng.uniform(0.16, 0.32))
     cv.disk((0.0, 0.0), disk_r, brown)
     florets = mix(brown, petal, rng.uniform(0.15, 0.35))
@@ -326,6 +339,7 @@ def draw_tulip(cv: FlowerCanvas, rng: np.random.Generator, light: tuple[float, f
             cv.stroke(pts, scale_color(col, 0.68), 0.014, closed=True, ink=False)
             axis = pts[:18] * 0.5 + pts[18:][::-1] * 0.5
             cv.stroke(axis[4:15], scale_color(col, 1.15), 0.025, ink=False)
+            _veins(cv, pts, col, 6, 0.92)
     u, v = cv.local_grid()
     shade = (0.72 + 0.32 * np.clip((0.8 - v) / 1.8, 0.0, 1.0)) * (1.0 - 0.35 * np.clip(u / 0.9, -1, 1) ** 2)
     return (shade * _light(u, v, light, 0.15)).astype(np.float32)
