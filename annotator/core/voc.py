@@ -29,7 +29,6 @@ import math
 import os
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
@@ -460,19 +459,3 @@ def _render_unknown(xml: str, level: int, source: str, index: int | None) -> str
     _serialize_unknown(el)
     ET.indent(el, space="\t", level=level)
     return "\t" * level + ET.tostring(el, encoding="unicode") + "\n"
-
-
-def is_voc_file(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` looks like a VOC annotation (an ``.xml`` file whose root is ``<annotation>``).
-
-    Reads only the first 4 kB; never raises for unreadable files (returns ``False``).
-    """
-    p = Path(path)
-    if p.suffix.lower() != ".xml":
-        return False
-    try:
-        with open(p, "rb") as f:
-            head = f.read(4096)
-    except OSError:
-        return False
-    return b"<annotation" in head
