@@ -38,6 +38,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "for yolo an existing OUT/classes.txt always wins); labels not listed are appended",
     )
     parser.add_argument(
+        "--recursive",
+        action="store_true",
+        help="also export images in sub-folders (kept as sub-folders in DIR)",
+    )
+    parser.add_argument(
         "--skip-broken", action="store_true", help="export the readable files, list the broken ones"
     )
 
@@ -57,7 +62,7 @@ def _run(args: argparse.Namespace) -> int:
     if not data.is_dir():
         raise FormatError(f"{data}: not a folder")
     check_out_dir(data, out)
-    found = collect(data)
+    found = collect(data, recursive=args.recursive)
     for problem in found.problems:
         print(f"problem: {problem}", file=sys.stderr)
     if found.problems and not args.skip_broken:

@@ -204,3 +204,33 @@ def test_import_labelimg_yolo_files_beside_the_images(tmp_path, capsys):
         main(["import", str(folder), "--format", "yolo", "--images", str(folder), "--out", str(folder)]) == 2
     )
     assert "classes.txt: not UTF-8 text" in capsys.readouterr().err
+
+
+def test_recursive_export_keeps_sub_folders_apart(tmp_path, capsys):
+    data = tmp_path / "data"
+    make_dataset(data / "garden", count=2, masks=False)
+    make_dataset(data / "meadow", count=2, seed=9, masks=False)  # same file names as in garden/
+    yolo_out, voc_out, coco_out = tmp_path / "yolo", tmp_path / "VOC", tmp_path / "coco"
+    assert main(["export", str(data), "--format", "yolo", "--out", str(yolo_out), "--val-fraction", "0"]) == 2
+    assert "no labelled images" in capsys.readouterr().err  # without --recursive only data/ itself counts
+    args = ["--val-fraction", "0", "--recursive"]
+    assert main(["export", str(data), "--format", "yolo", "--out", str(yolo_out), *args]) == 0
+    assert main(["export", str(data), "--format", "voc", "--out", str(voc_out), *args]) == 0
+    assert main(["export", str(data), "--format", "coco", "--out", str(coco_out), *args]) == 0
+    for sub in ("garden", "meadow"):
+        for stem in ("flower_00000", "꽃_사진"):
+            ann = voc.read(data / sub / f"{stem}.xml")
+            assert (yolo_out / "labels" / "train" / sub / f"{stem}.txt").is_file()
+            assert (yolo_out / "images" / "train" / sub / ann.filename).is_file()
+            assert voc_boxes(voc.read(voc_out / "Annotations" / sub / f"{stem}.xml")) == voc_boxes(ann)
+            assert (voc_out / "JPEGImages" / sub / ann.filename).is_file()
+    ids = (voc_out / "ImageSets" / "Main" / "train.txt").read_text(encoding="utf-8").split()
+    assert sorted(ids) == sorted(
+        f"{sub}/{stem}" for sub in ("garden", "meadow") for stem in ("flower_00000", "꽃_사진")
+    )
+    spec = json.loads((coco_out / "annotations" / "instances_train.json").read_text(encoding="utf-8"))
+    names = sorted(img["file_name"] for img in spec["images"])
+    assert names == sorted(
+        f"{sub}/{n}" for sub in ("garden", "meadow") for n in ("flower_00000.jpg", "꽃_사진.jpg")
+    )
+    assert all((coco_out / "train" / n).is_file() for n in names)

@@ -46,7 +46,7 @@ def to_coco(items: list[LabelledImage], class_names: list[str]) -> dict[str, Any
         images.append(
             {
                 "id": image_id,
-                "file_name": item.image_path.name,
+                "file_name": item.rel_path,
                 "width": int(ann.width),
                 "height": int(ann.height),
             }
@@ -106,8 +106,8 @@ def export_dataset(
         (out_dir / part).mkdir(parents=True, exist_ok=True)
         other = "val" if part == "train" else "train"
         for item in part_items:
-            place_image(item.image_path, out_dir / part / item.image_path.name)
-            remove_stale([out_dir / other / item.image_path.name])
+            place_image(item.image_path, out_dir / part / item.rel_path)
+            remove_stale([out_dir / other / item.rel_path])
         text = json.dumps(to_coco(part_items, names), ensure_ascii=False, indent=1)
         atomic_write_text(out_dir / "annotations" / f"instances_{part}.json", text + "\n")
     return names

@@ -70,15 +70,24 @@ class LabelledImage:
         annotation: its boxes (continuous xyxy pixels); ``width``/``height`` filled from the image when the
             XML did not say.
         xml_path: the VOC file it came from.
+        image_id: the image's path below the data folder, ``/``-separated, without suffix (``"flower_00001"``,
+            ``"garden/img2"``): the id of ``ImageSets/Main/*.txt`` and the label file name in exports.
     """
 
     image_path: Path
     annotation: ImageAnnotation
     xml_path: Path
+    image_id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.image_id:
+            self.image_id = self.image_path.stem
 
     @property
-    def image_id(self) -> str:
-        return self.image_path.stem
+    def rel_path(self) -> str:
+        """The image's path below the data folder, ``/``-separated, with its suffix (``"garden/img2.jpg"``)."""
+        parent = self.image_id.rpartition("/")[0]
+        return f"{parent}/{self.image_path.name}" if parent else self.image_path.name
 
 
 @dataclass
@@ -90,8 +99,8 @@ class Collected:
     problems: list[str] = field(default_factory=list)
 
 
-def collect(data_dir: Path) -> Collected:
-    """Read every labelled image of a folder (not its sub-folders).
+def collect(data_dir: Path, *, recursive: bool = False) -> Collected:
+    """Read every labelled image of a folder (and its sub-folders when ``recursive``).
 
     Pairing is `annotator.core.dataset.scan`'s: LabelImg's layout (``IMG.jpg`` with ``IMG.xml`` beside it) or
     the VOC devkit's (``JPEGImages/IMG.jpg`` with ``Annotations/IMG.xml``). An image counts as labelled when
@@ -103,7 +112,7 @@ def collect(data_dir: Path) -> Collected:
         FormatError: ``data_dir`` is not a readable folder.
     """
     try:
-        dataset = scan(data_dir)
+        dataset = scan(data_dir, recursive=recursive)
     except DatasetError as exc:
         raise FormatError(str(exc)) from None
     result = Collected()
@@ -129,7 +138,7 @@ def collect(data_dir: Path) -> Collected:
         except (voc.VocError, OSError) as exc:
             result.problems.append(str(exc))
             continue
-        result.items.append(LabelledImage(image, ann, xml))
+        result.items.append(LabelledImage(image, ann, xml, entry.image_id))
     return result
 
 

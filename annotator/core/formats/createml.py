@@ -42,7 +42,7 @@ def to_createml(items: list[LabelledImage]) -> list[dict[str, Any]]:
                     },
                 }
             )
-        out.append({"image": item.image_path.name, "annotations": anns})
+        out.append({"image": item.rel_path, "annotations": anns})
     return out
 
 
@@ -62,8 +62,8 @@ def export_dataset(
         (out_dir / part).mkdir(parents=True, exist_ok=True)
         other = "val" if part == "train" else "train"
         for item in part_items:
-            place_image(item.image_path, out_dir / part / item.image_path.name)
-            remove_stale([out_dir / other / item.image_path.name])
+            place_image(item.image_path, out_dir / part / item.rel_path)
+            remove_stale([out_dir / other / item.rel_path])
         text = json.dumps(to_createml(part_items), ensure_ascii=False, indent=1)
         atomic_write_text(out_dir / part / ANNOTATIONS_FILE, text + "\n")
 

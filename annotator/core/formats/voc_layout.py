@@ -49,14 +49,15 @@ def export_dataset(
     with_mask: set[str] = set()
     for image_id in wanted:
         item = by_id[image_id]
-        image_dst = out_dir / "JPEGImages" / item.image_path.name
+        image_dst = out_dir / "JPEGImages" / item.rel_path
         place_image(item.image_path, image_dst)
         ann = item.annotation.copy()
-        ann.folder = out_dir.name
+        ann.folder = image_dst.parent.name if "/" in item.image_id else out_dir.name
         ann.filename = item.image_path.name
         ann.path = str(image_dst.resolve())
-        (out_dir / "Annotations").mkdir(parents=True, exist_ok=True)
-        voc.write(ann, out_dir / "Annotations" / f"{image_id}.xml")
+        xml_dst = out_dir / "Annotations" / f"{image_id}.xml"
+        xml_dst.parent.mkdir(parents=True, exist_ok=True)
+        voc.write(ann, xml_dst)
         mask = _find_mask(Path(data_dir), item)
         if mask is not None:
             place_image(mask, out_dir / MASK_DIR / f"{image_id}.png")
@@ -77,8 +78,10 @@ def export_dataset(
 
 
 def _find_mask(data_dir: Path, item: LabelledImage) -> Path | None:
-    for folder in (data_dir / MASK_DIR, item.image_path.parent / MASK_DIR):
-        candidate = folder / f"{item.image_id}.png"
+    for candidate in (
+        data_dir / MASK_DIR / f"{item.image_id}.png",
+        item.image_path.parent / MASK_DIR / f"{item.image_path.stem}.png",
+    ):
         if candidate.is_file():
             return candidate
     return None

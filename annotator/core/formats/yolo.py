@@ -146,10 +146,10 @@ def export_dataset(
         label_path = out_dir / "labels" / part / f"{item.image_id}.txt"
         label_path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(label_path, text)
-        place_image(item.image_path, out_dir / "images" / part / item.image_path.name)
+        place_image(item.image_path, out_dir / "images" / part / item.rel_path)
         other = "val" if part == "train" else "train"
         remove_stale(
-            [out_dir / "labels" / other / label_path.name, out_dir / "images" / other / item.image_path.name]
+            [out_dir / "labels" / other / f"{item.image_id}.txt", out_dir / "images" / other / item.rel_path]
         )
     for part in ("train", "val"):
         (out_dir / "images" / part).mkdir(parents=True, exist_ok=True)
