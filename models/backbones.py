@@ -65,6 +65,23 @@ BACKBONES: dict[str, Callable[[keras.KerasTensor, int], dict[int, keras.KerasTen
 }
 
 
+def register_backbone(
+    name: str,
+    build: Callable[[keras.KerasTensor, int], dict[int, keras.KerasTensor]],
+    *,
+    min_image_size: int = 32,
+    fine_tune_from: str | None = None,
+) -> None:
+    """Add a backbone: ``build(image 0..255 KerasTensor, image_size) -> {8: t, 16: t, 32: t}``.
+
+    ``fine_tune_from`` names the first layer unfrozen by fine-tuning (None: all layers).
+    """
+    BACKBONES[name] = build
+    MIN_IMAGE_SIZE[name] = min_image_size
+    if fine_tune_from is not None:
+        FINE_TUNE_FROM[name] = fine_tune_from
+
+
 def check_backbone_args(name: str, image_size: int) -> None:
     """Raise `ValueError` quoting the value when ``name`` or ``image_size`` cannot be built."""
     if name not in BACKBONES:

@@ -62,6 +62,9 @@ class HeadSpec:
         decode: optional ``(outputs of one image {name: np.ndarray}, prediction, ctx, options) -> None`` that
             fills the `Prediction` fields (image pixels, xyxy) in place.
         evaluate: optional ``(pairs [(outputs of one image, Sample)], ctx) -> {metric: float}``.
+        mask_source: optional ``dataset root -> models.data.MaskSource``: where training reads masks from
+            when this head is trained (e.g. user masks, else GrabCut pseudo-masks); the first head that has one
+            wins; without any, `models.data.default_mask_source`.
     """
 
     name: str
@@ -75,6 +78,7 @@ class HeadSpec:
     prepare: Callable[[Any, HeadContext], dict] | None = None
     decode: Callable[[dict[str, Any], Any, HeadContext, Any], None] | None = None
     evaluate: Callable[[list, HeadContext], dict[str, float]] | None = None
+    mask_source: Callable[[Any], Any] | None = None
 
 
 HEADS: dict[str, HeadSpec] = {}

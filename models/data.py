@@ -130,75 +130,25 @@ class SampleSet:
 def labelled_images(folder: str | os.PathLike) -> list[tuple[str, Path, Path]]:
     """``(image_id, image_path, xml_path)`` for every image of ``folder`` that has a VOC file, sorted by id.
 
-    Uses `annotator.core.dataset.scan` (LabelImg layout: the XML beside the image, or ``Annotations/``).
+    Uses `annotator.core.dataset.scan` (XML beside the image, or a VOC root with ``JPEGImages/`` and
+    ``Annotations/``); ids are `ImageEntry.image_id` (the ids of ``ImageSets/Main/*.txt``).
     """
-    root = Path(folder)
+    from annotator.core import dataset
+
     found = []
-    for entry in _scan(root):
-        if entry.annotation_path is None or not Path(entry.annotation_path).is_file():
+    for entry in dataset.scan(Path(folder)).entries:
+        if not entry.annotation_path.is_file():
             continue
-        image_path = Path(entry.image_path)
-        try:
-            rel = image_path.relative_to(root)
-        except ValueError:
-            rel = Path(image_path.name)
-        found.append((rel.with_suffix("").as_posix(), image_path, Path(entry.annotation_path)))
+        found.append((entry.image_id, entry.image_path, entry.annotation_path))
     return sorted(found)
 
 
 def split_ids(folder: str | os.PathLike, ids: Sequence[str], *, val_fraction: float = 0.2, seed: int = 0):
     """The deterministic train/val split kept in ``ImageSets/Main/{train,val}.txt`` (written once, reused)."""
-    try:
-        from annotator.core import dataset
-    except ImportError:  # until core's dataset module lands: the same files, the same rule
-        return _fallback_split(Path(folder), list(ids), val_fraction, seed)
+    from annotator.core import dataset
+
     train, val = dataset.train_val_split(Path(folder), list(ids), val_fraction=val_fraction, seed=seed)
     return list(train), list(val)
-
-
-def _scan(root: Path):
-    try:
-        from annotator.core import dataset
-    except ImportError:
-        return _fallback_scan(root)
-    return dataset.scan(root).entries
-
-
-@dataclass
-class _Entry:
-    image_path: Path
-    annotation_path: Path | None
-
-
-def _fallback_scan(root: Path) -> list[_Entry]:
-    entries = []
-    for p in sorted(root.iterdir()):
-        if p.is_file() and imaging.is_image_file(p):
-            xml = p.with_suffix(".xml")
-            entries.append(_Entry(p, xml if xml.is_file() else None))
-    return entries
-
-
-def _fallback_split(root: Path, ids: list[str], val_fraction: float, seed: int):
-    from annotator.core.atomic import atomic_write_text
-
-    main = root / "ImageSets" / "Main"
-    train_file, val_file = main / "train.txt", main / "val.txt"
-    if train_file.is_file() and val_file.is_file():
-        known = set(ids)
-        train = [i for i in train_file.read_text().split() if i in known]
-        val = [i for i in val_file.read_text().split() if i in known]
-        listed = set(train) | set(val)
-        train += [i for i in ids if i not in listed]
-        return train, val
-    order = sorted(ids)
-    np.random.default_rng(seed).shuffle(order)
-    n_val = int(round(len(order) * val_fraction)) if len(order) > 1 else 0
-    val, train = sorted(order[:n_val]), sorted(order[n_val:])
-    main.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(train_file, "".join(i + "\n" for i in train))
-    atomic_write_text(val_file, "".join(i + "\n" for i in val))
-    return train, val
 
 
 def discover_classes(annotations: Sequence[ImageAnnotation]) -> list[str]:
@@ -209,17 +159,22 @@ def discover_classes(annotations: Sequence[ImageAnnotation]) -> list[str]:
 
 
 def default_mask_source(root: Path) -> MaskSource:
-    """Masks from ``ROOT/SegmentationClass/<image_id>.png`` (VOC palette, predefined class order)."""
+    """Masks from ``ROOT/SegmentationClass/<image_id>.png`` (VOC palette, predefined class order); the id is the
+    image's path relative to ``ROOT/JPEGImages`` (VOC root) or ``ROOT``, without suffix."""
 
     def source(image_path: Path, annotation: ImageAnnotation, size: tuple[int, int]):
-        try:
-            rel = image_path.relative_to(root).with_suffix(".png")
-        except ValueError:
-            rel = Path(image_path.stem + ".png")
-        path = root / MASK_DIR / rel
-        if not path.is_file():
-            return None, False
-        return masks.read_mask_png(path, expected_size=size), True
+        candidates = []
+        for base in (root / "JPEGImages", root):
+            try:
+                candidates.append(image_path.relative_to(base).with_suffix(".png"))
+            except ValueError:
+                continue
+        candidates.append(Path(image_path.stem + ".png"))
+        for rel in candidates:
+            path = root / MASK_DIR / rel
+            if path.is_file():
+                return masks.read_mask_png(path, expected_size=size), True
+        return None, False
 
     return source
 

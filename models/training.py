@@ -136,7 +136,7 @@ def train(
     backbones.check_backbone_args(config.backbone, config.image_size)
     keras.utils.set_random_seed(config.seed)
 
-    train_set, val_set, problems = _load(config, emit, cancel)
+    train_set, val_set, problems = _load(config, heads, emit, cancel)
     class_names = train_set.class_names
     options = {h: dict(config.head_options.get(h, {})) for h in heads}
     options.setdefault("loc", {}).setdefault("box_loss", config.box_loss)
@@ -225,7 +225,7 @@ def train(
     )
 
 
-def _load(config: TrainConfig, emit, cancel) -> tuple[data.SampleSet, data.SampleSet, list]:
+def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, data.SampleSet, list]:
     emit(ProgressEvent("phase", "loading", message=f"reading {config.data_dir}"))
     root = Path(config.data_dir)
     if not root.is_dir():
@@ -239,11 +239,13 @@ def _load(config: TrainConfig, emit, cancel) -> tuple[data.SampleSet, data.Sampl
     def tick(done: int, total: int) -> None:
         emit(ProgressEvent("batch", "loading", batch=done, batches=total))
 
+    mask_source = next((spec.mask_source for spec in map(get_head, heads) if spec.mask_source), None)
     everything = data.load_samples(
         root,
         config.class_names,
         image_size=config.image_size,
         ids=list(train_ids) + list(val_ids),
+        mask_source=mask_source(root) if mask_source else None,
         progress=tick,
         cancel=cancel,
     )
@@ -403,7 +405,7 @@ class _Run:
 
     def image_phase(self, phase: str, train_set: data.SampleSet, val_set: data.SampleSet) -> list[dict]:
         if phase == "fine_tune":
-            start = self.config.fine_tune_from or backbones.FINE_TUNE_FROM[self.config.backbone]
+            start = self.config.fine_tune_from or backbones.FINE_TUNE_FROM.get(self.config.backbone)
             backbones.set_fine_tune(self.backbone, trainable=True, from_layer=start)
             lr = self.config.learning_rate * self.config.fine_tune_lr_factor
             epochs = self.config.epochs

@@ -1,0 +1,150 @@
+"""Run a trained model on images: `Predictor` turns an image file into a `Prediction` (image pixels, xyxy).
+
+The image goes through the project's loader (`annotator.core.imaging`, EXIF frame), is stretched to the model's
+input size, runs through the model once, and every head's ``decode`` fills its part of the `Prediction`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from annotator.core.prediction import Prediction
+from models.builder import get_head, head_contexts
+from models.data import load_image_for_model
+from models.modelfile import ModelInfo, load_model
+
+
+@dataclass(frozen=True)
+class PredictOptions:
+    """Thresholds of decoding: detections below ``score_threshold`` are dropped; NMS merges at ``nms_iou``."""
+
+    score_threshold: float = 0.3
+    nms_iou: float = 0.45
+
+
+class Predictor:
+    """A loaded model ready to predict (load once, predict many).
+
+    Args:
+        model_path: a ``.keras`` file written by `models.training` (loaded with ``safe_mode=True``).
+    """
+
+    def __init__(self, model_path: str | os.PathLike) -> None:
+        import tensorflow as tf
+
+        self.model_path = str(model_path)
+        self.model, self.info = load_model(model_path)
+        self.ctxs = head_contexts(
+            self.info.class_names,
+            self.info.heads,
+            backbone=self.info.backbone,
+            image_size=self.info.image_size,
+            head_options=self.info.head_options,
+        )
+        self._forward = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
+
+    @property
+    def class_names(self) -> list[str]:
+        return list(self.info.class_names)
+
+    def outputs(self, images: np.ndarray) -> dict[str, np.ndarray]:
+        """Raw model outputs for a batch of (B, S, S, 3) images (uint8 or float32 RGB 0..255)."""
+        out = self._forward(np.asarray(images, np.float32))
+        return {k: np.asarray(v) for k, v in out.items()}
+
+    def decode(
+        self, outputs: dict[str, np.ndarray], image_id: str, width: int, height: int, options: PredictOptions
+    ) -> Prediction:
+        """One image's outputs (no batch axis) -> `Prediction` in image pixels of a (width x height) image."""
+        prediction = Prediction(
+            image_id=image_id, width=int(width), height=int(height), class_names=self.class_names
+        )
+        for head in self.info.heads:
+            spec = get_head(head)
+            if spec.decode is not None:
+                spec.decode(
+                    {k: outputs[k] for k in spec.outputs if k in outputs},
+                    prediction,
+                    self.ctxs[head],
+                    options,
+                )
+        return prediction
+
+    def predict_array(
+        self,
+        pixels: np.ndarray,
+        image_id: str = "",
+        *,
+        score_threshold: float = 0.3,
+        nms_iou: float = 0.45,
+    ) -> Prediction:
+        """Predict on decoded pixels ((H, W, 3) uint8 RGB, displayed frame); boxes in those pixels."""
+        import cv2
+
+        t0 = time.perf_counter()
+        height, width = pixels.shape[:2]
+        size = self.info.image_size
+        resized = cv2.resize(np.asarray(pixels, np.uint8), (size, size), interpolation=cv2.INTER_AREA)
+        out = self.outputs(resized[None])
+        prediction = self.decode(
+            {k: v[0] for k, v in out.items()},
+            image_id,
+            width,
+            height,
+            PredictOptions(score_threshold, nms_iou),
+        )
+        prediction.latency_ms = (time.perf_counter() - t0) * 1000.0
+        return prediction
+
+    def predict(
+        self, image_path: str | os.PathLike, *, score_threshold: float = 0.3, nms_iou: float = 0.45
+    ) -> Prediction:
+        """Predict on an image file (any format the project's loader reads).
+
+        Returns:
+            A `Prediction` whose ``image_id`` is ``str(image_path)``; boxes xyxy in image pixels of the displayed
+            frame; ``latency_ms`` covers decoding, the forward pass and post-processing.
+
+        Raises:
+            annotator.core.imaging.ImageError: the image cannot be read.
+        """
+        t0 = time.perf_counter()
+        pixels, (width, height) = load_image_for_model(image_path, self.info.image_size)
+        out = self.outputs(pixels[None])
+        prediction = self.decode(
+            {k: v[0] for k, v in out.items()},
+            str(image_path),
+            width,
+            height,
+            PredictOptions(score_threshold, nms_iou),
+        )
+        prediction.latency_ms = (time.perf_counter() - t0) * 1000.0
+        return prediction
+
+
+def prediction_to_annotation(prediction: Prediction, image_path: str | os.PathLike):
+    """A VOC `ImageAnnotation` of the detections, each box with its ``score`` (written as ``<score>``)."""
+    from annotator.core.annotation import BoxObject, ImageAnnotation
+
+    path = Path(image_path)
+    ann = ImageAnnotation(
+        filename=path.name,
+        folder=path.parent.name,
+        path=str(path),
+        width=prediction.width,
+        height=prediction.height,
+    )
+    for box, score, cls in zip(prediction.boxes, prediction.scores, prediction.classes, strict=True):
+        x0, y0, x1, y1 = (float(v) for v in box)
+        ann.objects.append(
+            BoxObject(prediction.class_names[int(cls)], x0, y0, x1, y1, score=round(float(score), 4))
+        )
+    return ann
+
+
+__all__ = ["Predictor", "PredictOptions", "ModelInfo", "prediction_to_annotation"]
