@@ -239,6 +239,9 @@ def ensure_sample_dataset(count: int = 40, seed: int = 0) -> Path:
 
     Returns:
         `default_sample_dir()`.
+
+    Raises:
+        OSError: the folder cannot be created or written.
     """
     folder = default_sample_dir()
     marker = folder / MARKER_NAME
