@@ -6,7 +6,7 @@ input size that is a multiple of 32. Layout, encoding and decoding: `models.grid
 stored in the model file (``ModelInfo.head_options["grid"]["anchors"]``, normalized ``(w, h)``).
 
 Head options (``TrainConfig.head_options["grid"]``): ``num_anchors`` (5), ``anchors`` (fixed anchors instead
-of k-means), ``width`` (128 channels), ``ignore_iou`` (0.5), ``eval_score_threshold`` (0.01).
+of k-means), ``width`` (64 channels), ``ignore_iou`` (0.5), ``eval_score_threshold`` (0.01).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def anchors_of(ctx: HeadContext) -> np.ndarray:
 def build_grid(taps: dict[int, keras.KerasTensor], ctx: HeadContext) -> dict[str, keras.KerasTensor]:
     """``grid`` logits (batch, S, S, B * (5 + C)) from the stride-32 tap."""
     n_anchors = len(anchors_of(ctx))
-    width = int(ctx.options.get("width", 128))
+    width = int(ctx.options.get("width", 64))
     x = layers.Conv2D(width, 1, activation="relu", name="grid_reduce")(taps[32])
     x = layers.Conv2D(width, 3, padding="same", activation="relu", name="grid_conv")(x)
     x = layers.Conv2D(
