@@ -46,6 +46,13 @@ def make_dataset(
     return written
 
 
+def find_xml(folder: Path, stem: str) -> Path:
+    """The one ``stem.xml`` below ``folder`` (imports mirror the image sub-folders)."""
+    found = list(folder.rglob(f"{stem}.xml"))
+    assert len(found) == 1, found
+    return found[0]
+
+
 def voc_boxes(ann: ImageAnnotation) -> list[tuple]:
     """The integer 1-based VOC boxes and labels a file would hold, for exact comparisons."""
     return [(o.name, *voc.voc_box(o, ann.width, ann.height)) for o in ann.objects]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from formats_helpers import make_dataset, voc_boxes
+from formats_helpers import find_xml, make_dataset, voc_boxes
 
 from annotator.core import voc
 from annotator.core.annotation import BoxObject, ImageAnnotation
@@ -35,7 +35,7 @@ def _split(folder):
 
 def _assert_same_voc(out_dir: Path, original: dict[str, ImageAnnotation]) -> None:
     for stem, ann in original.items():
-        back = voc.read(out_dir / f"{stem}.xml")
+        back = voc.read(find_xml(out_dir, stem))
         assert voc_boxes(back) == voc_boxes(ann), stem
         assert (back.width, back.height) == (ann.width, ann.height)
 
@@ -193,7 +193,7 @@ def test_coco_export_is_valid_for_pycocotools_and_round_trips(data, tmp_path):
         assert write_imported(records, ImageIndex(out / part), back).problems == []
     _assert_same_voc(back, original)
     for stem, ann in original.items():
-        assert [o.difficult for o in voc.read(back / f"{stem}.xml").objects] == [
+        assert [o.difficult for o in voc.read(find_xml(back, stem)).objects] == [
             o.difficult for o in ann.objects
         ]
 
@@ -348,3 +348,26 @@ def test_image_index_prefers_the_mirrored_split_folder(tmp_path):
     with pytest.raises(FormatError, match="no image"):
         index.find("train/y", by_stem=True)
     assert index.find("train/x.v2.jpg") == tmp_path / "images" / "train" / "x.v2.jpg"
+
+
+def test_coco_file_name_cannot_steer_writes_outside_out(tmp_path):
+    (tmp_path / "images").mkdir()
+    outside = tmp_path / "secret.jpg"
+    outside.write_bytes(b"not read")
+    spec = {
+        "images": [{"id": 1, "file_name": "../secret.jpg", "width": 20, "height": 10}],
+        "categories": [{"id": 1, "name": "daisy"}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 5, 5]}],
+    }
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(spec))
+    records, problems = coco.read_records(path)
+    out = tmp_path / "out" / "deep"
+    result = write_imported(records, ImageIndex(tmp_path / "images"), out)
+    assert result.problems == [] and result.written == [out / "secret.xml"]
+    back = voc.read(out / "secret.xml")
+    assert back.path == "" and (back.width, back.height) == (
+        20,
+        10,
+    )  # the image outside --images was not used
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.json", "images", "out", "secret.jpg"]

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from formats_helpers import make_dataset, voc_boxes
+from formats_helpers import find_xml, make_dataset, voc_boxes
 
 from annotator.cli import main
 from annotator.core import voc
@@ -57,7 +57,7 @@ def test_export_then_import_gives_back_the_same_voc_boxes(data, tmp_path, capsys
         )
         assert main(["import", str(val), "--format", fmt, "--images", str(out), "--out", str(back)]) == 0
     for stem, ann in original.items():
-        got = voc.read(back / f"{stem}.xml")
+        got = voc.read(find_xml(back, stem))
         assert voc_boxes(got) == voc_boxes(ann)
         assert got.filename == ann.filename
 
@@ -77,21 +77,22 @@ def test_import_never_overwrites_without_flag(data, tmp_path, capsys):
     folder, original = data
     out = tmp_path / "yolo"
     assert main(["export", str(folder), "--format", "yolo", "--out", str(out)]) == 0
-    back = tmp_path / "back"
-    back.mkdir()
+    images = out / "images"  # importing with --out = --images puts each XML beside its image (LabelImg)
     stem = next(iter(original))
-    mine = back / f"{stem}.xml"
+    image = next(images.rglob(original[stem].filename))
+    mine = image.with_suffix(".xml")
     mine.write_bytes(b"<annotation><filename>hand made</filename></annotation>")
     capsys.readouterr()
-    assert (
-        main(["import", str(out / "labels"), "--format", "yolo", "--images", str(out), "--out", str(back)])
-        == 0
-    )
+    argv = ["import", str(out / "labels"), "--format", "yolo", "--images", str(images), "--out", str(images)]
+    assert main(argv) == 0
     said = capsys.readouterr().out
     assert "skipped 1 existing file(s)" in said and str(mine) in said
+    assert f"wrote {len(original) - 1} VOC file(s)" in said
     assert mine.read_bytes() == b"<annotation><filename>hand made</filename></annotation>"
-    assert main(["import", str(out / "labels"), "--format", "yolo", "--images", str(out), "--out", str(back),
-                 "--overwrite"]) == 0  # fmt: skip
+    for other, ann in original.items():
+        if other != stem:
+            assert voc_boxes(voc.read(next(images.rglob(ann.filename)).with_suffix(".xml"))) == voc_boxes(ann)
+    assert main([*argv, "--overwrite"]) == 0
     assert voc_boxes(voc.read(mine)) == voc_boxes(original[stem])
 
 
@@ -109,8 +110,8 @@ def test_import_reports_broken_entries_and_imports_the_rest(data, tmp_path, caps
     assert rc == 1
     assert f"{labels[0]}:1" in err and "expected 'class cx cy w h'" in err
     assert "orphan" in err and "no image" in err
-    assert not (back / f"{labels[0].stem}.xml").exists()
-    assert len(list(back.glob("*.xml"))) == len(original) - 1
+    assert not list(back.rglob(f"{labels[0].stem}.xml"))
+    assert len(list(back.rglob("*.xml"))) == len(original) - 1
 
 
 def test_export_refuses_broken_xml_unless_skip_broken(data, tmp_path, capsys):

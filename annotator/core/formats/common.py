@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from annotator.core import voc
 from annotator.core.annotation import BoxObject, ImageAnnotation
-from annotator.core.dataset import DatasetError, scan, train_val_split
+from annotator.core.dataset import DatasetError, annotation_path_for, scan, train_val_split
 from annotator.core.imaging import IMAGE_EXTENSIONS, ImageError
 from annotator.core.imaging import image_size as _image_size
 from annotator.core.natsort import natural_key
@@ -299,7 +299,7 @@ class ImageIndex:
                 found = narrowed or found
         else:
             direct = self.root / name
-            if direct.is_file():
+            if direct.is_file() and direct.resolve().is_relative_to(self.root.resolve()):
                 return direct
             found = self.by_name.get(name.rsplit("/", 1)[-1], [])
         if len(found) == 1:
@@ -322,16 +322,19 @@ def write_imported(
     overwrite: bool = False,
     by_stem: bool = False,
 ) -> ImportResult:
-    """Write one VOC XML per record into ``out_dir`` as ``<image stem>.xml``.
+    """Write one VOC XML per record into ``out_dir``.
 
-    An existing XML is kept (listed in ``skipped_existing``) unless ``overwrite``. A record whose image
+    The file goes where the app looks for it when ``index.root`` is opened with ``out_dir`` as save folder
+    (`annotator.core.dataset.annotation_path_for`): ``out_dir/<sub/folders>/<image stem>.xml``, sub-folders
+    mirrored from below ``index.root``; with ``out_dir`` = ``index.root`` that is beside each image (LabelImg's
+    layout). A COCO record whose image is missing goes to ``out_dir/<stem>.xml``. An existing XML is kept (listed in ``skipped_existing``) unless ``overwrite``. A record whose image
     cannot be found or measured, whose name collides with another record's, or that has a box lying outside
     its image is listed in ``problems`` and not written.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     result = ImportResult()
-    claimed: dict[str, str] = {}
+    claimed: dict[Path, str] = {}
     for rec in records:
         try:
             image = index.find(rec.image_name, by_stem=by_stem)
@@ -340,11 +343,15 @@ def write_imported(
                 result.problems.append(f"{rec.source}: {exc}")
                 continue
             image = None  # COCO states the size: write the labels even without the image at hand
-        stem = PurePosixPath(rec.image_name.replace("\\", "/")).stem if image is None else image.stem
-        if stem in claimed:
-            result.problems.append(f"{rec.source}: {stem}.xml is already taken by {claimed[stem]}")
+        name = image.name if image is not None else PurePosixPath(rec.image_name.replace("\\", "/")).name
+        if image is not None:
+            target = annotation_path_for(image, index.root, out_dir)
+        else:  # only the bare name of a missing image: a hostile "../x.jpg" cannot steer the write
+            target = out_dir / f"{PurePosixPath(name).stem}.xml"
+        if target in claimed:
+            result.problems.append(f"{rec.source}: {target} is already taken by {claimed[target]}")
             continue
-        claimed[stem] = rec.source
+        claimed[target] = rec.source
         try:
             if rec.width is not None and rec.height is not None:
                 width, height = int(rec.width), int(rec.height)
@@ -356,11 +363,9 @@ def write_imported(
         except FormatError as exc:
             result.problems.append(str(exc))
             continue
-        target = out_dir / f"{stem}.xml"
         if target.exists() and not overwrite:
             result.skipped_existing.append(target)
             continue
-        name = image.name if image is not None else PurePosixPath(rec.image_name.replace("\\", "/")).name
         ann = ImageAnnotation(
             filename=name,
             folder=image.parent.name if image is not None else "",
@@ -370,6 +375,7 @@ def write_imported(
             objects=rec.boxes,
         )
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
             voc.write(ann, target)
         except voc.VocError as exc:
             result.problems.append(f"{rec.source}: {exc}")
