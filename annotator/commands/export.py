@@ -61,7 +61,7 @@ def _run(args: argparse.Namespace) -> int:
     data, out = Path(args.data), Path(args.out)
     if not data.is_dir():
         raise FormatError(f"{data}: not a folder")
-    check_out_dir(data, out)
+    check_out_dir(data, out, recursive=args.recursive)
     found = collect(data, recursive=args.recursive)
     for problem in found.problems:
         print(f"problem: {problem}", file=sys.stderr)

@@ -66,6 +66,12 @@ def _run(args: argparse.Namespace) -> int:
     )
     problems += result.problems
     print(f"wrote {len(result.written)} VOC file(s) to {out}")
+    if result.without_image:
+        print(
+            f"{len(result.without_image)} of them without their image (not under {images}; size from {src.name}):"
+        )
+        for path in result.without_image:
+            print(f"  {path}")
     if result.skipped_existing:
         print(f"skipped {len(result.skipped_existing)} existing file(s) (pass --overwrite to replace them):")
         for path in result.skipped_existing:

@@ -364,7 +364,7 @@ def test_coco_file_name_cannot_steer_writes_outside_out(tmp_path):
     records, problems = coco.read_records(path)
     out = tmp_path / "out" / "deep"
     result = write_imported(records, ImageIndex(tmp_path / "images"), out)
-    assert result.problems == [] and result.written == [out / "secret.xml"]
+    assert result.problems == [] and result.written == result.without_image == [out / "secret.xml"]
     back = voc.read(out / "secret.xml")
     assert back.path == "" and (back.width, back.height) == (
         20,

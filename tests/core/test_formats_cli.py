@@ -137,6 +137,7 @@ def test_export_refuses_broken_xml_unless_skip_broken(data, tmp_path, capsys):
         (["export", "{tmp}/missing", "--format", "yolo", "--out", "{tmp}/o"], "not a folder"),
         (["export", "{tmp}/data", "--format", "yolo", "--out", "{tmp}/data"], "data folder itself"),
         (["export", "{tmp}/data", "--format", "yolo", "--out", "{tmp}/o", "--val-fraction", "1.5"], "val-fraction"),
+        (["export", "{tmp}/data", "--format", "voc", "--out", "{tmp}/data/VOC", "--recursive"], "inside the data folder"),
         (["export", "{tmp}/empty", "--format", "voc", "--out", "{tmp}/o"], "no labelled images"),
         (["import", "{tmp}/nothing.json", "--format", "coco", "--images", "{tmp}/data", "--out", "{tmp}/o"], "not a file"),
         (["import", "{tmp}/data", "--format", "yolo", "--images", "{tmp}/nope", "--out", "{tmp}/o"], "not a folder"),

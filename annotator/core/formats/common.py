@@ -223,10 +223,16 @@ def remove_stale(paths: Iterable[Path]) -> None:
             pass
 
 
-def check_out_dir(data_dir: Path, out_dir: Path) -> None:
-    """Refuse an export that would write into the folder being exported."""
-    if Path(out_dir).resolve() == Path(data_dir).resolve():
+def check_out_dir(data_dir: Path, out_dir: Path, *, recursive: bool = False) -> None:
+    """Refuse an export that would write into the folder being exported (or below it, when its sub-folders are
+    exported too: the next export would pick the copies up again)."""
+    data, out = Path(data_dir).resolve(), Path(out_dir).resolve()
+    if out == data:
         raise FormatError(f"--out {out_dir} is the data folder itself; choose another folder")
+    if recursive and out.is_relative_to(data):
+        raise FormatError(
+            f"--out {out_dir} lies inside the data folder exported with --recursive; choose another"
+        )
 
 
 # ---------------------------------------------------------------------------------------------- import
@@ -254,9 +260,11 @@ class ImportRecord:
 
 @dataclass
 class ImportResult:
-    """What an import did: VOC files written, images skipped because their XML exists, and problems."""
+    """What an import did: VOC files written (``without_image``: those whose image was not found, sizes
+    taken from the COCO file), files skipped because they exist, and problems."""
 
     written: list[Path] = field(default_factory=list)
+    without_image: list[Path] = field(default_factory=list)
     skipped_existing: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -381,6 +389,8 @@ def write_imported(
             result.problems.append(f"{rec.source}: {exc}")
             continue
         result.written.append(target)
+        if image is None:
+            result.without_image.append(target)
     return result
 
 
