@@ -371,3 +371,21 @@ def test_coco_file_name_cannot_steer_writes_outside_out(tmp_path):
         10,
     )  # the image outside --images was not used
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.json", "images", "out", "secret.jpg"]
+
+
+def test_coco_crowd_boxes_become_difficult_and_scores_travel(tmp_path):
+    spec = {
+        "images": [{"id": 7, "file_name": "a.jpg", "width": 40, "height": 30}],
+        "categories": [{"id": 3, "name": "roses"}],
+        "annotations": [
+            {"id": 1, "image_id": 7, "category_id": 3, "bbox": [2, 3, 10, 8], "iscrowd": 1},
+            {"id": 2, "image_id": 7, "category_id": 3, "bbox": [20.5, 3, 10, 8], "score": 0.75},
+        ],
+    }
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(spec))
+    (record,), problems = coco.read_records(path)
+    assert problems == []
+    crowd, scored = record.boxes
+    assert crowd.difficult and crowd.xyxy() == (2, 3, 12, 11)
+    assert not scored.difficult and scored.score == 0.75 and scored.xyxy() == (20.5, 3, 30.5, 11)
