@@ -26,7 +26,8 @@ MIN_BOX_SIDE = 4
 
 @dataclass
 class Placement:
-    """Where and how one flower is drawn: class name, centre (scene pixels), radius (pixels), angle, tilt."""
+    """Where and how one flower is drawn: class name, centre (scene pixels), radius (pixels), angle, tilt, and
+    whether the species' side view is used."""
 
     name: str
     cx: float
@@ -34,6 +35,7 @@ class Placement:
     radius: float
     angle: float
     tilt: float
+    side: bool = False
 
 
 @dataclass
@@ -79,7 +81,8 @@ def _layout(rng: np.random.Generator, width: int, height: int, names: list[str])
         name = names[k]
         spec = SPECIES[name]
         radius = max(4.0, diameters[k] * rng.uniform(*spec.size) / 2.0)
-        radial = spec.radial
+        side = spec.side_draw is not None and rng.random() < spec.side_share
+        radial = spec.radial and not side
         angle = rng.uniform(0.0, 2.0 * np.pi) if radial else rng.normal(0.0, 0.22)
         tilt = 1.0 if (not radial or rng.random() < 0.45) else rng.uniform(0.5, 1.0)
         for _ in range(30):
@@ -95,7 +98,7 @@ def _layout(rng: np.random.Generator, width: int, height: int, names: list[str])
                     ok = False
                     break
             if ok:
-                placed.append(Placement(name, cx, cy, radius, angle, tilt))
+                placed.append(Placement(name, cx, cy, radius, angle, tilt, side))
                 break
     return placed
 
@@ -159,8 +162,11 @@ def _draw_flower(
     Blur applies to colour, coverage and head alike, so the mask follows the softened outline.
     """
     spec = SPECIES[p.name]
-    cv = FlowerCanvas((p.cx, p.cy), p.radius, p.angle, p.tilt, spec.extent, clip)
-    shade = spec.draw(cv, rng, light)
+    draw, extent = (
+        (spec.side_draw, spec.side_extent) if p.side and spec.side_draw else (spec.draw, spec.extent)
+    )
+    cv = FlowerCanvas((p.cx, p.cy), p.radius, p.angle, p.tilt, extent, clip)
+    shade = draw(cv, rng, light)
     h, w = cv.alpha.shape
     texture = 1.0 + rng.uniform(0.04, 0.12) * value_noise(rng, h, w, max(2.0, p.radius * 0.12), 2)
     patch = cv.finish(shade * texture)

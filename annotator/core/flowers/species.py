@@ -232,6 +232,54 @@ def draw_rose(cv: FlowerCanvas, rng: np.random.Generator, light: tuple[float, fl
     return shade
 
 
+def draw_rose_side(cv: FlowerCanvas, rng: np.random.Generator, light: tuple[float, float]) -> np.ndarray:
+    """A rose seen from the side: a round cup of broad petals whose rims curl outwards, layered petals in the
+    opening on top, green sepals and a stem below (not labelled)."""
+    base = _rose_colour(rng)
+    green = hsv(rng.uniform(0.22, 0.33), rng.uniform(0.5, 0.8), rng.uniform(0.25, 0.45))
+    t = np.linspace(0.0, 1.0, 10)
+    stem_len = rng.uniform(0.8, 1.7)  # within the side extent
+    cv.stroke(np.stack([rng.normal(0.0, 0.15) * t**2, 0.5 + stem_len * t], axis=1), green, 0.08, head=False)
+    for k in range(int(rng.integers(3, 6))):  # sepals hanging below the cup
+        a = np.pi / 2 + rng.uniform(-1.1, 1.1)
+        sepal = petal_outline(0.0, rng.uniform(0.35, 0.6), 0.12, a, "pointed", rng.normal(0.0, 0.2))
+        cv.fill(
+            sepal + np.array([rng.uniform(-0.25, 0.25), 0.5]), scale_color(green, 1.0 + 0.1 * k), head=False
+        )
+    edge = 0.015 if cv.radius > 30 else 0.025
+    width_top = rng.uniform(0.5, 0.65)
+
+    def petal_row(top: float, spread: float, darken: float) -> None:
+        n = int(rng.integers(2, 4))
+        for i in range(n):
+            slot = (i + 0.5) / n - 0.5
+            lean = slot * spread * rng.uniform(0.9, 1.3)
+            length = 0.55 - top + rng.uniform(-0.05, 0.05)
+            pts = petal_outline(0.0, length, rng.uniform(0.8, 1.05), -np.pi / 2 + lean, "spoon", 0.0, n=16)
+            pts = pts + np.array([slot * 0.35, 0.55])
+            col = scale_color(base, darken * rng.uniform(0.93, 1.05))
+            cv.fill(pts, col)
+            if cv.radius > 12:
+                cv.stroke(pts, scale_color(col, 0.72), edge, closed=True, ink=False)
+                rim = pts[12:20]  # around the tip: the petal's edge rolled back towards the light
+                cv.stroke(rim, scale_color(col, 1.2), edge * 1.6, ink=False)
+
+    petal_row(-0.72, 0.5, 0.7)
+    # The opening: a dark well of tightly wrapped inner petals, seen between the back and the front petals.
+    cv.fill(_circle(1.0, 40) * np.array([width_top, 0.22]) + np.array([0.0, -0.52]), scale_color(base, 0.6))
+    for k in range(int(rng.integers(3, 6))):
+        r = width_top * (0.9 - 0.17 * k)
+        a0 = rng.uniform(0.0, TWO_PI)
+        arc = np.linspace(a0, a0 + rng.uniform(2.0, 3.5), 16)
+        inner = np.stack([r * np.cos(arc), -0.52 + 0.22 * r / width_top * np.sin(arc)], axis=1)
+        cv.stroke(inner, scale_color(base, 0.95 - 0.07 * k), 0.03, ink=False)
+    petal_row(-0.42, 0.9, 0.86)
+    petal_row(-0.22, 1.1, 1.0)
+    u, v = cv.local_grid()
+    shade = (0.75 + 0.3 * np.clip((0.6 - v) / 1.3, 0.0, 1.0)) * (1.0 - 0.3 * np.clip(u / 0.9, -1, 1) ** 2)
+    return (shade * _light(u, v, light, 0.15)).astype(np.float32)
+
+
 # ---------------------------------------------------------------------------------------------- sunflowers
 def draw_sunflower(cv: FlowerCanvas, rng: np.random.Generator, light: tuple[float, float]) -> np.ndarray:
     """A big dark brown seed disk (golden-angle seeds) ringed by broad pointed golden petals."""
@@ -354,18 +402,29 @@ class Species:
         extent: (xmin, ymin, xmax, ymax) local units that the head, stem and leaves stay within.
         size: relative size range of this class (multiplies the sampled scene scale).
         radial: seen from above (any rotation, may be tilted) rather than from the side.
+        side_draw, side_extent, side_share: an optional side view (drawn upright) used for this share of flowers.
     """
 
     draw: Callable[[FlowerCanvas, np.random.Generator, tuple[float, float]], np.ndarray]
     extent: tuple[float, float, float, float]
     size: tuple[float, float]
     radial: bool = True
+    side_draw: Callable[[FlowerCanvas, np.random.Generator, tuple[float, float]], np.ndarray] | None = None
+    side_extent: tuple[float, float, float, float] = (-1.1, -1.1, 1.1, 1.1)
+    side_share: float = 0.0
 
 
 SPECIES: dict[str, Species] = {
     "daisy": Species(draw_daisy, (-1.15, -1.15, 1.15, 1.15), (0.75, 1.0)),
     "dandelion": Species(draw_dandelion, (-1.1, -1.1, 1.1, 1.1), (0.65, 0.95)),
-    "roses": Species(draw_rose, (-1.1, -1.1, 1.1, 1.1), (0.75, 1.0)),
+    "roses": Species(
+        draw_rose,
+        (-1.1, -1.1, 1.1, 1.1),
+        (0.75, 1.0),
+        side_draw=draw_rose_side,
+        side_extent=(-1.2, -1.0, 1.2, 2.4),
+        side_share=0.3,
+    ),
     "sunflowers": Species(draw_sunflower, (-1.15, -1.15, 1.15, 1.15), (0.85, 1.1)),
     "tulips": Species(draw_tulip, (-1.7, -1.3, 1.7, 4.6), (0.8, 1.05), radial=False),
 }
