@@ -203,3 +203,17 @@ def test_render_sample_in_memory_matches_the_files(batch):
     ann = voc.read(output_paths(out, 0)[1])
     assert [(o.name, o.box) for o in scene.objects] == [(o.name, o.xyxy()) for o in ann.objects]
     assert np.array_equal(scene.class_mask(CLASSES), read_mask_png(output_paths(out, 0)[2]))
+
+
+@pytest.mark.parametrize("size, k", [((32, 32), 3), ((40, 200), 6), ((96, 64), 2)])
+def test_tiny_and_odd_image_sizes_still_give_valid_labels(tmp_path, size, k):
+    paths = generate(tmp_path, 4, seed=11, max_flowers=k, image_size=size)
+    for i, _ in enumerate(paths):
+        _, xml, mask_path = output_paths(tmp_path, i)
+        ann = voc.read(xml)
+        mask = read_mask_png(mask_path, expected_size=size)
+        assert 1 <= len(ann.objects) <= k
+        for obj in ann.objects:
+            assert 0 <= obj.xmin < obj.xmax <= size[0] and 0 <= obj.ymin < obj.ymax <= size[1]
+            k_index = CLASSES.index(obj.name) + 1
+            assert (mask[int(obj.ymin) : int(obj.ymax), int(obj.xmin) : int(obj.xmax)] == k_index).any()
