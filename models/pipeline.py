@@ -140,6 +140,22 @@ def targets_fn(heads: Sequence[str], ctxs: dict[str, HeadContext]):
     return fn
 
 
+def pad_for_replicas(ds: tf.data.Dataset, count: int, replicas: int) -> tf.data.Dataset:
+    """Append zero-weight copies of the first ``(x, y, w)`` element so ``count`` becomes a multiple of
+    ``replicas``: Keras 3 under `tf.distribute` fails on a last batch that does not split evenly."""
+    pad = (-count) % max(1, replicas)
+    if pad == 0 or count == 0:
+        return ds
+    zero = ds.take(1).map(lambda x, y, w: (x, y, tf.nest.map_structure(tf.zeros_like, w))).repeat(pad)
+    return ds.concatenate(zero)
+
+
+def replica_batch_size(batch_size: int, replicas: int) -> int:
+    """``batch_size`` rounded up to a multiple of ``replicas``."""
+    r = max(1, replicas)
+    return -(-batch_size // r) * r
+
+
 def make_dataset(
     samples: SampleSet,
     heads: Sequence[str],
@@ -149,11 +165,13 @@ def make_dataset(
     training: bool,
     seed: int = 0,
     augment_config: AugmentConfig | None = AugmentConfig(),
+    replicas: int = 1,
 ) -> tf.data.Dataset:
     """Batches of ``(image float32 (B, S, S, 3) 0..255, y_true dict, sample_weight dict)``.
 
     Training: reshuffled each epoch and augmented (``augment_config`` None turns augmentation off), both
-    reproducible from ``seed``. Validation: fixed order, no augmentation.
+    reproducible from ``seed``. Validation: fixed order, no augmentation. With ``replicas`` > 1 every batch
+    splits evenly (batch size rounded up, the last batch padded with zero-weight samples).
     """
     ds = sample_dataset(samples)
     if training:
@@ -164,7 +182,8 @@ def make_dataset(
                 lambda s, r: augment(s, r, augment_config), num_parallel_calls=AUTOTUNE, deterministic=True
             )
     ds = ds.map(targets_fn(heads, ctxs), num_parallel_calls=AUTOTUNE, deterministic=True)
-    return ds.batch(batch_size).prefetch(AUTOTUNE)
+    ds = pad_for_replicas(ds, len(samples), replicas)
+    return ds.batch(replica_batch_size(batch_size, replicas)).prefetch(AUTOTUNE)
 
 
 def compute_targets(

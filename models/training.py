@@ -30,7 +30,7 @@ from models.builder import build_model, compile_args, get_head, head_contexts, h
 from models.callbacks import BestKeeper, ProgressAndGuards, StopTraining
 from models.modelfile import ModelInfo, save_model
 from models.progress import ProgressEvent
-from models.strategy import make_strategy
+from models.strategy import is_chief, make_strategy
 
 
 class TrainError(ValueError):
@@ -181,11 +181,14 @@ def train(
     monitor = "val_loss" if len(val_set) else "loss"
     metrics_box: dict[str, float] = {}
 
+    chief = is_chief(strategy)
+
     def save(logs: dict) -> None:
         info.metrics = dict(logs)
         metrics_box.clear()
         metrics_box.update(logs)
-        save_model(model, out_path, info)
+        if chief:  # in a multi-worker cluster only the chief writes the model file
+            save_model(model, out_path, info)
 
     keeper = BestKeeper(model, monitor, save)
     history: dict[str, list[dict]] = {}
@@ -203,7 +206,7 @@ def train(
             break
         finally:
             keeper.restore()
-    model_path = str(out_path) if keeper.saved else None
+    model_path = str(out_path) if keeper.saved and chief else None
     if stopped == "finished" and run.early_stops == len(history) and history:
         stopped = "early stop"
     elapsed = time.monotonic() - t0
@@ -353,18 +356,18 @@ class _Run:
         x_train, y_train, w_train = self._cached(train_set, mirror=self.config.mirror_features)
         heads_net = self.model.get_layer("heads")
         self._compile(heads_net, self.config.learning_rate)
-        bs = self.config.batch_size
-        train_ds = (
-            tf.data.Dataset.from_tensor_slices((x_train, y_train, w_train))
-            .shuffle(len(w_train[next(iter(w_train))]), seed=self.config.seed)
-            .batch(bs)
-            .prefetch(2)
-        )
+        replicas = self.strategy.num_replicas_in_sync
+        bs = pipeline.replica_batch_size(self.config.batch_size, replicas)
+        n_train = len(next(iter(w_train.values())))
+        train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train, w_train))
+        train_ds = pipeline.pad_for_replicas(train_ds, n_train, replicas)
+        train_ds = train_ds.shuffle(n_train, seed=self.config.seed).batch(bs).prefetch(2)
         val_ds = None
         if len(val_set):
             x_val, y_val, w_val = self._cached(val_set, mirror=False)
-            val_ds = tf.data.Dataset.from_tensor_slices((x_val, y_val, w_val)).batch(bs)
-        batches = math.ceil(len(w_train[next(iter(w_train))]) / bs)
+            val_ds = tf.data.Dataset.from_tensor_slices((x_val, y_val, w_val))
+            val_ds = pipeline.pad_for_replicas(val_ds, len(val_set), replicas).batch(bs)
+        batches = math.ceil(n_train / bs)
         return self._fit(heads_net, "heads", self.config.head_epochs, train_ds, val_ds, batches)
 
     def _cached(self, samples: data.SampleSet, *, mirror: bool):
@@ -416,6 +419,7 @@ class _Run:
         self._compile(self.model, lr)
         bs = self.config.batch_size
         augment = pipeline.AugmentConfig() if self.config.augment else None
+        replicas = self.strategy.num_replicas_in_sync
         train_ds = pipeline.make_dataset(
             train_set,
             self.heads,
@@ -424,11 +428,15 @@ class _Run:
             training=True,
             seed=self.config.seed,
             augment_config=augment,
+            replicas=replicas,
         )
         val_ds = None
         if len(val_set):
-            val_ds = pipeline.make_dataset(val_set, self.heads, self.ctxs, batch_size=bs, training=False)
-        return self._fit(self.model, phase, epochs, train_ds, val_ds, math.ceil(len(train_set) / bs))
+            val_ds = pipeline.make_dataset(
+                val_set, self.heads, self.ctxs, batch_size=bs, training=False, replicas=replicas
+            )
+        batches = math.ceil(len(train_set) / pipeline.replica_batch_size(bs, replicas))
+        return self._fit(self.model, phase, epochs, train_ds, val_ds, batches)
 
 
 def config_from_dict(values: dict) -> TrainConfig:

@@ -101,7 +101,7 @@ def fetch(spec: WeightsFile) -> Path:
     try:
         from keras.utils import get_file
 
-        got = get_file(spec.file_name, spec.url, cache_subdir="models")
+        got = get_file(spec.file_name, spec.url, cache_subdir=cache.name, cache_dir=str(cache.parent))
     except Exception as exc:  # offline, proxy, permission: all end in the same advice
         raise WeightsError(
             f"{spec.what} are not available offline: put the file {spec.file_name} in the folder {cache} "

@@ -14,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", required=True, help="the model file to write (.keras); the best epoch is kept"
     )
-    parser.add_argument("--backbone", default="xception", choices=BACKBONE_CHOICES)
+    parser.add_argument("--backbone", default="xception", help=f"one of {', '.join(BACKBONE_CHOICES)}")
     parser.add_argument(
         "--weights",
         default="imagenet",

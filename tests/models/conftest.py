@@ -39,3 +39,33 @@ def tiny_backbone() -> str:
 
     register_backbone("tiny_test", _tiny_backbone, fine_tune_from="tiny_conv2")
     return "tiny_test"
+
+
+def scratch_config(data, out, **kw):
+    """Small from-scratch settings: ResNet-34 at 32 px, 5 epochs, no augmentation (fast and stable)."""
+    from models.training import TrainConfig
+
+    base = dict(
+        backbone="resnet34",
+        weights=None,
+        image_size=32,
+        epochs=5,
+        batch_size=8,
+        augment=False,
+        patience=20,
+        learning_rate=2e-3,
+        seed=0,
+    )
+    base.update(kw)
+    return TrainConfig(str(data), str(out), **base)
+
+
+@pytest.fixture(scope="session")
+def scratch_run(tiny_voc, tmp_path_factory):
+    """One real from-scratch training run on `tiny_voc`: ``(TrainResult, events, model path)``."""
+    from models.training import train
+
+    out = tmp_path_factory.mktemp("scratch") / "model.keras"
+    events = []
+    result = train(scratch_config(tiny_voc, out), progress=events.append)
+    return result, events, out

@@ -33,14 +33,6 @@ def _config(data, out, **kw) -> TrainConfig:
     return TrainConfig(str(data), str(out), **base)
 
 
-@pytest.fixture(scope="module")
-def scratch_run(tiny_voc, tmp_path_factory):
-    out = tmp_path_factory.mktemp("scratch") / "model.keras"
-    events: list[ProgressEvent] = []
-    result = train(_config(tiny_voc, out), progress=events.append)
-    return result, events, out
-
-
 def test_from_scratch_loss_falls_and_best_model_is_written(scratch_run):
     result, events, out = scratch_run
     losses = [e["loss"] for e in result.history["full"]]
