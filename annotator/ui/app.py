@@ -21,6 +21,7 @@ def run_gui(args: argparse.Namespace) -> int:
     Returns:
         The process exit code.
     """
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from annotator.ui.main_window import MainWindow
@@ -50,4 +51,16 @@ def run_gui(args: argparse.Namespace) -> int:
         path = settings.recent_folders[0]
     if path:
         window.open_path(path)
+    # The model features (worker client, training dock, overlays) load after the first image is on screen,
+    # so they cost nothing at start; the GUI still never imports TensorFlow.
+    QTimer.singleShot(0, lambda: _install_model_features(window))
     return app.exec()
+
+
+def _install_model_features(window) -> None:
+    try:
+        from annotator.ui.model_features import install_model_features
+    except ImportError as exc:  # a partial install: the labelling window works without them
+        window.statusBar().showMessage(f"Model features unavailable: {exc}", 10000)
+        return
+    install_model_features(window)

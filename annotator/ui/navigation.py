@@ -29,6 +29,8 @@ class NavigationMixin:
         if os.path.isdir(path):
             return self.open_folder(path)
         if os.path.isfile(path):
+            if path in self._entries:  # already in the open folder: keep the session's documents and undo
+                return self.show_image(path)
             return self.open_folder(os.path.dirname(path), show=path)
         self.statusBar().showMessage(_tr("No such file or folder: %s") % path, 8000)
         return False

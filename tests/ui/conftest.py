@@ -41,10 +41,13 @@ def window(qtbot, settings):
     from annotator.ui.main_window import MainWindow
 
     win = MainWindow(settings=settings)
-    qtbot.addWidget(win)
     win.resize(900, 600)
     win.show()
     qtbot.waitExposed(win)
     yield win
+    for stack in win._stacks.values():  # closing must not ask about unsaved test edits
+        stack.setClean()
     win.autosave_timer.stop()
+    win.close()
     win.cache.shutdown()
+    win.deleteLater()

@@ -82,6 +82,8 @@ def click_button(text: str) -> list[QWidget]:
 
 def settle(qtbot, window) -> None:
     """Wait until ``window`` is active again (after a modal dialog closed), so its shortcuts work."""
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    window.activateWindow()
     qtbot.waitUntil(
         lambda: QApplication.activeWindow() is window and QApplication.activeModalWidget() is None
     )

@@ -1,0 +1,237 @@
+"""Zoom/pan, status bar, settings, bad images and XML, trash, Save/Discard/Cancel, EXIF: real events."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
+from ui_helpers import click_button, drag, settle, type_label, widget_point
+
+from annotator.core import voc
+from annotator.core.annotation import BoxObject
+from annotator.ui.commands import AddBoxCommand
+
+
+def wheel(canvas, pos: QPoint, dy: int, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    event = QWheelEvent(
+        QPointF(pos),
+        QPointF(canvas.mapToGlobal(pos)),
+        QPoint(0, 0),
+        QPoint(0, dy),
+        Qt.MouseButton.NoButton,
+        modifiers,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(canvas, event)
+
+
+def test_ctrl_wheel_zoom_keeps_point_under_cursor(qtbot, window, image_folder: Path):
+    window.open_path(image_folder)
+    canvas = window.canvas
+    pos = widget_point(canvas, 50, 40)
+    before = canvas.widget_to_image(QPointF(pos))
+    scale = canvas.scale
+    wheel(canvas, pos, 240, Qt.KeyboardModifier.ControlModifier)
+    assert canvas.scale > scale * 1.2
+    after = canvas.widget_to_image(QPointF(pos))
+    assert abs(after.x() - before.x()) < 0.01 and abs(after.y() - before.y()) < 0.01
+    assert window.zoom_label.text() == f"{canvas.scale * 100:.0f}%"
+
+
+def test_zoom_keys_fit_and_original(qtbot, window, image_folder: Path):
+    window.open_path(image_folder)
+    canvas = window.canvas
+    canvas.setFocus()
+    fit = canvas.scale
+    qtbot.keyClick(canvas, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert canvas.scale == fit * 1.25
+    qtbot.keyClick(canvas, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert abs(canvas.scale - fit) < 1e-9
+    qtbot.keyClick(canvas, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert canvas.scale == 1.0
+    qtbot.keyClick(canvas, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert canvas.scale == fit
+    qtbot.keyClick(
+        canvas, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert abs(canvas.scale * 200 - (canvas.width() - 8)) < 1
+
+
+def test_pan_by_middle_drag_space_drag_and_wheel(qtbot, window, image_folder: Path):
+    window.open_path(image_folder)
+    canvas = window.canvas
+    start = canvas.offset
+    qtbot.mousePress(canvas, Qt.MouseButton.MiddleButton, pos=QPoint(100, 100))
+    qtbot.mouseMove(canvas, QPoint(130, 90))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.MiddleButton, pos=QPoint(130, 90))
+    assert (canvas.offset.x() - start.x(), canvas.offset.y() - start.y()) == (30, -10)
+    canvas.setFocus()
+    qtbot.keyPress(canvas, Qt.Key.Key_Space)
+    drag(qtbot, canvas, (50, 50), (40, 50))
+    qtbot.keyRelease(canvas, Qt.Key.Key_Space)
+    assert not window.document.verified  # Space held for panning is not a verify tap
+    assert window.document.objects == []
+    offset = canvas.offset
+    wheel(canvas, QPoint(100, 100), -120)
+    assert canvas.offset.y() == offset.y() - 60
+
+
+def test_status_bar_shows_size_zoom_and_cursor(qtbot, window, image_folder: Path):
+    window.open_path(image_folder)
+    assert window.size_label.text() == "200 x 150 px"
+    qtbot.mouseMove(window.canvas, widget_point(window.canvas, 120.5, 33.5))
+    assert window.cursor_label.text() == "x 120, y 33"
+
+
+def test_settings_persist_between_windows(qtbot, settings, image_folder: Path):
+    from annotator.ui.main_window import MainWindow
+
+    first = MainWindow(settings=settings)
+    qtbot.addWidget(first)
+    first.actions.save_format_yolo.trigger()
+    first.actions.autosave.setChecked(False)
+    first.actions.show_labels.setChecked(False)
+    first.open_path(image_folder)
+    first.close()
+    second = MainWindow(settings=settings)
+    qtbot.addWidget(second)
+    assert second.actions.save_format_yolo.isChecked()
+    assert not second.actions.autosave.isChecked()
+    assert not second.canvas.show_labels
+    assert settings.recent_folders == [str(image_folder)]
+    second.recent_menu.aboutToShow.emit()
+    assert [a.text() for a in second.recent_menu.actions()] == [str(image_folder)]
+    second.recent_menu.actions()[0].trigger()
+    assert second.current_path.endswith("img_00.jpg")
+    second.cache.shutdown()
+
+
+def test_unreadable_image_shows_message_and_navigation_goes_on(qtbot, window, image_folder: Path):
+    bad = image_folder / "img_01.jpg"
+    bad.write_bytes(b"this is not a jpeg")
+    window.open_path(image_folder)
+    assert window.next_image()
+    assert window.current_path == str(bad)
+    assert window.canvas.image is None and "Cannot show this image" in window.canvas.message
+    assert window.file_panel.model.error(str(bad))
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_W)
+    assert not window.canvas.drawing  # nothing to draw on
+    assert window.next_image() and window.current_path.endswith("img_02.jpg")
+
+
+def test_broken_xml_is_read_only_with_banner_until_overwrite(qtbot, window, image_folder: Path):
+    xml = image_folder / "img_00.xml"
+    broken = b"<annotation><object><name>roses</name><bndbox><xmin>oops</xmin></bndbox></object>"
+    xml.write_bytes(broken)
+    window.open_path(image_folder)
+    assert window.document_model.read_only
+    assert window.banner.isVisible()
+    assert "img_00.xml" in window.banner_label.text()
+    assert window.file_panel.model.error(window.current_path)
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_W)
+    assert not window.canvas.drawing
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Space)
+    assert not window.save()
+    window.next_image()
+    window.prev_image()
+    assert xml.read_bytes() == broken  # never overwritten behind the user's back
+    qtbot.mouseClick(window.banner_button, Qt.MouseButton.LeftButton)
+    assert not window.banner.isVisible()
+    assert (image_folder / "img_00.xml.bak").read_bytes() == broken
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_W)
+    type_label(qtbot, "roses")
+    drag(qtbot, window.canvas, (10, 10), (40, 40))
+    qtbot.waitUntil(lambda: len(window.document.objects) == 1)
+    assert window.save()
+    assert voc.read(xml).objects[0].name == "roses"
+
+
+def test_delete_image_moves_it_and_its_xml_to_trash(qtbot, window, image_folder: Path):
+    window.open_path(image_folder)
+    window.undo_stack.push(AddBoxCommand(window.document_model, BoxObject("roses", 1, 1, 20, 20)))
+    window.save()
+    window.canvas.setFocus()
+    click_button("No")
+    qtbot.keyClick(
+        window.canvas,
+        Qt.Key.Key_Delete,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert (image_folder / "img_00.jpg").exists()
+    settle(qtbot, window)
+    seen = click_button("Yes")
+    qtbot.keyClick(
+        window.canvas,
+        Qt.Key.Key_Delete,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert seen
+    assert not (image_folder / "img_00.jpg").exists() and not (image_folder / "img_00.xml").exists()
+    assert (image_folder / ".trash" / "img_00.jpg").exists() and (
+        image_folder / ".trash" / "img_00.xml"
+    ).exists()
+    assert window.current_path.endswith("img_01.jpg")
+    assert window.file_panel.model.rowCount() == 3
+
+
+def test_autosave_off_asks_save_discard_cancel(qtbot, window, image_folder: Path):
+    window.actions.autosave.setChecked(False)
+    window.open_path(image_folder)
+    xml = image_folder / "img_00.xml"
+    window.undo_stack.push(AddBoxCommand(window.document_model, BoxObject("roses", 1, 1, 20, 20)))
+    qtbot.wait(1000)
+    assert not xml.exists()  # no autosave
+    click_button("Cancel")
+    assert not window.next_image()
+    assert window.current_path.endswith("img_00.jpg") and len(window.document.objects) == 1
+    click_button("Discard")
+    assert window.next_image()
+    assert not xml.exists()
+    window.prev_image()
+    assert window.document.objects == []  # discarded edits are gone
+    window.undo_stack.push(AddBoxCommand(window.document_model, BoxObject("daisy", 1, 1, 20, 20)))
+    click_button("Save")
+    assert window.next_image()
+    assert voc.read(xml).objects[0].name == "daisy"
+
+
+def test_close_with_unsaved_changes_can_be_cancelled(qtbot, window, image_folder: Path):
+    window.actions.autosave.setChecked(False)
+    window.open_path(image_folder)
+    window.undo_stack.push(AddBoxCommand(window.document_model, BoxObject("roses", 1, 1, 20, 20)))
+    click_button("Cancel")
+    window.close()
+    assert window.isVisible()
+
+
+def test_exif_rotated_photo_shows_and_saves_in_the_displayed_frame(qtbot, window, tmp_path: Path):
+    folder = tmp_path / "exif"
+    folder.mkdir()
+    pixels = np.zeros((100, 200, 3), np.uint8)  # stored 200 wide x 100 high
+    pixels[:, :20] = (255, 0, 0)  # a red band at the stored left edge
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to display
+    Image.fromarray(pixels).save(folder / "phone.jpg", exif=exif.tobytes(), quality=95)
+    window.open_path(folder)
+    assert window.canvas.image_size() == (100, 200)  # displayed 100 wide x 200 high
+    top = window.canvas.image.pixelColor(50, 5)  # stored left edge becomes the displayed top
+    assert top.red() > 200 and top.green() < 60
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_W)
+    type_label(qtbot, "tulips")
+    drag(qtbot, window.canvas, (10, 5), (60, 150))
+    qtbot.waitUntil(lambda: len(window.document.objects) == 1)
+    assert window.save()
+    saved = voc.read(folder / "phone.xml")
+    assert (saved.width, saved.height) == (100, 200)
+    assert saved.objects[0].xyxy() == (10.0, 5.0, 60.0, 150.0)
+    assert os.path.getsize(folder / "phone.jpg") > 0
