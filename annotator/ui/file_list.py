@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import (
     QAbstractListModel,
     QCoreApplication,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -239,17 +240,10 @@ class FileListPanel(QWidget):
         self.proxy = StatusFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText(_tr("Filter by name"))
         self.filter_edit.setClearButtonEnabled(True)
         self.status_combo = QComboBox(self)
-        for text, value in (
-            (_tr("All"), ""),
-            (_tr("Unlabelled"), UNLABELLED),
-            (_tr("Labelled"), LABELLED),
-            (_tr("Verified"), VERIFIED),
-            (_tr("Errors"), "error"),
-        ):
-            self.status_combo.addItem(text, value)
+        for value in ("", UNLABELLED, LABELLED, VERIFIED, "error"):
+            self.status_combo.addItem("", value)
         self.count_label = QLabel(self)
         self.view = QListView(self)
         self.view.setModel(self.proxy)
@@ -270,7 +264,20 @@ class FileListPanel(QWidget):
         self.model.counts_changed.connect(self._show_counts)
         self.view.activated.connect(self._activated)
         self.view.clicked.connect(self._activated)
-        self._show_counts(0, 0)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.filter_edit.setPlaceholderText(_tr("Filter by name"))
+        for i, text in enumerate(
+            (_tr("All"), _tr("Unlabelled"), _tr("Labelled"), _tr("Verified"), _tr("Errors"))
+        ):
+            self.status_combo.setItemText(i, text)
+        self._show_counts(*self.model.counts())
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _show_counts(self, done: int, total: int) -> None:
         self.count_label.setText(_tr("%d / %d labelled") % (done, total))

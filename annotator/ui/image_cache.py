@@ -43,20 +43,10 @@ class LoadedImage:
 
 def decode(path: str) -> LoadedImage:
     """Decode ``path`` to a `LoadedImage` (safe to call on any thread; never raises for a bad file)."""
+    from annotator.core import imaging  # OpenCV loads on the first decode, not at start
+
     try:
-        from annotator.core import imaging
-
         array = imaging.load_image(path)
-    except ImportError:  # the core loader is not installed yet: Qt's reader with EXIF auto-transform
-        from PySide6.QtGui import QImageReader
-
-        reader = QImageReader(path)
-        reader.setAutoTransform(True)
-        image = reader.read()
-        if image.isNull():
-            return LoadedImage(path, None, None, f"Cannot read image {path}: {reader.errorString()}")
-        image = image.convertToFormat(QImage.Format.Format_RGB888)
-        return LoadedImage(path, image, _preview(image))
     except Exception as exc:  # ImageError, OSError, MemoryError: shown to the user, navigation goes on
         return LoadedImage(path, None, None, str(exc) or exc.__class__.__name__)
     height, width = array.shape[:2]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QActionGroup, QCloseEvent, QUndoGroup, QUndoStack
@@ -27,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.annotation import ImageAnnotation
-from annotator.core.imaging import IMAGE_EXTENSIONS
 from annotator.core.resources import predefined_classes
 from annotator.ui.actions import MENU_TITLES, WindowActions
 from annotator.ui.box_list import BoxList
@@ -38,8 +38,10 @@ from annotator.ui.editing import EditingMixin
 from annotator.ui.file_list import FileListPanel
 from annotator.ui.image_cache import ImageCache
 from annotator.ui.navigation import NavigationMixin
-from annotator.ui.persistence import FolderEntry
 from annotator.ui.settings import Settings
+
+if TYPE_CHECKING:
+    from annotator.ui.persistence import FolderEntry
 
 AUTOSAVE_DELAY_MS = 800
 
@@ -347,6 +349,8 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
 
         self.settings.language = code
         install_translator(code)
+        self.retranslate_ui()  # now, rather than when the posted LanguageChange events arrive
+        self.file_panel.retranslate()
 
     def show_shortcuts(self) -> None:
         from annotator.ui.help_dialog import ShortcutsDialog
@@ -364,6 +368,8 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
 
     # File dialogs ------------------------------------------------------------------------------------------
     def _choose_image(self) -> None:
+        from annotator.core.imaging import IMAGE_EXTENSIONS
+
         patterns = " ".join(f"*{ext}" for ext in sorted(IMAGE_EXTENSIONS))
         path, _ = QFileDialog.getOpenFileName(
             self, _tr("Open image"), self.root or "", f"Images ({patterns})"

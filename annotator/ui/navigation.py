@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox
 
-from annotator.ui import persistence
 from annotator.ui.document import DocumentModel
 from annotator.ui.file_list import LABELLED, UNLABELLED, VERIFIED
+
+if TYPE_CHECKING:
+    pass
+
+
+def _persistence():
+    # Imported on first use: it pulls in OpenCV (through the dataset scanner), which the window does not need
+    # to appear.
+    from annotator.ui import persistence
+
+    return persistence
 
 
 def _tr(text: str) -> str:
@@ -40,8 +51,8 @@ class NavigationMixin:
             return False
         folder = os.path.abspath(folder)
         try:
-            entries = persistence.scan_folder(folder, self.save_dir)
-        except OSError as exc:
+            entries = _persistence().scan_folder(folder, self.save_dir)
+        except (OSError, ValueError) as exc:
             self.statusBar().showMessage(_tr("Cannot open %s: %s") % (folder, exc), 8000)
             return False
         self.root = folder
@@ -67,7 +78,7 @@ class NavigationMixin:
         entry = self._entries.get(image_path)
         if entry is not None:
             return entry.annotation_path
-        return persistence.annotation_path_for(
+        return _persistence().annotation_path_for(
             image_path, self.root or os.path.dirname(image_path), self.save_dir
         )
 
@@ -75,7 +86,7 @@ class NavigationMixin:
         doc = self._documents.get(path)
         if doc is None:
             annotation_path = self._annotation_path(path)
-            annotation, error = persistence.read_annotation(path, annotation_path)
+            annotation, error = _persistence().read_annotation(path, annotation_path)
             doc = DocumentModel(annotation, path, annotation_path, self)
             doc.read_only = bool(error)
             doc.load_error = error
@@ -190,7 +201,7 @@ class NavigationMixin:
             return False
         fmt = self.settings.save_format
         try:
-            written = persistence.save_annotation(
+            written = _persistence().save_annotation(
                 doc.annotation, doc.annotation_path, fmt, self.root or "", self.known_classes()
             )
         except (OSError, ValueError) as exc:
@@ -272,7 +283,9 @@ class NavigationMixin:
         doc = self.document_model
         if doc is None or not doc.read_only:
             return ""
-        backup = persistence.backup_file(doc.annotation_path) if os.path.exists(doc.annotation_path) else ""
+        backup = (
+            _persistence().backup_file(doc.annotation_path) if os.path.exists(doc.annotation_path) else ""
+        )
         doc.read_only = False
         doc.load_error = ""
         self.file_panel.model.set_error(doc.image_path, "")
@@ -291,7 +304,7 @@ class NavigationMixin:
                 self,
                 _tr("Delete image"),
                 _tr("Move %s and its annotation to the trash folder %s?")
-                % (Path(path).name, os.path.join(self.root, persistence.TRASH_DIR)),
+                % (Path(path).name, os.path.join(self.root, _persistence().TRASH_DIR)),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )
@@ -304,7 +317,7 @@ class NavigationMixin:
         self._forget(path)
         self.current_path = None
         try:
-            persistence.move_to_trash(self.root, path, annotation_path)
+            _persistence().move_to_trash(self.root, path, annotation_path)
         except OSError as exc:
             QMessageBox.warning(self, _tr("Delete image"), str(exc))
             return False

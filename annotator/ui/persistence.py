@@ -10,7 +10,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotator.core import voc
+from annotator.core import dataset, voc
 from annotator.core.annotation import ImageAnnotation
 
 TRASH_DIR = ".trash"
@@ -28,65 +28,27 @@ class FolderEntry:
 
 
 def scan_folder(folder: str, save_dir: str | None = None) -> list[FolderEntry]:
-    """The images of ``folder`` in natural order with their annotation paths and statuses (reads no pixels)."""
+    """The images of ``folder`` in natural order with their annotation paths and statuses (reads no pixels).
+
+    Raises:
+        ValueError: (`annotator.core.dataset.DatasetError`) ``folder`` is not a folder.
+    """
     from annotator.ui.file_list import status_of
 
-    try:
-        from annotator.core import dataset
-    except ImportError:
-        dataset = None
-    if dataset is not None and hasattr(dataset, "scan"):
-        scanned = dataset.scan(folder, save_dir=save_dir)
-        entries = getattr(scanned, "entries", scanned)
-        return [FolderEntry(str(e.image_path), str(e.annotation_path), status_of(e.status)) for e in entries]
-    return _fallback_scan(folder, save_dir)
-
-
-def _fallback_scan(folder: str, save_dir: str | None) -> list[FolderEntry]:
-    import re
-
-    from annotator.core.imaging import is_image_file
-
-    def natural(name: str) -> list:
-        return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", name)]
-
-    names = sorted((e.name for e in os.scandir(folder) if e.is_file() and is_image_file(e.name)), key=natural)
-    out = []
-    for name in names:
-        image = os.path.join(folder, name)
-        xml = annotation_path_for(image, folder, save_dir)
-        status = "unlabelled"
-        if os.path.exists(xml):
-            try:
-                head = Path(xml).read_bytes()[:4096]
-            except OSError:
-                head = b""
-            status = "verified" if b'verified="yes"' in head else "labelled"
-        out.append(FolderEntry(image, xml, status))
-    return out
+    scanned = dataset.scan(folder, save_dir=save_dir)
+    return [FolderEntry(e.image_file, e.annotation_file, status_of(e.status)) for e in scanned]
 
 
 def annotation_path_for(image_path: str, root: str, save_dir: str | None) -> str:
     """Where the VOC file of ``image_path`` lives: beside the image, or in ``save_dir`` mirroring subfolders."""
-    try:
-        from annotator.core import dataset
-
-        return str(dataset.annotation_path_for(image_path, root, save_dir))
-    except (ImportError, AttributeError):
-        image = Path(image_path)
-        if not save_dir:
-            return str(image.with_suffix(".xml"))
-        try:
-            relative = image.relative_to(root)
-        except ValueError:
-            relative = Path(image.name)
-        return str(Path(save_dir) / relative.with_suffix(".xml"))
+    return str(dataset.annotation_path_for(image_path, root, save_dir))
 
 
 def read_annotation(image_path: str, annotation_path: str) -> tuple[ImageAnnotation, str]:
     """The image's annotation and the error text (``""`` when fine).
 
-    A missing file gives a new empty annotation. A file that cannot be parsed gives an empty annotation plus
+    Without a VOC file, boxes saved as YOLO (``NAME.txt`` + ``classes.txt``) or CreateML (``NAME.json``)
+    beside it are read instead. A missing file gives a new empty annotation. A file that cannot be parsed gives an empty annotation plus
     the `VocError` message: the caller must treat the document as read-only until the user chooses to
     overwrite (see `backup_file`).
     """
@@ -97,7 +59,23 @@ def read_annotation(image_path: str, annotation_path: str) -> tuple[ImageAnnotat
         except (voc.VocError, OSError, UnicodeError) as exc:
             fresh = ImageAnnotation(filename=image.name, folder=image.parent.name, path=str(image))
             return fresh, str(exc) or f"cannot read {annotation_path}"
-    return ImageAnnotation(filename=image.name, folder=image.parent.name, path=str(image)), ""
+    fresh = ImageAnnotation(filename=image.name, folder=image.parent.name, path=str(image))
+    from annotator.ui import other_formats
+
+    if (
+        other_formats.yolo_path(annotation_path).is_file()
+        or other_formats.createml_path(annotation_path).is_file()
+    ):
+        try:
+            from annotator.core.imaging import image_size
+
+            width, height = image_size(image_path)
+            other = other_formats.read_other(image_path, annotation_path, width, height)
+        except (ValueError, OSError) as exc:  # FormatError, ImageError
+            return fresh, str(exc)
+        if other is not None:
+            return other, ""
+    return fresh, ""
 
 
 def backup_file(path: str) -> str:

@@ -1,0 +1,161 @@
+"""Save formats, the shortcuts help page, unique shortcuts, and the Korean interface."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QTableWidget
+from ui_helpers import when_modal
+
+from annotator.core.annotation import BoxObject
+from annotator.ui.actions import ACTION_SPECS, CANVAS_KEYS
+from annotator.ui.commands import AddBoxCommand
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def add_two_boxes(window):
+    doc = window.document_model
+    window.undo_stack.push(AddBoxCommand(doc, BoxObject("roses", 20, 30, 60, 90)))
+    window.undo_stack.push(AddBoxCommand(doc, BoxObject("lotus", 100, 50, 200, 150)))
+
+
+def test_save_as_yolo_writes_txt_and_keeps_class_order(qtbot, window, image_folder: Path):
+    (image_folder / "classes.txt").write_text("tulips\nroses\n", encoding="utf-8")
+    window.open_path(image_folder)
+    window.actions.save_format_yolo.trigger()
+    add_two_boxes(window)
+    assert window.save()
+    lines = (image_folder / "img_00.txt").read_text().splitlines()
+    assert lines == ["1 0.200000 0.400000 0.200000 0.400000", "2 0.750000 0.666667 0.500000 0.666667"]
+    classes = (image_folder / "classes.txt").read_text().splitlines()
+    assert classes[:2] == ["tulips", "roses"] and classes[2] == "lotus"
+    assert not (image_folder / "img_00.xml").exists()
+    window.next_image()  # reopening reads the YOLO file back
+    window._forget(str(image_folder / "img_00.jpg"))
+    window.prev_image()
+    assert [(b.name, b.xyxy()) for b in window.document.objects] == [
+        ("roses", (20.0, 30.0, 60.0, 90.0)),
+        ("lotus", (100.0, 50.0, 200.0, 150.0)),
+    ]
+
+
+def test_save_as_createml_writes_json(qtbot, window, image_folder: Path):
+    window.open_path(image_folder)
+    window.actions.save_format_createml.trigger()
+    add_two_boxes(window)
+    assert window.save()
+    data = json.loads((image_folder / "img_00.json").read_text(encoding="utf-8"))
+    assert data[0]["image"] == "img_00.jpg"
+    assert data[0]["annotations"][0] == {
+        "label": "roses",
+        "coordinates": {"x": 40, "y": 60, "width": 40, "height": 60},
+    }
+    assert window.settings.save_format == "createml"
+
+
+def test_help_lists_every_shortcut(qtbot, window):
+    seen = []
+
+    def read_and_close(dialog):
+        table = dialog.findChild(QTableWidget)
+        seen.append({(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())})
+        dialog.close()
+
+    when_modal(read_and_close)
+    window.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: bool(seen))
+    keys = {k for k, _ in seen[0]}
+    for spec in ACTION_SPECS:
+        for shortcut in spec.shortcuts:
+            native = QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+            assert any(native in k.split(", ") for k in keys), f"{spec.name} {shortcut} missing from help"
+    assert {k for k, _ in CANVAS_KEYS} <= keys
+
+
+def test_no_two_actions_share_a_shortcut(window):
+    from PySide6.QtGui import QAction
+
+    owners: dict[str, str] = {}
+    sequences = [
+        (a.objectName(), s) for a in window.findChildren(QAction) for s in a.shortcuts() if not s.isEmpty()
+    ]
+    try:  # the model features add their own actions to this window later: check them too
+        from annotator.ui.model_features import MODEL_ACTIONS
+
+        sequences += [(name, QKeySequence(key)) for name, _, key, _ in MODEL_ACTIONS]
+    except ImportError:
+        pass
+    canvas_keys = {
+        "Space",
+        "Esc",
+        "Left",
+        "Right",
+        "Up",
+        "Down",
+        "Shift+Left",
+        "Shift+Right",
+        "Shift+Up",
+        "Shift+Down",
+    }
+    for name, sequence in sequences:
+        key = sequence.toString(QKeySequence.SequenceFormat.PortableText)
+        assert key not in owners, f"{key} is used by both {owners[key]} and {name}"
+        owners[key] = name
+        if name != "verify":
+            assert key not in canvas_keys, f"{name} takes {key}, which the canvas handles"
+    assert len(owners) >= 30
+
+
+def _marked_strings() -> set[str]:
+    pattern = re.compile(r'_(?:tr|n)\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)', re.S)
+    owned = [
+        "actions",
+        "box_list",
+        "canvas",
+        "commands",
+        "editing",
+        "file_list",
+        "help_dialog",
+        "label_dialog",
+        "main_window",
+        "navigation",
+        "other_formats",
+        "persistence",
+    ]
+    found = set()
+    for name in owned:
+        source = (ROOT / "annotator" / "ui" / f"{name}.py").read_text(encoding="utf-8")
+        for match in pattern.finditer(source):
+            found.add("".join(ast.literal_eval(p) for p in re.findall(r'"(?:[^"\\]|\\.)*"', match.group(1))))
+    return found
+
+
+def test_every_marked_string_has_a_korean_translation():
+    tree = ET.parse(ROOT / "resources" / "i18n" / "annotator_ko.ts")
+    translated = {m.findtext("source"): m.findtext("translation") for m in tree.iter("message")}
+    missing = sorted(s for s in _marked_strings() if not translated.get(s))
+    assert not missing, f"untranslated: {missing}"
+    assert (ROOT / "resources" / "i18n" / "annotator_ko.qm").stat().st_size > 1000
+
+
+def test_switching_to_korean_retranslates_the_window(qtbot, window, image_folder: Path):
+    window.open_path(image_folder)
+    assert window.menus["file"].title() == "&File"
+    window.actions.language_ko.trigger()
+    try:
+        assert window.menus["file"].title() == "파일(&F)"
+        assert window.actions.save.text() == "저장(&S)"
+        assert window.file_dock.windowTitle() == "파일"
+        assert window.file_panel.count_label.text() == "0 / 4 레이블 완료"
+        assert window.settings.language == "ko"
+    finally:
+        window.actions.language_en.trigger()
+    assert window.menus["file"].title() == "&File"
