@@ -44,7 +44,8 @@ class TrainConfig:
     Attributes:
         data_dir: the VOC folder. out_path: the model file to write (``.keras``).
         backbone: ``xception`` | ``resnet34`` | ``mobilenetv2``. weights: ``"imagenet"``, None (from scratch)
-            or a weights file. image_size: square input side (multiple of 32).
+            or a weights file. image_size: square input side (multiple of 32); None picks
+            `default_image_size` (224 with pretrained weights, 128 from scratch: 3x faster per epoch on a CPU).
         epochs: epochs of the ``fine_tune`` / ``full`` phase. head_epochs: epochs of the ``heads`` phase.
         batch_size, heads, seed: as named; the seed fixes the split, the initial weights, shuffling and
             augmentation. strategy: ``default`` | ``mirrored`` | ``multi-worker``.
@@ -63,7 +64,7 @@ class TrainConfig:
     out_path: str
     backbone: str = "xception"
     weights: str | None = "imagenet"
-    image_size: int = 224
+    image_size: int | None = None
     epochs: int = 20
     head_epochs: int = 20
     batch_size: int = 16
@@ -111,6 +112,11 @@ def _emit_to(progress: Callable[[ProgressEvent], None] | None) -> Callable[[Prog
     return progress if progress is not None else (lambda event: None)
 
 
+def default_image_size(weights: str | None) -> int:
+    """224 px with pretrained weights (what they were trained at), 128 px from scratch (fast on a CPU)."""
+    return 128 if weights is None or str(weights).lower() == "none" else 224
+
+
 def _phases(weights: str | None) -> list[str]:
     return ["full"] if weights is None or str(weights).lower() == "none" else ["heads", "fine_tune"]
 
@@ -127,6 +133,8 @@ def train(
         models.weights.WeightsError: ``--weights imagenet`` offline without the cached file.
     """
     t0 = time.monotonic()
+    if config.image_size is None:
+        config = dataclasses.replace(config, image_size=default_image_size(config.weights))
     emit = _emit_to(progress)
     deadline = t0 + config.max_minutes * 60 if config.max_minutes else None
     out_path = Path(config.out_path)

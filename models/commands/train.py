@@ -20,7 +20,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="imagenet",
         help="imagenet (Keras' cache or a download), none (train from scratch) or a weights FILE",
     )
-    parser.add_argument("--image-size", type=int, default=224, help="square input side, a multiple of 32")
+    parser.add_argument(
+        "--image-size",
+        type=int,
+        default=None,
+        help="square input side, a multiple of 32 (default: 224 with pretrained weights, 128 from scratch)",
+    )
     parser.add_argument(
         "--epochs", type=int, default=20, help="epochs of the fine-tune (or from-scratch) phase"
     )

@@ -1,0 +1,60 @@
+"""Prediction latency per image on this machine for each backbone (loc head): `Predictor.predict` on a JPEG
+(decode + resize + forward pass + decoding), median of N images after a warm-up, next to the bare forward
+pass of the same model on an already-resized array.
+
+    .venv/bin/python benchmarks/bench_models_latency.py [--size 224] [--images 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+from models.builder import build_model  # noqa: E402
+from models.modelfile import ModelInfo, save_model  # noqa: E402
+from models.predict import Predictor  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=224)
+    parser.add_argument("--images", type=int, default=20)
+    parser.add_argument("--backbones", default="mobilenetv2,resnet34,xception")
+    args = parser.parse_args()
+    from annotator.core.sample_data import generate
+
+    work = Path(tempfile.mkdtemp(prefix="bench_latency_"))
+    images = [p for p in generate(work / "data", args.images, seed=5, max_flowers=1) if p.suffix == ".jpg"]
+    classes = ["daisy", "dandelion", "roses", "sunflowers", "tulips"]
+    print(f"{args.images} JPEGs of 320x240, model input {args.size} px, batch 1, {os.cpu_count()} CPUs")
+    print(f"{'backbone':14}{'params':>12}{'predict(file) ms':>18}{'forward only ms':>18}{'file size MB':>14}")
+    for name in args.backbones.split(","):
+        model = build_model(classes, backbone=name, image_size=args.size)
+        path = save_model(model, work / f"{name}.keras", ModelInfo(classes, args.size, name, ["loc"]))
+        predictor = Predictor(path)
+        for p in images[:3]:
+            predictor.predict(p)
+        latencies = [predictor.predict(p).latency_ms for p in images]
+        x = np.zeros((1, args.size, args.size, 3), np.uint8)
+        forward = []
+        for _ in range(len(images)):
+            t0 = time.perf_counter()
+            predictor.outputs(x)
+            forward.append((time.perf_counter() - t0) * 1000)
+        print(
+            f"{name:14}{model.count_params():>12,}{np.median(latencies):>18.1f}{np.median(forward):>18.1f}"
+            f"{path.stat().st_size / 1e6:>14.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

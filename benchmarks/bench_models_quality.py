@@ -1,0 +1,100 @@
+"""Quality from scratch on this CPU: train on 1,000 generated single-flower images, evaluate on 200 others.
+
+Training uses the default settings of `flower-annotator train` with ``--weights none`` (128 px input, GIoU +
+L1 box loss, augmentation, early stopping on a 10% validation split of the 1,000) and a wall-clock budget
+(``--minutes``, 15 by default) per backbone. The 200 test images come from another seed and are never seen in
+training. Targets for mobilenetv2: mean IoU >= 0.75 and class accuracy >= 0.90.
+
+    nice -n 10 .venv/bin/python benchmarks/bench_models_quality.py [--minutes 15] [--backbones mobilenetv2,xception]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--minutes", type=float, default=15.0)
+    parser.add_argument("--backbones", default="mobilenetv2,xception")
+    parser.add_argument("--work", default="/tmp/flower_quality")
+    parser.add_argument("--train-images", type=int, default=1000)
+    parser.add_argument("--test-images", type=int, default=200)
+    args = parser.parse_args()
+
+    from annotator.core.sample_data import generate
+    from models.evaluate import evaluate
+    from models.progress import ProgressEvent
+    from models.training import TrainConfig, train
+
+    work = Path(args.work)
+    train_dir, test_dir = work / "train", work / "test"
+    if not (train_dir / f"flower_{args.train_images - 1:05d}.xml").exists():
+        generate(train_dir, args.train_images, seed=0, max_flowers=1)
+    if not (test_dir / f"flower_{args.test_images - 1:05d}.xml").exists():
+        generate(test_dir, args.test_images, seed=1, max_flowers=1)
+
+    def progress(event: ProgressEvent) -> None:
+        if event.kind == "epoch":
+            m = {**event.losses, **event.metrics}
+            print(
+                f"  {event.phase} epoch {event.epoch}: loss {m.get('loss', 0):.3f} val_box_iou "
+                f"{m.get('val_box_iou', 0):.3f} val_cls_accuracy {m.get('val_cls_accuracy', 0):.3f}",
+                flush=True,
+            )
+        elif event.kind in ("phase", "done"):
+            print(f"  [{event.kind}] {event.phase} {event.message}", flush=True)
+
+    rows = []
+    for backbone in args.backbones.split(","):
+        print(f"== {backbone}", flush=True)
+        out = work / f"{backbone}_scratch.keras"
+        config = TrainConfig(
+            str(train_dir),
+            str(out),
+            backbone=backbone,
+            weights=None,
+            epochs=1000,
+            val_fraction=0.1,
+            max_minutes=args.minutes,
+        )
+        result = train(config, progress=progress)
+        t0 = time.perf_counter()
+        figures = evaluate(result.model_path, test_dir) if result.model_path else {}
+        epochs = sum(len(v) for v in result.history.values())
+        rows.append(
+            {
+                "backbone": backbone,
+                "train_minutes": round(result.elapsed_s / 60, 1),
+                "epochs": epochs,
+                "stopped": result.stopped,
+                "eval_s": round(time.perf_counter() - t0, 1),
+                **figures,
+            }
+        )
+        print(json.dumps(rows[-1]), flush=True)
+    print()
+    print(
+        f"From scratch (--weights none, 128 px), {args.train_images} train / {args.test_images} test images, "
+        f"budget {args.minutes:g} min per backbone, {os.cpu_count()} CPUs"
+    )
+    print(f"{'backbone':14}{'minutes':>9}{'epochs':>8}{'test mean IoU':>15}{'IoU>=0.5':>10}{'accuracy':>10}")
+    for r in rows:
+        print(
+            f"{r['backbone']:14}{r['train_minutes']:>9}{r['epochs']:>8}{r.get('mean_iou', 0):>15.3f}"
+            f"{r.get('iou50_rate', 0):>10.3f}{r.get('accuracy', 0):>10.3f}"
+        )
+    print("targets (mobilenetv2): mean IoU >= 0.75, accuracy >= 0.90")
+    (work / "results.json").write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()
