@@ -225,7 +225,7 @@ class _Controller(QObject):
     # -- closing --------------------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if watched is self.window and event.type() == QEvent.Type.Close:
-            if self.f.client.is_training:
+            if self.f.client.is_training and self.window.isVisible():
                 answer = QMessageBox.question(
                     self.window,
                     self.tr("Training is running"),
