@@ -31,7 +31,7 @@ SCRIPT = textwrap.dedent(
     import models.training as training
     training.make_strategy = lambda name: strategy
     from models.training import TrainConfig, train
-    config = TrainConfig(sys.argv[1], sys.argv[2], backbone="tiny_test", weights=None, image_size=32, epochs=2,
+    config = TrainConfig(sys.argv[1], sys.argv[2], backbone="tiny_test", weights=None, image_size=32, epochs=1,
                          batch_size=8, augment=True, strategy=sys.argv[3], seed=0)
     result = train(config)
     print(json.dumps({"replicas": strategy.num_replicas_in_sync, "model": result.model_path,

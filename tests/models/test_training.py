@@ -163,3 +163,15 @@ def test_bad_settings_are_clear_errors(tmp_path):
     with pytest.raises(TrainError, match="not found"):
         train(_config(empty, tmp_path / "m.keras"))
     shutil.rmtree(tmp_path / "missing", ignore_errors=True)
+
+
+def test_same_seed_same_training(tiny_voc, tmp_path):
+    runs = [
+        train(
+            _config(tiny_voc, tmp_path / f"s{i}.keras", backbone="tiny_test", epochs=2, augment=True, seed=3)
+        )
+        for i in range(2)
+    ]
+    assert runs[0].history == runs[1].history
+    a, b = (load_model(r.model_path)[0].get_weights() for r in runs)
+    assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
