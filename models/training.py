@@ -145,6 +145,19 @@ def train(
     keras.utils.set_random_seed(config.seed)
 
     train_set, val_set, problems = _load(config, heads, emit, cancel)
+    if cancel is not None and cancel.is_set():
+        emit(
+            ProgressEvent("done", "loading", message="cancelled while reading the dataset; no model written")
+        )
+        return TrainResult(
+            None,
+            {},
+            {},
+            "cancelled",
+            [str(p) for p in problems],
+            train_set.class_names,
+            time.monotonic() - t0,
+        )
     class_names = train_set.class_names
     options = {h: dict(config.head_options.get(h, {})) for h in heads}
     options.setdefault("loc", {}).setdefault("box_loss", config.box_loss)
@@ -199,15 +212,15 @@ def train(
             save_model(model, out_path, info)
 
     keeper = BestKeeper(model, monitor, save)
-    history: dict[str, list[dict]] = {}
     stopped = "finished"
     run = _Run(config, model, heads, ctxs, strategy, emit, cancel, deadline, keeper, monitor)
+    history = run.history
     for phase in _phases(config.weights):
         try:
             if phase == "heads":
-                history[phase] = run.heads_phase(train_set, val_set)
+                run.heads_phase(train_set, val_set)
             else:
-                history[phase] = run.image_phase(phase, train_set, val_set)
+                run.image_phase(phase, train_set, val_set)
         except StopTraining as stop:
             stopped = stop.reason
             emit(ProgressEvent("log", phase, message=f"training stopped: {stop.reason}"))
@@ -260,10 +273,10 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
         progress=tick,
         cancel=cancel,
     )
-    if cancel is not None and cancel.is_set():
-        raise TrainError("cancelled while reading the dataset")
     for problem in everything.problems:
         emit(ProgressEvent("log", "loading", message=str(problem)))
+    if cancel is not None and cancel.is_set():
+        return everything, everything.subset([]), everything.problems
     index = {image_id: i for i, image_id in enumerate(everything.ids)}
     train_set = everything.subset([index[i] for i in train_ids if i in index])
     val_set = everything.subset([index[i] for i in val_ids if i in index])
@@ -311,6 +324,7 @@ class _Run:
         self.keeper = keeper
         self.monitor = monitor
         self.early_stops = 0
+        self.history: dict[str, list[dict]] = {}
         self.backbone = model.get_layer("backbone")
         self.strides = head_strides(model)
 
@@ -325,7 +339,12 @@ class _Run:
             min_lr=1e-6,
             verbose=0,
         )
+        logs = self.history.setdefault(phase, [])
+        record = keras.callbacks.LambdaCallback(
+            on_epoch_end=lambda epoch, values: logs.append({k: float(v) for k, v in (values or {}).items()})
+        )
         return [
+            record,
             ProgressAndGuards(self.emit, phase, epochs, batches, self.cancel, self.deadline),
             self.keeper,
             early,
@@ -346,7 +365,7 @@ class _Run:
                 f"parameters, {sum(int(np.prod(w.shape)) for w in target.trainable_weights):,} trainable",
             )
         )
-        history = target.fit(
+        target.fit(
             train_ds,
             validation_data=val_ds,
             epochs=epochs,
@@ -356,8 +375,7 @@ class _Run:
         )
         if self._early.stopped_epoch > 0:
             self.early_stops += 1
-        n = len(next(iter(history.history.values()), []))
-        return [{k: float(v[i]) for k, v in history.history.items()} for i in range(n)]
+        return self.history[phase]
 
     def heads_phase(self, train_set: data.SampleSet, val_set: data.SampleSet) -> list[dict]:
         backbones.set_fine_tune(self.backbone, trainable=False)

@@ -97,7 +97,7 @@ def test_cancel_stops_within_one_batch_and_keeps_the_best_model(tiny_voc, tmp_pa
         progress=progress,
         cancel=cancel,
     )
-    assert result.stopped == "cancelled"
+    assert result.stopped == "cancelled" and len(result.history["full"]) == 1
     after = [e for e in events[[e.kind for e in events].index("epoch") + 1 :] if e.kind == "batch"]
     assert len(after) == 1  # the batch running when cancel was seen, then nothing
     assert result.model_path and load_model(result.model_path)[1].metrics  # epoch 1's model kept
@@ -175,3 +175,11 @@ def test_same_seed_same_training(tiny_voc, tmp_path):
     assert runs[0].history == runs[1].history
     a, b = (load_model(r.model_path)[0].get_weights() for r in runs)
     assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+def test_cancel_while_loading_returns_without_a_model(tiny_voc, tmp_path):
+    cancel = threading.Event()
+    cancel.set()
+    result = train(_config(tiny_voc, tmp_path / "x.keras", backbone="tiny_test"), cancel=cancel)
+    assert result.stopped == "cancelled" and result.model_path is None
+    assert not (tmp_path / "x.keras").exists()
