@@ -129,3 +129,28 @@ def test_missing_model_file_is_a_clear_error(tmp_path, tiny_voc, capsys):
     assert cli.main(["evaluate", str(tmp_path / "none.keras"), str(tiny_voc), "--json"]) == 2
     assert "none.keras" in capsys.readouterr().err
     assert Path(tmp_path / "none.keras").exists() is False
+
+
+def test_classify_prints_top3_from_cached_files(tmp_path, monkeypatch, capsys):
+    import keras
+
+    home = tmp_path / "keras_home"
+    (home / "models").mkdir(parents=True)
+    monkeypatch.setenv("KERAS_HOME", str(home))
+    # stands in for the cached ImageNet file: the same architecture, random weights, saved by Keras
+    weights = home / "models" / "resnet50.weights.h5"
+    keras.applications.ResNet50(weights=None).save_weights(str(weights))
+    index = {str(i): [f"n{i:08d}", f"label{i}"] for i in range(1000)}
+    (home / "models" / "imagenet_class_index.json").write_text(json.dumps(index))
+    image = tmp_path / "photo.png"
+    import cv2
+    import numpy as np
+
+    cv2.imwrite(str(image), np.full((50, 70, 3), 120, np.uint8))
+    assert cli.main(["classify", str(image), "--weights", str(weights)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0] == str(image) and len(lines) == 4
+    probs = [float(line.split()[2]) for line in lines[1:]]
+    assert probs == sorted(probs, reverse=True) and all(0 <= p <= 1 for p in probs)
+    assert all("label" in line and "(n" in line for line in lines[1:])
+    assert weights.exists()
