@@ -1,16 +1,59 @@
-"""The box list dock: one row per box of the shown image, kept in step with the canvas selection."""
+"""The box list dock: one row per box of the shown image, kept in step with the canvas selection.
+
+A model/view list: rows are computed when painted, so a change to an image with 1,000 boxes costs one reset,
+not 1,000 widget items.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from annotator.ui.box_painter import class_color
 from annotator.ui.document import DocumentModel
 
 
-class BoxList(QListWidget):
+class BoxListModel(QAbstractListModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.document: DocumentModel | None = None
+        self._icons: dict[str, QIcon] = {}
+
+    def set_document(self, document: DocumentModel | None) -> None:
+        self.beginResetModel()
+        self.document = document
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def _icon(self, name: str) -> QIcon:
+        if name not in self._icons:
+            pixmap = QPixmap(12, 12)
+            pixmap.fill(class_color(name))
+            self._icons[name] = QIcon(pixmap)
+        return self._icons[name]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() or self.document is None else len(self.document)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if self.document is None or not index.isValid() or index.row() >= len(self.document):
+            return None
+        box = self.document.box(index.row())
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = f"{box.name}  ({box.width:.0f} x {box.height:.0f})"
+            return text + "  *" if box.difficult else text
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icon(box.name)
+        if role == Qt.ItemDataRole.ForegroundRole and box.score is not None:
+            return QColor(120, 120, 120)
+        return None
+
+
+class BoxList(QListView):
     """Rows ``label (w x h)``; selecting a row selects the box on the canvas and back."""
 
     box_selected = Signal(object)
@@ -20,11 +63,16 @@ class BoxList(QListWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.model_ = BoxListModel(self)
+        self.setModel(self.model_)
+        self.setUniformItemSizes(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.document: DocumentModel | None = None
-        self._icons: dict[str, QIcon] = {}
         self._syncing = False
-        self.currentRowChanged.connect(self._row_changed)
-        self.itemActivated.connect(lambda item: self.box_activated.emit(self.row(item)))
+        self._selected: int | None = None
+        self.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.activated.connect(lambda index: self.box_activated.emit(index.row()))
 
     def set_document(self, document: DocumentModel | None) -> None:
         if self.document is not None:
@@ -32,43 +80,32 @@ class BoxList(QListWidget):
         self.document = document
         if document is not None:
             document.changed.connect(self.refresh)
-        self.refresh()
-
-    def _icon(self, name: str) -> QIcon:
-        if name not in self._icons:
-            pixmap = QPixmap(12, 12)
-            pixmap.fill(class_color(name))
-            self._icons[name] = QIcon(pixmap)
-        return self._icons[name]
+        self._syncing = True
+        self.model_.set_document(document)
+        self._syncing = False
 
     def refresh(self) -> None:
-        selected = self.currentRow()
         self._syncing = True
-        self.setUpdatesEnabled(False)
-        self.clear()
-        if self.document is not None:
-            for box in self.document.boxes:
-                text = f"{box.name}  ({box.width:.0f} x {box.height:.0f})"
-                if box.difficult:
-                    text += "  *"
-                item = QListWidgetItem(self._icon(box.name), text)
-                if box.score is not None:
-                    item.setForeground(QColor(120, 120, 120))
-                self.addItem(item)
-            if 0 <= selected < self.count():
-                self.setCurrentRow(selected)
-        self.setUpdatesEnabled(True)
+        self.model_.refresh()
         self._syncing = False
+        self.select_box(self._selected)
+
+    def count(self) -> int:
+        return self.model_.rowCount()
 
     def select_box(self, index: int | None) -> None:
+        self._selected = index
         self._syncing = True
-        if index is None:
-            self.setCurrentRow(-1)
+        if index is None or not 0 <= index < self.model_.rowCount():
+            self.selectionModel().clearCurrentIndex()
             self.clearSelection()
         else:
-            self.setCurrentRow(index)
+            model_index = self.model_.index(index)
+            self.setCurrentIndex(model_index)
+            self.scrollTo(model_index)
         self._syncing = False
 
-    def _row_changed(self, row: int) -> None:
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not self._syncing:
-            self.box_selected.emit(row if row >= 0 else None)
+            self._selected = current.row() if current.isValid() else None
+            self.box_selected.emit(self._selected)

@@ -18,6 +18,10 @@ HANDLE_SIZE = 8.0
 """Side of a resize handle in widget pixels."""
 
 _color_overrides: dict[str, QColor] = {}
+# One brush object reused: PySide6 6.12 mishandles reference counts when an enum is converted to a QBrush
+# thousands of times per paint (a crash seen with 1,000 boxes).
+NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
+_DASH = Qt.PenStyle.DashLine
 
 
 def class_color(name: str) -> QColor:
@@ -63,8 +67,13 @@ def paint_boxes(
     selected: int | None = None,
     show_labels: bool = True,
     override: tuple[int, tuple[float, float, float, float]] | None = None,
+    skip: int | None = None,
+    only: int | None = None,
 ) -> None:
     """Draw ``boxes`` (continuous image pixels, xyxy) with their labels.
+
+    Outlines are batched per class (one ``drawRects`` call each), so 1,000 boxes cost a few draw calls plus
+    their labels.
 
     Args:
         painter: an active painter on the target device (widget coordinates).
@@ -73,6 +82,8 @@ def paint_boxes(
         selected: index of the selected box: filled lightly and drawn with its eight handles.
         show_labels: draw each box's class name above it.
         override: ``(index, xyxy)`` to draw box ``index`` at a different place (a drag in progress).
+        skip: index of a box not to draw (the canvas draws the selected box on top of a cached layer).
+        only: draw just this index.
     """
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -80,40 +91,50 @@ def paint_boxes(
     font.setPointSizeF(9.0)
     painter.setFont(font)
     metrics = QFontMetrics(font)
-    pens: dict[str, tuple[QPen, QColor]] = {}
-    for i, box in enumerate(boxes):
+    indices = [only] if only is not None else range(len(boxes))
+    groups: dict[tuple[str, bool], list[QRectF]] = {}
+    labels: list[tuple[QRectF, BoxObject]] = []
+    selected_rect: QRectF | None = None
+    for i in indices:
+        if i == skip:
+            continue
+        box = boxes[i]
         xyxy = override[1] if override is not None and override[0] == i else box.xyxy()
         rect = image_to_widget.mapRect(QRectF(QPointF(xyxy[0], xyxy[1]), QPointF(xyxy[2], xyxy[3])))
-        if box.name not in pens:
-            color = class_color(box.name)
-            pen = QPen(color, 2.0)
-            pen.setCosmetic(True)
-            pens[box.name] = (pen, color)
-        pen, color = pens[box.name]
-        if box.difficult:
-            pen = QPen(pen)
-            pen.setStyle(Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        if i == selected:
-            fill = QColor(color)
-            fill.setAlpha(60)
-            painter.setBrush(QBrush(fill))
-        else:
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(rect)
+        groups.setdefault((box.name, box.difficult), []).append(rect)
         if show_labels:
-            text = box.name + (" *" if box.difficult else "")
-            width = metrics.horizontalAdvance(text) + 6
-            height = metrics.height() + 2
-            top = rect.top() - height if rect.top() - height >= 0 else rect.top()
-            label_rect = QRectF(rect.left(), top, width, height)
-            painter.fillRect(label_rect, color)
-            painter.setPen(QColor(0, 0, 0) if color.lightness() > 130 else QColor(255, 255, 255))
-            painter.drawText(label_rect, Qt.AlignmentFlag.AlignCenter, text)
+            labels.append((rect, box))
         if i == selected:
-            painter.setPen(QPen(QColor(0, 0, 0), 1.0))
-            painter.setBrush(QBrush(QColor(255, 255, 255)))
-            half = HANDLE_SIZE / 2
-            for p in handle_points(rect):
-                painter.drawRect(QRectF(p.x() - half, p.y() - half, HANDLE_SIZE, HANDLE_SIZE))
+            selected_rect = rect
+    colors: dict[str, QColor] = {}
+    for (name, difficult), rects in groups.items():
+        color = colors.setdefault(name, class_color(name))
+        pen = QPen(color, 2.0)
+        pen.setCosmetic(True)
+        if difficult:
+            pen.setStyle(_DASH)
+        painter.setPen(pen)
+        painter.setBrush(NO_BRUSH)
+        painter.drawRects(rects)
+    if selected_rect is not None:
+        fill = QColor(colors.get(boxes[selected].name, class_color(boxes[selected].name)))
+        fill.setAlpha(60)
+        painter.fillRect(selected_rect, fill)
+    if labels:
+        height = metrics.height() + 2
+        black, white = QColor(0, 0, 0), QColor(255, 255, 255)
+        for rect, box in labels:
+            color = colors[box.name]
+            text = box.name + (" *" if box.difficult else "")
+            top = rect.top() - height if rect.top() - height >= 0 else rect.top()
+            label_rect = QRectF(rect.left(), top, metrics.horizontalAdvance(text) + 6, height)
+            painter.fillRect(label_rect, color)
+            painter.setPen(black if color.lightness() > 130 else white)
+            painter.drawText(label_rect, Qt.AlignmentFlag.AlignCenter, text)
+    if selected_rect is not None:
+        painter.setPen(QPen(QColor(0, 0, 0), 1.0))
+        painter.setBrush(QBrush(QColor(255, 255, 255)))
+        half = HANDLE_SIZE / 2
+        for p in handle_points(selected_rect):
+            painter.drawRect(QRectF(p.x() - half, p.y() - half, HANDLE_SIZE, HANDLE_SIZE))
     painter.restore()

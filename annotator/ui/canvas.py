@@ -26,7 +26,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from annotator.ui import canvas_geometry as geo
-from annotator.ui.box_painter import HANDLE_SIZE, handle_points, paint_boxes
+from annotator.ui.box_painter import HANDLE_SIZE, NO_BRUSH, handle_points, paint_boxes
 from annotator.ui.document import DocumentModel
 
 MIN_SCALE, MAX_SCALE = 0.01, 40.0
@@ -86,29 +86,65 @@ class Canvas(QWidget):
         self._handle = -1
         self._space_held = False
         self._space_panned = False
+        self._version = 0
+        self._size = (0, 0)
+        self._bg: QImage | None = None
+        self._bg_key: tuple | None = None
 
     # Public API --------------------------------------------------------------------------------------------
     def set_document(self, document: DocumentModel | None) -> None:
         if self.document is not None:
             self.document.changed.disconnect(self._on_document_changed)
         self.document = document
+        self._version += 1
         if document is not None:
             document.changed.connect(self._on_document_changed)
         self._cancel_drag()
         self.set_selected(None)
         self.update()
 
-    def set_image(self, image: QImage | None, preview: QImage | None = None, message: str = "") -> None:
-        """Show ``image`` (the full-resolution frame boxes refer to); ``preview`` is an optional smaller copy
-        used when zoomed out; ``message`` is drawn instead when there is no image (e.g. a decoding error)."""
+    def set_image(
+        self,
+        image: QImage | None,
+        preview: QImage | None = None,
+        message: str = "",
+        *,
+        size: tuple[int, int] | None = None,
+        keep_view: bool = False,
+    ) -> None:
+        """Show ``image`` (the full-resolution frame boxes refer to).
+
+        Args:
+            image: the full-resolution displayed frame, or ``None`` (no image, or not decoded yet).
+            preview: a smaller copy of the same frame, painted when zoomed out, or alone while ``image`` is
+                still being decoded.
+            message: drawn instead when there is neither (e.g. a decoding error).
+            size: the full frame's ``(width, height)`` when ``image`` is ``None`` but ``preview`` is shown.
+            keep_view: keep zoom and pan (swapping the full image in for its preview).
+        """
         self.image = image if image is not None and not image.isNull() else None
-        self.preview = preview
+        self.preview = preview if preview is not None and not preview.isNull() else None
+        if self.image is not None:
+            self._size = (self.image.width(), self.image.height())
+        elif self.preview is not None and size is not None:
+            self._size = (int(size[0]), int(size[1]))
+        else:
+            self._size = (0, 0)
+            self.preview = None
         self.message = message
+        self._version += 1
+        if keep_view:
+            self.update()
+            return
         self._cancel_drag()
         if self.fit_mode is None:
             self.fit_mode = "window"
         self._refit()
         self.update()
+
+    def has_image(self) -> bool:
+        """True when something is shown (the full image or its preview) and boxes can be edited."""
+        return self._size != (0, 0)
 
     def add_overlay(self, layer: OverlayLayer) -> None:
         """Draw ``layer`` after the image and boxes: ``layer.paint(painter, image_to_widget)``."""
@@ -127,9 +163,8 @@ class Canvas(QWidget):
         return QPointF((point.x() - self.offset.x()) / self.scale, (point.y() - self.offset.y()) / self.scale)
 
     def image_size(self) -> tuple[int, int]:
-        if self.image is not None:
-            return self.image.width(), self.image.height()
-        return 0, 0
+        """``(width, height)`` of the full-resolution frame (also while only its preview is shown)."""
+        return self._size
 
     def set_selected(self, index: int | None) -> None:
         if index is not None and (self.document is None or not 0 <= index < len(self.document)):
@@ -141,7 +176,7 @@ class Canvas(QWidget):
 
     def start_drawing(self) -> None:
         """Enter drawing mode: the next left drag creates a box."""
-        if self.image is None or self.document is None or self.document.read_only:
+        if not self.has_image() or self.document is None or self.document.read_only:
             return
         self.drawing = True
         self.setCursor(Qt.CursorShape.CrossCursor)
@@ -209,7 +244,7 @@ class Canvas(QWidget):
     def paintEvent(self, event) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(48, 48, 48))
-        if self.image is None:
+        if not self.has_image():
             painter.setPen(QColor(230, 230, 230) if not self.message else QColor(255, 140, 120))
             painter.drawText(
                 self.rect().adjusted(20, 20, -20, -20),
@@ -219,11 +254,11 @@ class Canvas(QWidget):
             painter.end()
             return
         transform = self.image_to_widget()
-        self._paint_image(painter, transform)
+        painter.drawImage(0, 0, self._background(transform))
         doc = self.document
-        if doc is not None and self.show_boxes:
+        if doc is not None and self.show_boxes and self.selected is not None and self.selected < len(doc):
             override = None
-            if self._drag in ("move", "resize") and self.selected is not None and self._drag_box is not None:
+            if self._drag in ("move", "resize") and self._drag_box is not None:
                 override = (self.selected, self._drag_box)
             paint_boxes(
                 painter,
@@ -232,11 +267,12 @@ class Canvas(QWidget):
                 selected=self.selected,
                 show_labels=self.show_labels,
                 override=override,
+                only=self.selected,
             )
         if self._drag == "draw" and self._drag_box is not None:
             pen = QPen(QColor(255, 255, 255), 1.0, Qt.PenStyle.DashLine)
             painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setBrush(NO_BRUSH)
             x0, y0, x1, y1 = self._drag_box
             painter.drawRect(transform.mapRect(QRectF(QPointF(x0, y0), QPointF(x1, y1))))
         if self.drawing and self.rect().contains(self._cursor.toPoint()):
@@ -249,38 +285,72 @@ class Canvas(QWidget):
             painter.restore()
         if doc is not None and doc.annotation.verified:
             painter.setPen(QPen(QColor(40, 200, 80), 6.0))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setBrush(NO_BRUSH)
             painter.drawRect(QRectF(3, 3, self.width() - 6, self.height() - 6))
         painter.end()
 
+    def _background(self, transform: QTransform) -> QImage:
+        """The image plus every unselected box at the current view, rendered once and reused until the view,
+        the document, the selection or a display flag changes (so a drag repaints one box, not 1,000)."""
+        ratio = self.devicePixelRatioF()
+        key = (
+            id(self.image),
+            self.scale,
+            self.offset.x(),
+            self.offset.y(),
+            self.width(),
+            self.height(),
+            ratio,
+            id(self.document),
+            self._version,
+            self.selected,
+            self.show_boxes,
+            self.show_labels,
+        )
+        if key != self._bg_key or self._bg is None:
+            bg = QImage(int(self.width() * ratio), int(self.height() * ratio), QImage.Format.Format_RGB32)
+            bg.setDevicePixelRatio(ratio)
+            bg.fill(QColor(48, 48, 48))
+            painter = QPainter(bg)
+            self._paint_image(painter, transform)
+            if self.document is not None and self.show_boxes:
+                paint_boxes(
+                    painter, self.document.boxes, transform, show_labels=self.show_labels, skip=self.selected
+                )
+            painter.end()
+            self._bg, self._bg_key = bg, key
+        return self._bg
+
     def _paint_image(self, painter: QPainter, transform: QTransform) -> None:
-        image = self.image
-        assert image is not None
-        target = transform.mapRect(QRectF(0, 0, image.width(), image.height()))
+        width, height = self._size
+        target = transform.mapRect(QRectF(0, 0, width, height))
         visible = target.intersected(QRectF(self.rect()))
         if visible.isEmpty():
             return
-        source_image = image
-        if self.preview is not None and target.width() <= self.preview.width():
-            source_image = self.preview
-        ratio = source_image.width() / image.width()
+        source = self.image
+        if source is None or (self.preview is not None and target.width() <= self.preview.width()):
+            source = self.preview
+        if source is None:
+            return
+        rx, ry = source.width() / width, source.height() / height
         src = QRectF(
-            (visible.left() - target.left()) / self.scale * ratio,
-            (visible.top() - target.top()) / self.scale * ratio,
-            visible.width() / self.scale * ratio,
-            visible.height() / self.scale * ratio,
+            (visible.left() - target.left()) / self.scale * rx,
+            (visible.top() - target.top()) / self.scale * ry,
+            visible.width() / self.scale * rx,
+            visible.height() / self.scale * ry,
         )
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.scale * (1 / ratio) < 1.0)
-        painter.drawImage(visible, source_image, src)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.scale / rx < 1.0)
+        painter.drawImage(visible, source, src)
 
     def _on_document_changed(self) -> None:
+        self._version += 1
         if self.selected is not None and (self.document is None or self.selected >= len(self.document)):
             self.set_selected(None)
         self.update()
 
     # Mouse -------------------------------------------------------------------------------------------------
     def _editable(self) -> bool:
-        return self.image is not None and self.document is not None and not self.document.read_only
+        return self.has_image() and self.document is not None and not self.document.read_only
 
     def _box_list(self) -> list[geo.XYXY]:
         return (

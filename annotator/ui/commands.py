@@ -55,12 +55,10 @@ class AddBoxesCommand(QUndoCommand):
         self.start = len(document_model)
 
     def redo(self) -> None:
-        for offset, box in enumerate(self.boxes):
-            self.document_model.insert_box(self.start + offset, box.copy())
+        self.document_model.insert_boxes(self.start, [b.copy() for b in self.boxes])
 
     def undo(self) -> None:
-        for _ in self.boxes:
-            self.document_model.remove_box(self.start)
+        self.document_model.remove_boxes(self.start, len(self.boxes))
 
 
 class DeleteBoxCommand(QUndoCommand):

@@ -61,6 +61,18 @@ class DocumentModel(QObject):
         self.annotation.objects.insert(index, box)
         self.changed.emit()
 
+    def insert_boxes(self, index: int, boxes: list[BoxObject]) -> None:
+        """Insert several boxes at ``index`` with one change signal."""
+        self.annotation.objects[index:index] = boxes
+        self.changed.emit()
+
+    def remove_boxes(self, index: int, count: int) -> list[BoxObject]:
+        """Remove ``count`` boxes from ``index`` with one change signal; returns them."""
+        removed = self.annotation.objects[index : index + count]
+        del self.annotation.objects[index : index + count]
+        self.changed.emit()
+        return removed
+
     def remove_box(self, index: int) -> BoxObject:
         box = self.annotation.objects.pop(index)
         self.changed.emit()

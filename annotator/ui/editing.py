@@ -145,5 +145,5 @@ class EditingMixin:
 
     def toggle_verified(self) -> None:
         doc = self.document_model
-        if doc is not None and self.canvas.image is not None:
+        if doc is not None and self.canvas.has_image():
             self.push(SetVerifiedCommand(doc, not doc.annotation.verified))

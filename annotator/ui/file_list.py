@@ -206,27 +206,21 @@ class FileListModel(QAbstractListModel):
 
 
 class StatusFilterProxy(QSortFilterProxyModel):
-    """Filters rows by a case-insensitive name fragment and an optional status."""
+    """Filters rows by status (``""`` = all, a status string, or ``"error"``), in C++: no Python call per row,
+    so resetting a 10,000-row list stays cheap. `FileListPanel` chains a name filter on top of it."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.status_filter = ""
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
     def set_status_filter(self, status: str) -> None:
         self.status_filter = status
-        self.invalidateFilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802
-        model = self.sourceModel()
-        index = model.index(source_row, 0, source_parent)
-        if self.status_filter:
-            if self.status_filter == "error":
-                if not model.data(index, ERROR_ROLE):
-                    return False
-            elif model.data(index, STATUS_ROLE) != self.status_filter:
-                return False
-        return super().filterAcceptsRow(source_row, source_parent)
+        if status == "error":
+            self.setFilterRole(ERROR_ROLE)
+            self.setFilterRegularExpression(".+")
+        else:
+            self.setFilterRole(STATUS_ROLE)
+            self.setFilterRegularExpression(f"^{status}$" if status else "")
 
 
 class FileListPanel(QWidget):
@@ -237,8 +231,11 @@ class FileListPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = FileListModel(self)
-        self.proxy = StatusFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.status_proxy = StatusFilterProxy(self)
+        self.status_proxy.setSourceModel(self.model)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setSourceModel(self.status_proxy)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setClearButtonEnabled(True)
         self.status_combo = QComboBox(self)
@@ -259,7 +256,7 @@ class FileListPanel(QWidget):
         layout.addWidget(self.view, 1)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
         self.status_combo.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_status_filter(self.status_combo.currentData())
+            lambda _i: self.status_proxy.set_status_filter(self.status_combo.currentData())
         )
         self.model.counts_changed.connect(self._show_counts)
         self.view.activated.connect(self._activated)
@@ -292,7 +289,7 @@ class FileListPanel(QWidget):
         row = self.model.row_of(path)
         if row < 0:
             return
-        proxy_index = self.proxy.mapFromSource(self.model.index(row))
+        proxy_index = self.proxy.mapFromSource(self.status_proxy.mapFromSource(self.model.index(row)))
         if proxy_index.isValid():
             self.view.setCurrentIndex(proxy_index)
             self.view.scrollTo(proxy_index)

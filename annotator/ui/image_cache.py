@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QImage
 
 PREVIEW_MAX_SIDE = 2048
@@ -29,16 +29,20 @@ class LoadedImage:
         image: full resolution, displayed frame (EXIF applied), ``None`` on error.
         preview: a copy at most `PREVIEW_MAX_SIDE` pixels on its long side, ``None`` when the image is small.
         error: a message for the user, ``""`` when decoding worked.
+        size: ``(width, height)`` of the full-resolution displayed frame.
+        partial: only ``preview`` is set (a quick reduced decode); the full image is still being decoded.
     """
 
     path: str
     image: QImage | None
     preview: QImage | None
     error: str = ""
+    size: tuple[int, int] = (0, 0)
+    partial: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.image is not None
+        return self.image is not None or self.partial
 
 
 def decode(path: str) -> LoadedImage:
@@ -49,20 +53,44 @@ def decode(path: str) -> LoadedImage:
         array = imaging.load_image(path)
     except Exception as exc:  # ImageError, OSError, MemoryError: shown to the user, navigation goes on
         return LoadedImage(path, None, None, str(exc) or exc.__class__.__name__)
+    return LoadedImage(path, _wrap(array), _preview(array), size=(array.shape[1], array.shape[0]))
+
+
+def decode_reduced(path: str) -> LoadedImage:
+    """A quick screen-sized decode (JPEG DCT scaling by 4) plus the full size from the header, for showing a
+    big photo at once while its full decode finishes; a `LoadedImage` with ``partial=True``."""
+    from annotator.core import imaging
+
+    try:
+        size = imaging.image_size(path)
+        array = imaging.load_image(path, reduce=4)
+    except Exception as exc:
+        return LoadedImage(path, None, None, str(exc) or exc.__class__.__name__)
+    return LoadedImage(path, None, _wrap(array), size=tuple(size), partial=True)
+
+
+def _wrap(array) -> QImage:
+    """A QImage over an (H, W, 3) uint8 RGB array without copying; the array stays referenced by the QImage's
+    Python wrapper (``_buffer``) for as long as the image lives."""
+    array = array if array.flags["C_CONTIGUOUS"] else array.copy()
     height, width = array.shape[:2]
-    image = QImage(array.data, width, height, array.strides[0], QImage.Format.Format_RGB888).copy()
-    return LoadedImage(path, image, _preview(image))
+    image = QImage(array.data, width, height, array.strides[0], QImage.Format.Format_RGB888)
+    image._buffer = array  # keep the pixels alive
+    return image
 
 
-def _preview(image: QImage) -> QImage | None:
-    if max(image.width(), image.height()) <= PREVIEW_MAX_SIDE:
+def _preview(array) -> QImage | None:
+    """A copy at most `PREVIEW_MAX_SIDE` on its long side (bilinear, by OpenCV, which releases the GIL),
+    ``None`` when the image is that small already."""
+    height, width = array.shape[:2]
+    if max(width, height) <= PREVIEW_MAX_SIDE:
         return None
-    return image.scaled(
-        PREVIEW_MAX_SIDE,
-        PREVIEW_MAX_SIDE,
-        Qt.AspectRatioMode.KeepAspectRatio,
-        Qt.TransformationMode.SmoothTransformation,
-    )
+    import cv2
+
+    factor = PREVIEW_MAX_SIDE / max(width, height)
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    # Bilinear: ~10x faster than INTER_AREA on 12 MP, and the preview is only shown at or below its own size.
+    return _wrap(cv2.resize(array, size, interpolation=cv2.INTER_LINEAR))
 
 
 class ImageCache:
@@ -71,6 +99,7 @@ class ImageCache:
     def __init__(self, capacity: int = 6, workers: int = 2) -> None:
         self.capacity = capacity
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="image-decode")
+        self._quick_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="image-quick")
         self._futures: OrderedDict[str, Future[LoadedImage]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -108,6 +137,33 @@ class ImageCache:
                     app.processEvents()
         return future.result()
 
+    def get_for_display(self, path: str | Path, big_side: int = PREVIEW_MAX_SIDE) -> LoadedImage:
+        """The full image when it is decoded already (or small, so quick to wait for); else a quick reduced
+        decode (``partial=True``) while the full decode goes on: poll `is_ready` and swap it in."""
+        future = self.request(path)
+        if future.done():
+            return future.result()
+        from annotator.core import imaging
+
+        try:
+            width, height = imaging.image_size(str(path))
+        except Exception:  # unreadable header: the full decode reports the error
+            return self.get(path)
+        if max(width, height) <= big_side:
+            return self.get(path)
+        quick = self._quick_pool.submit(decode_reduced, str(path))
+        app = QCoreApplication.instance()
+        while not quick.done() and not future.done():
+            try:
+                quick.result(timeout=0.005)
+            except TimeoutError:
+                if app is not None:
+                    app.processEvents()
+        if future.done():
+            return future.result()
+        result = quick.result()
+        return result if result.ok else self.get(path)
+
     def is_ready(self, path: str | Path) -> bool:
         future = self._futures.get(str(path))
         return future is not None and future.done()
@@ -124,4 +180,5 @@ class ImageCache:
 
     def shutdown(self) -> None:
         self.clear()
+        self._quick_pool.shutdown(wait=True, cancel_futures=True)
         self._pool.shutdown(wait=True, cancel_futures=True)

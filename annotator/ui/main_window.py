@@ -115,6 +115,10 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self.autosave_timer.setSingleShot(True)
         self.autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
         self.autosave_timer.timeout.connect(self._autosave)
+        self.full_image_timer = QTimer(self)
+        self.full_image_timer.setInterval(15)
+        self.full_image_timer.timeout.connect(self._swap_in_full_image)
+        self._last_step = 1
 
         self.actions = WindowActions(self)
         self.menus: dict[str, QMenu] = {}

@@ -108,18 +108,19 @@ class NavigationMixin:
             return False
         self._navigating = True
         try:
-            loaded = self.cache.get(path)
+            loaded = self.cache.get_for_display(path)
             doc, stack = self._document_for(path)
             self.current_path = path
             self.document_model = doc
             self.undo_stack = stack
             self.undo_group.setActiveStack(stack)
             if loaded.ok:
-                doc.annotation.width = loaded.image.width()
-                doc.annotation.height = loaded.image.height()
+                doc.annotation.width, doc.annotation.height = loaded.size
                 doc.annotation.depth = doc.annotation.depth or 3
-                self.canvas.set_image(loaded.image, loaded.preview)
+                self.canvas.set_image(loaded.image, loaded.preview, size=loaded.size)
                 self.file_panel.model.set_error(path, doc.load_error)
+                if loaded.partial:  # a quick preview is on screen: swap the full image in when decoded
+                    self.full_image_timer.start()
             else:
                 self.canvas.set_image(None, message=_tr("Cannot show this image.\n%s") % loaded.error)
                 self.file_panel.model.set_error(path, loaded.error)
@@ -138,6 +139,21 @@ class NavigationMixin:
         self.image_shown.emit(path)
         return True
 
+    def _swap_in_full_image(self) -> None:
+        path = self.current_path
+        if path is None or self.canvas.image is not None:
+            self.full_image_timer.stop()
+            return
+        if not self.cache.is_ready(path):
+            return
+        self.full_image_timer.stop()
+        loaded = self.cache.get(path)
+        if loaded.image is not None:
+            self.canvas.set_image(loaded.image, loaded.preview, keep_view=True)
+        else:
+            self.canvas.set_image(None, message=_tr("Cannot show this image.\n%s") % loaded.error)
+            self.file_panel.model.set_error(path, loaded.error)
+
     def _show_nothing(self, message: str) -> None:
         self.current_path = None
         self.document_model = None
@@ -152,8 +168,10 @@ class NavigationMixin:
     def _prefetch_neighbours(self, path: str) -> None:
         paths = self.file_panel.model.paths()
         row = self.file_panel.model.row_of(path)
-        ahead = [paths[i] for i in (row + 1, row - 1, row + 2) if 0 <= i < len(paths)]
-        self.cache.prefetch(ahead)
+        step = self._last_step
+        # The way the user is going first (one image ahead decodes alone, at full speed), then the other way.
+        order = (row + step, row + 2 * step, row - step)
+        self.cache.prefetch([paths[i] for i in order if 0 <= i < len(paths)])
 
     def _step(self, step: int) -> bool:
         paths = self.file_panel.model.paths()
@@ -161,6 +179,7 @@ class NavigationMixin:
             return False
         row = self.file_panel.model.row_of(self.current_path) if self.current_path else -1
         target = row + step
+        self._last_step = 1 if step > 0 else -1
         if not 0 <= target < len(paths):
             self.statusBar().showMessage(
                 _tr("This is the last image.") if step > 0 else _tr("This is the first image."), 3000
@@ -197,7 +216,7 @@ class NavigationMixin:
                 _tr("Not saved: the annotation file could not be read (see the banner)."), 8000
             )
             return False
-        if self.canvas.image is None and self.current_path == doc.image_path:
+        if not self.canvas.has_image() and self.current_path == doc.image_path:
             return False
         fmt = self.settings.save_format
         try:

@@ -76,3 +76,25 @@ def test_last_image_per_folder_is_restored(qtbot, settings, image_folder: Path):
     assert second.current_path.endswith("img_02.jpg")
     assert str(image_folder) in settings.recent_folders
     second.cache.shutdown()
+
+
+def test_file_list_filters_by_name_and_status_and_click_opens(qtbot, window, image_folder: Path):
+    (image_folder / "other.jpg").write_bytes((image_folder / "img_00.jpg").read_bytes())
+    window.open_path(image_folder)
+    window.undo_stack.push(AddBoxCommand(window.document_model, BoxObject("roses", 10, 20, 50, 60)))
+    window.save()
+    panel = window.file_panel
+    assert panel.proxy.rowCount() == 5
+    qtbot.keyClicks(panel.filter_edit, "IMG_0")
+    assert panel.proxy.rowCount() == 4
+    panel.status_combo.setCurrentIndex(panel.status_combo.findData(LABELLED))
+    assert panel.proxy.rowCount() == 1
+    panel.status_combo.setCurrentIndex(panel.status_combo.findData(UNLABELLED))
+    assert panel.proxy.rowCount() == 3
+    index = panel.proxy.index(1, 0)
+    qtbot.mouseClick(
+        panel.view.viewport(), Qt.MouseButton.LeftButton, pos=panel.view.visualRect(index).center()
+    )
+    assert window.current_path.endswith("img_02.jpg")
+    panel.set_extra_status(window.current_path, "unreviewed predictions")
+    assert "unreviewed predictions" in panel.proxy.data(index)

@@ -235,3 +235,30 @@ def test_exif_rotated_photo_shows_and_saves_in_the_displayed_frame(qtbot, window
     assert (saved.width, saved.height) == (100, 200)
     assert saved.objects[0].xyxy() == (10.0, 5.0, 60.0, 150.0)
     assert os.path.getsize(folder / "phone.jpg") > 0
+
+
+def test_big_photo_preview_first_then_full_image_same_frame(qtbot, window, tmp_path: Path):
+    from annotator.ui.image_cache import decode_reduced
+
+    folder = tmp_path / "big"
+    folder.mkdir()
+    pixels = np.full((1600, 2400, 3), 90, np.uint8)
+    pixels[:, 1200:] = (250, 250, 0)
+    Image.fromarray(pixels).save(folder / "big.jpg", quality=90)
+    quick = decode_reduced(str(folder / "big.jpg"))
+    assert quick.partial and quick.size == (2400, 1600) and quick.preview.width() == 600
+    window.open_path(folder)
+    canvas = window.canvas
+    canvas.set_image(None, quick.preview, size=quick.size)  # what a D press shows before the full decode
+    assert canvas.image_size() == (2400, 1600) and canvas.has_image()
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_W)
+    type_label(qtbot, "roses")
+    drag(qtbot, canvas, (100, 100), (2000, 1500))
+    qtbot.waitUntil(lambda: len(window.document.objects) == 1)
+    x0, y0, x1, y1 = window.document.objects[0].xyxy()
+    assert abs(x0 - 100) <= 3 and abs(x1 - 2000) <= 3 and abs(y1 - 1500) <= 3  # full-resolution frame
+    window.full_image_timer.start()
+    qtbot.waitUntil(lambda: canvas.image is not None)
+    assert canvas.image.size().toTuple() == (2400, 1600)
+    assert canvas.image.pixelColor(2000, 800).red() > 200
