@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox
 
-from annotator.ui.model_client import ModelClient
+from annotator.ui.model_client import DEFAULT_SCORE_THRESHOLD, ModelClient
 from annotator.ui.model_panel import ModelPanel
 from annotator.ui.overlay_scene import OverlayScene
 from annotator.ui.overlays import OverlayLayer
@@ -81,6 +81,11 @@ class _Controller(QObject):
         self.f.model_panel.status_label.setText(text)
         if hasattr(self.window, "statusBar"):
             self.window.statusBar().showMessage(text.splitlines()[0], ms)
+
+    def on_settings_changed(self) -> None:
+        # The worker returns everything above this; a slider below the default asks it for more next time.
+        self.f.client.score_threshold = min(DEFAULT_SCORE_THRESHOLD, self.f.scene.settings.score_threshold)
+        self.repaint()
 
     def repaint(self) -> None:
         self.f.scene.annotation = getattr(self._document_model(), "annotation", None)
@@ -294,7 +299,7 @@ def install_model_features(window: QMainWindow) -> ModelFeatures:
     model_panel.accept_selected.connect(c.accept)
     model_panel.reject_selected.connect(c.reject)
     model_panel.accept_all.connect(c.accept_all)
-    model_panel.settings_changed.connect(c.repaint)
+    model_panel.settings_changed.connect(c.on_settings_changed)
     training_dock.load_requested.connect(c.load_model)
     client.prediction_ready.connect(c.on_prediction)
     client.prediction_failed.connect(c.on_prediction_failed)

@@ -218,16 +218,8 @@ class OverlayScene:
 
 
 def _pairs(matches: object) -> list[tuple[int, int, float]]:
-    """Read matched pairs from `geometry.match_boxes`' result, whatever its exact field layout."""
-    for name in ("pairs", "matched", "matches"):
-        value = getattr(matches, name, None)
-        if value is not None:
-            return [tuple(v) for v in np.asarray(value).tolist()] if len(value) else []
-    gt = getattr(matches, "gt_indices", None)
-    pred = getattr(matches, "pred_indices", None)
-    ious = getattr(matches, "ious", None)
-    if gt is None or pred is None or ious is None:
-        raise TypeError(f"unexpected match_boxes result {type(matches).__name__}")
-    return list(
-        zip(np.asarray(gt).tolist(), np.asarray(pred).tolist(), np.asarray(ious).tolist(), strict=False)
-    )
+    """Matched ``(gt, pred, iou)`` triples of a `geometry.Matches`."""
+    return [
+        (int(g), int(d), float(v))
+        for g, d, v in zip(matches.gt_indices, matches.pred_indices, matches.ious, strict=True)
+    ]

@@ -61,16 +61,22 @@ def _rect(t: QTransform, box: np.ndarray | tuple[float, ...]) -> QRectF:
     return t.mapRect(QRectF(QPointF(x0, y0), QPointF(x1, y1)))
 
 
-def _banner(painter: QPainter, t: QTransform, lines: list[str]) -> None:
-    """Text lines in a dark box at the image's top-left corner."""
+def _banner(painter: QPainter, t: QTransform, lines: list[str], *, bottom_of: float | None = None) -> None:
+    """Text lines in a dark box at the image's top-left corner, or its bottom-left corner when ``bottom_of`` gives
+    the image height (image pixels); kept inside the paint device."""
     if not lines:
         return
     metrics = _font(painter, 9.5, bold=True)
-    origin = t.map(QPointF(0, 0))
-    x = max(origin.x(), 0.0) + 4
-    y = max(origin.y(), 0.0) + 4
     w = max(metrics.horizontalAdvance(s) for s in lines) + 10
     h = metrics.height() * len(lines) + 6
+    origin = t.map(QPointF(0, 0))
+    x = max(origin.x(), 0.0) + 4
+    if bottom_of is not None:
+        image_bottom = t.map(QPointF(0, bottom_of)).y()
+        device_h = painter.device().height() if painter.device() is not None else image_bottom
+        y = min(image_bottom, device_h) - h - 4
+    else:
+        y = max(origin.y(), 0.0) + 4
     painter.fillRect(QRectF(x, y, w, h), QColor(0, 0, 0, 170))
     painter.setPen(QColor(255, 255, 255))
     for i, line in enumerate(lines):
@@ -118,7 +124,9 @@ def paint_iou(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
             text = f"IoU {v:.2f}" + (" miss" if missed else "")
         else:
             text = "miss"
-        _label(painter, rect.topRight() + QPointF(-_text_width(painter, text) - 6, 0), text, color)
+        _label(
+            painter, rect.bottomRight() + QPointF(-_text_width(painter, text) - 6, 0), text, color, below=True
+        )
     for d in summary.false_alarms:
         rect = _rect(t, det.boxes[d])
         painter.setPen(_pen(FALSE_ALARM_COLOR, 2.0, Qt.PenStyle.DashDotLine))
@@ -186,20 +194,23 @@ def paint_grid(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
         if p.anchors is not None:
             _font(painter, 7.5)
             cx, cy = (c + 0.5) * cw, (r + 0.5) * ch
+            labels = []
             for b, (aw, ah) in enumerate(np.asarray(p.anchors, np.float32).reshape(-1, 2)):
                 w, h = float(aw) * p.width, float(ah) * p.height
                 rect = _rect(t, (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
                 obj = float(objectness[r, c, b]) if b < objectness.shape[-1] else float("nan")
                 painter.setPen(_pen(ANCHOR_COLOR, 1.0 + 2.0 * max(obj, 0.0), Qt.PenStyle.DashLine))
                 painter.drawRect(rect)
-                _label(
-                    painter, rect.topLeft() + QPointF(0, 14 * b), f"a{b} {obj:.2f}", ANCHOR_COLOR, below=True
-                )
+                labels.append(f"a{b} {w:.0f}x{h:.0f}  obj {obj:.2f}")
+            cell_rect = _rect(t, (c * cw, r * ch, (c + 1) * cw, (r + 1) * ch))
+            row_h = QFontMetrics(painter.font()).height() + 2
+            for i, text in enumerate(labels):
+                _label(painter, cell_rect.topRight() + QPointF(3, i * row_h), text, ANCHOR_COLOR, below=True)
     mode = "before NMS" if scene.settings.before_nms else "after NMS"
     lines = [f"grid {rows}x{cols}, {objectness.shape[-1]} anchors, {len(scene.detections())} boxes {mode}"]
     if cell is not None:
         lines.append(f"cell row {cell[0]} col {cell[1]}: max objectness {objectness[cell].max():.2f}")
-    _banner(painter, t, lines)
+    _banner(painter, t, lines, bottom_of=float(p.height))
     painter.restore()
 
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 
 from annotator.core import sample_data
 from annotator.ui.model_features import install_model_features
+from tests.ui.model_helpers import TRAINED
 from tests.ui.ui_helpers import click_button
 
 
@@ -62,7 +63,7 @@ def test_train_two_epochs_from_the_dock_curves_update_and_the_run_is_listed(
     dock = f.training_dock
     assert "12 images, 12 labelled" in dock.dataset_label.text()
     assert "Split: 10 train / 2 validation" in dock.dataset_label.text()
-    _tiny(dock, epochs=2)
+    _tiny(dock, epochs=2, heads=("loc", "grid", "seg"))
     epochs = []
     f.client.progress.connect(lambda e: epochs.append(e) if e["kind"] == "epoch" else None)
     qtbot.mouseClick(dock.start_button, Qt.MouseButton.LeftButton)
@@ -87,6 +88,7 @@ def test_train_two_epochs_from_the_dock_curves_update_and_the_run_is_listed(
     with qtbot.waitSignal(f.client.model_loaded, timeout=60000) as loaded:
         qtbot.mouseClick(dock.load_button, Qt.MouseButton.LeftButton)
     assert loaded.args[1]["class_names"] and "Model:" in f.model_panel.model_label.text()
+    TRAINED.update(data=data_dir, model=dock.run_dir / "model.keras")  # reused by test_model_predictions
 
 
 def test_cancel_stops_within_a_batch_or_two(qtbot, window, features, data_dir):
