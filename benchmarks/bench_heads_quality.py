@@ -48,8 +48,11 @@ def main() -> None:
         sample_data.generate(data, total, seed=2024, max_flowers=4, image_size=(320, 240), overwrite=True)
         print(f"generated {total} images in {time.perf_counter() - t:.0f} s", flush=True)
 
+    epochs_done = []
+
     def progress(event) -> None:
         if event.kind == "epoch":
+            epochs_done.append(event.epoch)
             keys = ("loss", "val_loss", "val_grid_loss", "val_mask_miou", "val_box_iou", "val_cls_accuracy")
             figures = {**(event.losses or {}), **(event.metrics or {})}
             shown = " ".join(f"{k}={figures[k]:.3f}" for k in keys if k in figures)
@@ -78,7 +81,7 @@ def main() -> None:
     t = time.perf_counter()
     result = train(config, progress=progress)
     minutes = (time.perf_counter() - t) / 60
-    epochs = sum(len(v) for v in result.history.values())
+    epochs = len(epochs_done)
     figures = evaluate(result.model_path, data, split="val")
     keep = ("n_images", "map50", "map50_95", "map75", "mask_miou", "mean_iou", "iou50_rate", "accuracy")
     report = {k: round(v, 4) if isinstance(v, float) else v for k, v in figures.items() if k in keep}

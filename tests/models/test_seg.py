@@ -25,7 +25,12 @@ def test_fcn8s_structure_and_bilinear_start():
     assert out.shape == (None, 64, 64, 3)
     model = keras.Model([taps[8], taps[16], taps[32]], out)
     ups = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2DTranspose)]
-    assert [u.strides for u in ups] == [(2, 2), (2, 2), (8, 8)]
+    assert [u.strides for u in ups] == [(2, 2), (2, 2)]
+    assert model.get_layer("mask_up8").size == (8, 8)  # fixed bilinear x8, as in FCN-8s
+    learned = build_seg(taps, HeadContext(("a", "b"), 64, "mobilenetv2", {"final_upsampling": "learned"}))[
+        "mask"
+    ]
+    assert learned.shape == (None, 64, 64, 3)
     assert {"mask_fuse16", "mask_fuse8"} <= {layer.name for layer in model.layers}
     # A bilinear x2 transposed conv keeps a constant map constant (away from the border).
     up = keras.layers.Conv2DTranspose(
