@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from pathlib import Path
 
 
 def _read_classes(path: str) -> list[str]:
     text = Path(path).read_text(encoding="utf-8-sig")
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def preload_core_in_background() -> threading.Thread:
+    """Import the image stack (numpy, OpenCV, Pillow: about half a second) on a thread once the window is up,
+    so a folder chosen a moment later does not wait for it. Never TensorFlow."""
+
+    def preload() -> None:
+        import annotator.ui.persistence  # noqa: F401 - dataset scanner, image loader, VOC reader
+
+    thread = threading.Thread(target=preload, name="preload-core", daemon=True)
+    thread.start()
+    return thread
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -42,6 +55,8 @@ def run_gui(args: argparse.Namespace) -> int:
     install_translator(settings.language)
     window = MainWindow(settings=settings, classes=classes, save_dir=getattr(args, "save_dir", None))
     window.show()
+    app.processEvents()
+    preload_core_in_background()  # after the window is up: it would only slow the window down before
     path = getattr(args, "path", None)
     if not path and (getattr(args, "sample", False) or not settings.recent_folders):
         from annotator.core.sample_data import ensure_sample_dataset

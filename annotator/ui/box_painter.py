@@ -24,10 +24,26 @@ NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
 _DASH = Qt.PenStyle.DashLine
 
 
+_palette: dict[str, QColor] = {}
+_DISTINCT_HUES = (0, 120, 220, 45, 285, 170, 330, 90, 195, 20, 255, 140)
+
+
+def set_class_palette(classes: list[str]) -> None:
+    """Give the known classes (in their file order) clearly different colours; other names fall back to a
+    colour hashed from the name. The same class file gives the same colours in every session."""
+    _palette.clear()
+    for i, name in enumerate(dict.fromkeys(classes)):
+        if i < len(_DISTINCT_HUES):
+            _palette[name] = QColor.fromHsv(_DISTINCT_HUES[i], 210, 250)
+
+
 def class_color(name: str) -> QColor:
-    """A stable colour for a class name: the same name gets the same colour in every session and machine."""
+    """A stable colour for a class name: the user's choice, else the palette of the known classes, else a
+    colour hashed from the name (the same in every session and on every machine)."""
     if name in _color_overrides:
         return QColor(_color_overrides[name])
+    if name in _palette:
+        return QColor(_palette[name])
     digest = hashlib.md5(name.encode("utf-8")).digest()
     hue = int.from_bytes(digest[:2], "big") % 360
     return QColor.fromHsv(hue, 200, 255)

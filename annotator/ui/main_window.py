@@ -31,7 +31,7 @@ from annotator.core.annotation import ImageAnnotation
 from annotator.core.resources import predefined_classes
 from annotator.ui.actions import MENU_TITLES, WindowActions
 from annotator.ui.box_list import BoxList
-from annotator.ui.box_painter import set_color_overrides
+from annotator.ui.box_painter import set_class_palette, set_color_overrides
 from annotator.ui.canvas import Canvas
 from annotator.ui.document import DocumentModel
 from annotator.ui.editing import EditingMixin
@@ -83,6 +83,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self._entries: dict[str, FolderEntry] = {}
         self._navigating = False
         self.cache = ImageCache()
+        set_class_palette(self.classes)
         set_color_overrides(self.settings.class_colors)
 
         self.canvas = Canvas(self)

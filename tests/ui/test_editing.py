@@ -195,3 +195,11 @@ def test_undo_history_is_per_image_for_the_session(qtbot, window, image_folder: 
     assert boxes(window) == []
     window.next_image()
     assert boxes(window) == [("daisy", (30.0, 30.0, 70.0, 70.0))]
+
+
+def test_class_colours_are_stable_and_distinct(window):
+    from annotator.ui.box_painter import class_color
+
+    colours = [class_color(name).name() for name in window.classes]
+    assert len(set(colours)) == len(colours)  # the predefined classes are told apart
+    assert class_color("lotus").name() == class_color("lotus").name()  # unknown names: hashed, stable
