@@ -130,9 +130,8 @@ def paint_iou(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
     for d in summary.false_alarms:
         rect = _rect(t, det.boxes[d])
         painter.setPen(_pen(FALSE_ALARM_COLOR, 2.0, Qt.PenStyle.DashDotLine))
-        painter.drawLine(rect.topLeft(), rect.bottomRight())
-        painter.drawLine(rect.topRight(), rect.bottomLeft())
-        _label(painter, rect.topLeft(), "false alarm", FALSE_ALARM_COLOR)
+        painter.drawRect(rect)
+        _label(painter, rect.bottomLeft(), f"false alarm {det.scores[d]:.2f}", FALSE_ALARM_COLOR, below=True)
     lines = []
     if not math.isnan(summary.mean_iou):
         lines.append(f"mean IoU {summary.mean_iou:.3f}  ({len(gt)} boxes)")

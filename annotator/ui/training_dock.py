@@ -158,8 +158,8 @@ class TrainingDock(QDockWidget):
 
         tabs = QTabWidget()
         pg.setConfigOptions(antialias=True)
-        self.loss_plot = pg.PlotWidget(title="losses")
-        self.metric_plot = pg.PlotWidget(title="validation metrics")
+        self.loss_plot = pg.PlotWidget(title="losses (dashed: validation)")
+        self.metric_plot = pg.PlotWidget(title="metrics (dashed: validation)")
         for plot in (self.loss_plot, self.metric_plot):
             plot.addLegend(offset=(5, 5))
             plot.setLabel("bottom", "epoch")
