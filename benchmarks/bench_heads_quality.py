@@ -43,7 +43,7 @@ def main() -> None:
 
     total = args.train_images + args.val_images
     data = Path(args.data)
-    if not (data / sample_data.MARKER_NAME).exists() or len(list(data.glob("*.xml"))) != total:
+    if len(list(data.glob("*.xml"))) != total or len(list(data.glob("SegmentationClass/*.png"))) != total:
         t = time.perf_counter()
         sample_data.generate(data, total, seed=2024, max_flowers=4, image_size=(320, 240), overwrite=True)
         print(f"generated {total} images in {time.perf_counter() - t:.0f} s", flush=True)

@@ -243,6 +243,66 @@ def training_mask_source(root):
     return source
 
 
+def _dataset_index(image_path: str, image_id: str, cache: dict) -> tuple[object, object] | None:
+    """``(dataset root, xml path)`` of a training image, trying its folder and the one above (VOC layout)."""
+    from pathlib import Path
+
+    from models.data import labelled_images
+
+    for root in (Path(image_path).parent, Path(image_path).parent.parent):
+        if root not in cache:
+            cache[root] = {i: xml for i, _, xml in labelled_images(root)}
+        if image_id in cache[root]:
+            return root, cache[root][image_id]
+    return None
+
+
+def prepare_seg(samples, ctx: HeadContext) -> dict:
+    """Give training images that have boxes but no mask a GrabCut pseudo-mask (in place), unless disabled.
+
+    Runs on the training split only (validation keeps real masks only, so ``val_mask_miou`` is measured against
+    what the user drew). Pseudo-masks are cached by `annotator.core.pseudo_masks` under
+    ``DATASET/.flower-annotator/pseudo_masks/``. Head option ``pseudo_masks`` (default True) turns this off.
+
+    Returns:
+        ``{"pseudo_masks_made": n}``, the number of images that got one.
+    """
+    import cv2
+
+    from annotator.core import voc
+    from annotator.core.pseudo_masks import load_or_make_pseudo_mask
+    from annotator.core.resources import predefined_classes
+
+    if not ctx.options.get("pseudo_masks", True) or len(samples) == 0:
+        return {"pseudo_masks_made": 0}
+    predefined = list(predefined_classes())
+    lut = np.full(256, VOID, np.uint8)
+    lut[0] = 0
+    for k, name in enumerate(predefined):
+        if name in ctx.class_names:
+            lut[k + 1] = ctx.class_names.index(name) + 1
+    cache: dict = {}
+    made = 0
+    for i in range(len(samples)):
+        if samples.has_mask[i] or len(samples.boxes[i]) == 0:
+            continue
+        found = _dataset_index(samples.paths[i], samples.ids[i], cache)
+        if found is None:
+            continue
+        root, xml = found
+        try:
+            mask = load_or_make_pseudo_mask(root, samples.paths[i], voc.read(xml), predefined)
+        except (OSError, ValueError):
+            continue  # the image trains its boxes; the mask head just skips it
+        if mask is None:
+            continue
+        size = (samples.image_size, samples.image_size)
+        samples.masks[i] = lut[cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)]
+        samples.has_mask[i] = True
+        made += 1
+    return {"pseudo_masks_made": made}
+
+
 def mask_in_file_order(mask: np.ndarray, class_names) -> np.ndarray:
     """Model-order mask (``k + 1`` = ``class_names[k]``) -> file order (predefined classes first, then the rest)."""
     from annotator.core.resources import predefined_classes
@@ -274,6 +334,7 @@ register_head(
         losses=lambda ctx: {"mask": MaskedSegLoss()},
         metrics=lambda ctx: {"mask": [MaskMeanIoU(ctx.num_classes + 1)]},
         loss_weights={"mask": 1.0},
+        prepare=prepare_seg,
         decode=decode_seg,
         evaluate=evaluate_seg,
     )

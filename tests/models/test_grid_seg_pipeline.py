@@ -39,20 +39,26 @@ def test_training_mask_source_prefers_user_masks_then_pseudo_masks(dataset, tmp_
 
 
 def test_train_all_heads_then_evaluate_and_predict(dataset, tmp_path):
+    import shutil
+
     from models.evaluate import evaluate
     from models.modelfile import read_info
     from models.predict import Predictor
     from models.segmentation import write_prediction_mask
     from models.training import TrainConfig, train
 
+    data = tmp_path / "data"
+    shutil.copytree(dataset, data)
+    for stem in ("flower_00003", "flower_00004", "flower_00005"):  # boxes only: pseudo-masks train the mask
+        (data / "SegmentationClass" / f"{stem}.png").unlink()
     out = tmp_path / "m.keras"
     config = TrainConfig(
-        data_dir=str(dataset),
+        data_dir=str(data),
         out_path=str(out),
         backbone="mobilenetv2",
         weights=None,
         image_size=64,
-        epochs=2,
+        epochs=1,
         batch_size=8,
         heads=("loc", "grid", "seg"),
         head_options={"grid": {"num_anchors": 3}},
@@ -63,13 +69,19 @@ def test_train_all_heads_then_evaluate_and_predict(dataset, tmp_path):
     assert info.heads == ["loc", "grid", "seg"]
     assert 1 <= len(info.anchors) <= 3 and all(0 < w <= 1 and 0 < h <= 1 for w, h in info.anchors)
     assert info.head_options["grid"]["anchors"] == info.anchors
+    train_ids = (data / "ImageSets" / "Main" / "train.txt").read_text().split()
+    unmasked = {"flower_00003", "flower_00004", "flower_00005"} & set(train_ids)
+    assert unmasked  # the fixed split keeps at least one of them for training
+    assert info.head_options["seg"]["pseudo_masks_made"] == len(unmasked)
+    assert len(list(cache_folder(data).glob("*.png"))) == len(unmasked)
+    assert not (data / "SegmentationClass" / "flower_00003.png").exists()
 
-    figures = evaluate(out, dataset)
+    figures = evaluate(out, data)
     for key in ("map50", "map50_95", "mask_miou", "mean_iou"):
         assert 0.0 <= figures[key] <= 1.0, key
     json.dumps(figures)  # evaluate --json can print it as is
 
-    image = dataset / "flower_00002.jpg"
+    image = data / "flower_00002.jpg"
     prediction = Predictor(out).predict(image, score_threshold=0.0, nms_iou=0.45)
     assert prediction.mask.shape == (64, 96) and prediction.mask.dtype == np.uint8
     assert prediction.objectness.shape == (2, 2, len(info.anchors))
