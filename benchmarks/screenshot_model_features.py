@@ -48,6 +48,7 @@ def main() -> int:
     window.open_path(args.data)
     f = install_model_features(window)
     dock = f.training_dock
+    spin(app, 60, until=lambda: "labelled" in dock.dataset_label.text())
     dock.backbone.setCurrentText("mobilenetv2")
     dock.image_size.setValue(64)
     dock.epochs.setValue(args.epochs)

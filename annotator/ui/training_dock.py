@@ -7,6 +7,7 @@ is saved in ``DATA/.flower-annotator/runs/<time>-<backbone>/`` (``model.keras`` 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from pathlib import Path
 
@@ -63,6 +64,7 @@ class TrainingDock(QDockWidget):
     """
 
     load_requested = Signal(str)
+    _summary_ready = Signal(int, object)
 
     def __init__(self, client: ModelClient, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Training"), parent)
@@ -75,7 +77,10 @@ class TrainingDock(QDockWidget):
         self.history: dict[str, list[tuple[float, float]]] = {}
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._started = 0.0
+        self._summary_token = 0
+        self._counting = False
         self._build()
+        self._summary_ready.connect(self._show_summary)
         client.progress.connect(self._on_progress)
         client.training_finished.connect(self._on_finished)
         client.training_failed.connect(self._on_failed)
@@ -208,22 +213,41 @@ class TrainingDock(QDockWidget):
         self.refresh_runs()
 
     def refresh_dataset(self) -> None:
+        """Count the dataset on a background thread (it reads every XML); the label updates when done."""
+        self._summary_token += 1
         if not self.data_dir:
             self.summary = DatasetSummary()
             self.dataset_label.setText(self.tr("No folder open."))
             self._update_buttons()
             return
+        self.dataset_label.setText(self.tr("Counting labels in {0}...").format(self.data_dir))
+        self._counting = True
+        self._update_buttons()
+        token, folder, save_dir = self._summary_token, self.data_dir, self.save_dir
         verified_only = self.use_verified.isChecked()
-        try:
-            self.summary = summarize_dataset(
-                self.data_dir, verified_only=verified_only, save_dir=self.save_dir
-            )
-        except OSError as exc:
+
+        def count() -> None:
+            try:
+                result: DatasetSummary | str = summarize_dataset(
+                    folder, verified_only=verified_only, save_dir=save_dir
+                )
+            except OSError as exc:
+                result = self.tr("Cannot read {0}: {1}").format(folder, exc)
+            self._summary_ready.emit(token, result)
+
+        threading.Thread(target=count, name="dataset-summary", daemon=True).start()
+
+    def _show_summary(self, token: int, result: object) -> None:
+        if token != self._summary_token:
+            return  # a newer folder or setting replaced this count
+        self._counting = False
+        if isinstance(result, str):
             self.summary = DatasetSummary()
-            self.dataset_label.setText(self.tr("Cannot read {0}: {1}").format(self.data_dir, exc))
+            self.dataset_label.setText(result)
             self._update_buttons()
             return
-        s = self.summary
+        s = self.summary = result
+        verified_only = self.use_verified.isChecked()
         counts = ", ".join(f"{name} {n}" for name, n in sorted(s.class_counts.items())) or "none"
         split = "ImageSets/Main" if s.split_written else self.tr("to be written at the first run")
         lines = [
@@ -314,6 +338,8 @@ class TrainingDock(QDockWidget):
             return self.tr("A training run is going.")
         if not self.data_dir:
             return self.tr("Open a folder of labelled images first.")
+        if self._counting:
+            return self.tr("Counting labels...")
         too_few = self.summary.too_few_message(self.use_verified.isChecked())
         if too_few:
             return too_few

@@ -61,6 +61,7 @@ def test_train_two_epochs_from_the_dock_curves_update_and_the_run_is_listed(
     window.open_path(data_dir)
     f = features
     dock = f.training_dock
+    qtbot.waitUntil(lambda: "labelled" in dock.dataset_label.text())  # counted on a background thread
     assert "12 images, 12 labelled" in dock.dataset_label.text()
     assert "Split: 10 train / 2 validation" in dock.dataset_label.text()
     _tiny(dock, epochs=2, heads=("loc", "grid", "seg"))
@@ -95,6 +96,7 @@ def test_cancel_stops_within_a_batch_or_two(qtbot, window, features, data_dir):
     window.open_path(data_dir)
     f = features
     _tiny(f.training_dock, epochs=200)
+    qtbot.waitUntil(lambda: "labelled" in f.training_dock.dataset_label.text())
     batches = []
     f.client.progress.connect(
         lambda e: batches.append(e) if e["kind"] == "batch" and e["phase"] == "full" else None
@@ -113,6 +115,7 @@ def test_close_during_training_asks_cancels_and_leaves_no_process(qtbot, window,
     window.open_path(data_dir)
     f = features
     _tiny(f.training_dock, epochs=200)
+    qtbot.waitUntil(lambda: "labelled" in f.training_dock.dataset_label.text())
     phases = []
     f.client.progress.connect(lambda e: phases.append(e["phase"]))
     assert f.training_dock.start()

@@ -24,6 +24,7 @@ def test_install_adds_menu_docks_toggles_and_no_shortcut_collides(qtbot, window,
     view_texts = [a.text() for a in window.menus["view"].actions()]
     assert "Show prediction &IoU" in view_texts and "Show segmentation &mask" in view_texts
     assert f.training_dock.data_dir == str(image_folder)
+    qtbot.waitUntil(lambda: "labelled" in f.training_dock.dataset_label.text())
     assert "4 images, 0 labelled" in f.training_dock.dataset_label.text()
     assert "label at least" in f.training_dock.dataset_label.text()  # too few images message
     assert not f.training_dock.start_button.isEnabled()
