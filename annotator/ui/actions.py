@@ -121,11 +121,13 @@ class WindowActions:
             self._actions[spec.name].setText(_tr(spec.text))
 
 
-def shortcut_table(actions: WindowActions) -> list[tuple[str, str]]:
-    """Every shortcut of the window as ``(keys, what it does)``, generated from the live actions and
-    `CANVAS_KEYS` so the help page never goes stale."""
+def shortcut_table(
+    actions: WindowActions, extra: list[QAction] | tuple[QAction, ...] = ()
+) -> list[tuple[str, str]]:
+    """Every shortcut of the window as ``(keys, what it does)``, generated from the live actions (plus
+    ``extra`` ones other parts added to the window) and `CANVAS_KEYS`, so the help page never goes stale."""
     rows: list[tuple[str, str]] = []
-    for action in actions:
+    for action in [*actions, *extra]:
         keys = [s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()]
         if keys:
             rows.append((", ".join(keys), action.text().replace("&", "").rstrip(".")))

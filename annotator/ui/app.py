@@ -18,7 +18,17 @@ def preload_core_in_background() -> threading.Thread:
     so a folder chosen a moment later does not wait for it. Never TensorFlow."""
 
     def preload() -> None:
+        import cv2
+        import numpy as np
+        from PIL import Image
+
         import annotator.ui.persistence  # noqa: F401 - dataset scanner, image loader, VOC reader
+
+        # The decoders initialise lazily on their first image: do it now with a tiny JPEG.
+        Image.preinit()
+        ok, data = cv2.imencode(".jpg", np.zeros((8, 8, 3), np.uint8))
+        if ok:
+            cv2.imdecode(data, cv2.IMREAD_COLOR)
 
     thread = threading.Thread(target=preload, name="preload-core", daemon=True)
     thread.start()

@@ -8,7 +8,6 @@ pixels. ``widget = image * scale + offset``.
 
 from __future__ import annotations
 
-import math
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
@@ -550,7 +549,3 @@ class Canvas(QWidget):
         if self._drag is not None:
             self._drag, self._drag_box, self._orig_box = None, None, None
             self.update()
-
-
-def is_finite_point(x: float, y: float) -> bool:
-    return math.isfinite(x) and math.isfinite(y)

@@ -20,11 +20,11 @@ def _tr(text: str) -> str:
 
 
 class ShortcutsDialog(QDialog):
-    def __init__(self, actions: WindowActions, parent=None) -> None:
+    def __init__(self, actions: WindowActions, parent=None, extra=()) -> None:
         super().__init__(parent)
         self.setObjectName("ShortcutsDialog")
         self.setWindowTitle(_tr("Keyboard shortcuts"))
-        rows = shortcut_table(actions)
+        rows = shortcut_table(actions, extra)
         self.table = QTableWidget(len(rows), 2, self)
         self.table.setHorizontalHeaderLabels([_tr("Keys"), _tr("Action")])
         for r, (keys, text) in enumerate(rows):

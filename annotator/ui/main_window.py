@@ -358,9 +358,13 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self.file_panel.retranslate()
 
     def show_shortcuts(self) -> None:
+        from PySide6.QtGui import QAction
+
         from annotator.ui.help_dialog import ShortcutsDialog
 
-        ShortcutsDialog(self.actions, self).exec()
+        own = set(self.actions)
+        extra = [a for a in self.findChildren(QAction) if a not in own and not a.shortcut().isEmpty()]
+        ShortcutsDialog(self.actions, self, extra).exec()
 
     def show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 from annotator.core import voc
 from annotator.core.annotation import BoxObject
@@ -98,3 +98,41 @@ def test_file_list_filters_by_name_and_status_and_click_opens(qtbot, window, ima
     assert window.current_path.endswith("img_02.jpg")
     panel.set_extra_status(window.current_path, "unreviewed predictions")
     assert "unreviewed predictions" in panel.proxy.data(index)
+
+
+def test_shift_d_jumps_to_next_unlabelled(qtbot, window, image_folder: Path):
+    for name in ("img_01", "img_02"):
+        voc.write(
+            voc.loads(
+                b"<annotation><size><width>200</width><height>150</height><depth>3</depth></size>"
+                b"<object><name>roses</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>9</xmax>"
+                b"<ymax>9</ymax></bndbox></object></annotation>",
+                name,
+            ),
+            image_folder / f"{name}.xml",
+        )
+    window.open_path(image_folder)
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_D, Qt.KeyboardModifier.ShiftModifier)
+    assert window.current_path.endswith("img_03.jpg")
+    assert window.file_panel.count_label.text() == "2 / 4 labelled"
+
+
+def test_hide_boxes_and_labels_toggle_what_is_drawn(qtbot, window, image_folder: Path):
+    window.open_path(image_folder)
+    window.undo_stack.push(AddBoxCommand(window.document_model, BoxObject("roses", 10, 10, 150, 120)))
+    canvas = window.canvas
+    canvas.set_selected(None)
+
+    def pixel():
+        return canvas.grab().toImage().pixelColor(canvas.image_to_widget().map(QPointF(10, 60)).toPoint())
+
+    shown = pixel()
+    qtbot.keyClick(canvas, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    assert not canvas.show_boxes and pixel() != shown
+    qtbot.keyClick(canvas, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    assert canvas.show_boxes and pixel() == shown
+    qtbot.keyClick(
+        canvas, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert not canvas.show_labels and not window.settings.show_labels
