@@ -81,6 +81,8 @@ class ModelClient(QObject):
         self.model_info: dict[str, Any] = {}
         self.current_image: str | None = None
         self.stale_dropped = 0
+        self.skipped = 0
+        """Predict requests the worker skipped because a newer one superseded them before they ran."""
         self.crash_count = 0
         self.score_threshold = DEFAULT_SCORE_THRESHOLD
         self.nms_iou = 0.45
@@ -102,6 +104,8 @@ class ModelClient(QObject):
         """Start a worker if none is running (the first request of a session, or after a crash)."""
         if self._process is not None and self._process.alive():
             return self._process
+        if self._process is not None and not self._stopping:
+            self._on_ended(self._generation)  # died before its reader noticed: report it first
         self._discard_process()
         self._generation += 1
         process = WorkerProcess()
@@ -193,6 +197,8 @@ class ModelClient(QObject):
         elif kind == "done":
             self._pending.pop(rid, None)
             result = dict(header.get("result") or {})
+            if header.get("skipped"):
+                self.skipped += 1
             if request.get("kind") == "train":
                 self._end_training()
                 self.training_finished.emit(result)
