@@ -36,7 +36,11 @@ def scan_folder(folder: str, save_dir: str | None = None) -> list[FolderEntry]:
     from annotator.ui.file_list import status_of
 
     scanned = dataset.scan(folder, save_dir=save_dir)
-    return [FolderEntry(e.image_file, e.annotation_file, status_of(e.status)) for e in scanned]
+    known = {s: status_of(s) for s in dataset.ImageStatus}
+    return [
+        FolderEntry(e.image_file, e.annotation_file, known.get(e.status) or status_of(e.status))
+        for e in scanned
+    ]
 
 
 def annotation_path_for(image_path: str, root: str, save_dir: str | None) -> str:
@@ -60,12 +64,10 @@ def read_annotation(image_path: str, annotation_path: str) -> tuple[ImageAnnotat
             fresh = ImageAnnotation(filename=image.name, folder=image.parent.name, path=str(image))
             return fresh, str(exc) or f"cannot read {annotation_path}"
     fresh = ImageAnnotation(filename=image.name, folder=image.parent.name, path=str(image))
-    from annotator.ui import other_formats
+    base = Path(annotation_path)
+    if base.with_suffix(".txt").is_file() or base.with_suffix(".json").is_file():
+        from annotator.ui import other_formats  # imported only when needed: it pulls in yaml
 
-    if (
-        other_formats.yolo_path(annotation_path).is_file()
-        or other_formats.createml_path(annotation_path).is_file()
-    ):
         try:
             from annotator.core.imaging import image_size
 
