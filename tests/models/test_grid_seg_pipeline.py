@@ -90,3 +90,10 @@ def test_train_all_heads_then_evaluate_and_predict(dataset, tmp_path):
     write_prediction_mask(prediction, png)
     back = masks.read_mask_png(png, expected_size=(96, 64))
     assert set(np.unique(back)) <= {0, 1, 2, 3, 4, 5}
+
+    from models.fcn import render_fcn_map
+
+    fcn_png = tmp_path / "fcn.png"
+    shown = render_fcn_map(out, image, fcn_png, scale=2)
+    assert shown["map_shape"] == (3, 3) and shown["best_class"] in info.class_names
+    assert fcn_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
