@@ -203,3 +203,30 @@ def test_class_colours_are_stable_and_distinct(window):
     colours = [class_color(name).name() for name in window.classes]
     assert len(set(colours)) == len(colours)  # the predefined classes are told apart
     assert class_color("lotus").name() == class_color("lotus").name()  # unknown names: hashed, stable
+
+
+def test_box_list_and_canvas_selection_follow_each_other(qtbot, window, image_folder: Path):
+    window.open_path(image_folder)
+    draw_box(qtbot, window, (20, 20), (60, 60), "roses")
+    draw_box(qtbot, window, (100, 80), (150, 120), "daisy")
+    box_list = window.box_list
+    assert box_list.count() == 2 and box_list.currentIndex().row() == 1
+    rect = box_list.visualRect(box_list.model().index(0, 0))
+    qtbot.mouseClick(box_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.canvas.selected == 0
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=widget_point(window.canvas, 120, 100))
+    assert window.canvas.selected == 1 and box_list.currentIndex().row() == 1
+
+
+def test_box_partly_outside_the_image_is_kept_and_a_move_brings_it_inside(qtbot, window, image_folder: Path):
+    (image_folder / "img_00.xml").write_text(
+        "<annotation><size><width>200</width><height>150</height><depth>3</depth></size><object><name>roses"
+        "</name><bndbox><xmin>150</xmin><ymin>100</ymin><xmax>260</xmax><ymax>149</ymax></bndbox></object>"
+        "</annotation>",
+        encoding="utf-8",
+    )
+    window.open_path(image_folder)
+    assert boxes(window) == [("roses", (149.0, 99.0, 260.0, 149.0))]  # shown as the file says, not dropped
+    drag(qtbot, window.canvas, (170, 120), (160, 120))
+    # a move brings it wholly inside the image (the shift needed to fit wins over the small drag)
+    assert boxes(window) == [("roses", (89.0, 99.0, 200.0, 149.0))]
