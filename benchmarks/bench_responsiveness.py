@@ -36,6 +36,7 @@ class DriftMeter:
     def __init__(self) -> None:
         self.clock = QElapsedTimer()
         self.lateness: list[float] = []
+        self.times: list[float] = []
         self.timer = QTimer()
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
@@ -43,6 +44,7 @@ class DriftMeter:
 
     def start(self) -> None:
         self.lateness = []
+        self.times: list[float] = []
         self.clock.start()
         self._last = 0.0
         self.timer.start()
@@ -51,7 +53,12 @@ class DriftMeter:
         now = self.clock.nsecsElapsed() / 1e6
         if self._last:
             self.lateness.append(max(0.0, now - self._last - TICK_MS))
+            self.times.append(now)
         self._last = now
+
+    def stall_times(self, threshold_ms: float) -> list[float]:
+        """Seconds since `start` at which ticks came more than ``threshold_ms`` late."""
+        return [t / 1000 for t, late in zip(self.times, self.lateness, strict=True) if late > threshold_ms]
 
     def stop(self) -> dict[str, float]:
         self.timer.stop()
@@ -101,6 +108,7 @@ def main() -> int:
     window.open_path(str(data))
     f = install_model_features(window)
     dock = f.training_dock
+    spin(app, 60, until=lambda: "labelled" in dock.dataset_label.text())
     dock.backbone.setCurrentText(args.backbone)
     dock.image_size.setValue(args.image_size)
     dock.epochs.setValue(args.epochs)
@@ -117,17 +125,39 @@ def main() -> int:
     spin(app, 3.0)
     print(row("idle window (baseline)", meter.stop()))
 
+    nav = QTimer()
+    nav.setInterval(150)
+    nav.timeout.connect(window.next_image)
+    meter.start()
+    nav.start()
+    spin(app, 0.15 * (args.images - 2))
+    nav.stop()
+    print(row("navigation, no model (baseline)", meter.stop()))
+    window.open_path(str(data / "flower_00000.jpg"))
+
     done: list[dict] = []
     failed: list[str] = []
     f.client.training_finished.connect(done.append)
     f.client.training_failed.connect(failed.append)
     epochs_seen: list[dict] = []
     f.client.progress.connect(lambda e: epochs_seen.append(e) if e.get("kind") == "epoch" else None)
+    progress_ms: list[float] = []
+    orig_progress = dock._on_progress
+
+    def timed_progress(event: dict) -> None:
+        t = time.perf_counter()
+        orig_progress(event)
+        progress_ms.append((time.perf_counter() - t) * 1000)
+
+    f.client.progress.disconnect(dock._on_progress)
+    f.client.progress.connect(timed_progress)
     t0 = time.monotonic()
     meter.start()
+    t_start = time.perf_counter()
     if not dock.start():
         print("cannot start:", dock.problem())
         return 1
+    start_ms = (time.perf_counter() - t_start) * 1000
     spin(app, 900, until=lambda: done or failed)
     train_stats = meter.stop()
     print(row("training (worker + live curves)", train_stats))
@@ -135,6 +165,11 @@ def main() -> int:
         print("training failed:", failed[0])
         return 1
     print(f"  training took {time.monotonic() - t0:.1f} s, {len(epochs_seen)} epoch events")
+    print(
+        f"  GUI-thread cost: Start (worker spawn) {start_ms:.1f} ms; per progress event median "
+        f"{statistics.median(progress_ms):.2f} ms, max {max(progress_ms):.1f} ms over {len(progress_ms)} events; "
+        f"stalls > 50 ms at {', '.join(f'{t:.1f}s' for t in meter.stall_times(50))}"
+    )
     model = done[0].get("model_path") or str(dock.run_dir / "model.keras")
 
     latencies: list[tuple[float, float]] = []
@@ -163,16 +198,32 @@ def main() -> int:
         return orig(path)
 
     f.client.predict = timed_predict
+    handler_ms: list[float] = []
+    orig_handler = f.controller.on_prediction
+
+    def timed_handler(p) -> None:
+        t = time.perf_counter()
+        orig_handler(p)
+        window.canvas.repaint()  # include the overlay painting in the handler's cost
+        handler_ms.append((time.perf_counter() - t) * 1000)
+
+    f.client.prediction_ready.disconnect(f.controller.on_prediction)
+    f.client.prediction_ready.connect(timed_handler)
     f.scene.visible.update({"predictions", "iou", "grid", "mask"})
     nav = QTimer()
     nav.setInterval(150)
-    nav.timeout.connect(next_image)
+    nav.timeout.connect(next_image)  # noqa: F811
     meter.start()
     nav.start()
     spin(app, 0.15 * (args.images - 2))
     nav.stop()
     spin(app, 5.0)
     print(row("predictions streaming (150 ms nav)", meter.stop()))
+    if handler_ms:
+        print(
+            f"  GUI-thread cost per prediction (scene update + panel + 4 overlays painted): "
+            f"median {statistics.median(handler_ms):.1f} ms, max {max(handler_ms):.1f} ms"
+        )
     # Paced requests (one at a time, waiting for each): request -> signal vs model latency.
     paced: list[float] = []
     model_ms: list[float] = []
