@@ -28,17 +28,21 @@ def test_run_gui_opens_folder_and_exits(qtbot, tmp_path: Path, image_folder: Pat
             seen["classes"] = window.classes
             seen["save_dir"] = window.save_dir
             window.close()
-            app.quit()
+            app.exit(0)  # not quit(): Qt 6 posts that as an event, which would end the next test's dialogs
         elif tries:
             QTimer.singleShot(25, lambda: check(tries - 1))
         else:
-            app.quit()
+            app.exit(0)
 
+    app.setQuitOnLastWindowClosed(False)
     QTimer.singleShot(0, check)
     args = argparse.Namespace(
         path=str(image_folder), save_dir=str(tmp_path / "labels"), classes=str(classes), sample=False
     )
-    assert run_gui(args) == 0
+    try:
+        assert run_gui(args) == 0
+    finally:
+        app.setQuitOnLastWindowClosed(True)
     assert seen["path"] == str(image_folder / "img_00.jpg")
     assert seen["classes"] == ["lotus", "iris"]
     assert seen["save_dir"] == str(tmp_path / "labels")
