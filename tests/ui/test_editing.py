@@ -230,3 +230,24 @@ def test_box_partly_outside_the_image_is_kept_and_a_move_brings_it_inside(qtbot,
     drag(qtbot, window.canvas, (170, 120), (160, 120))
     # a move brings it wholly inside the image (the shift needed to fit wins over the small drag)
     assert boxes(window) == [("roses", (89.0, 99.0, 200.0, 149.0))]
+
+
+def test_label_dialog_arrow_keys_pick_from_the_filtered_list(qtbot, window, image_folder: Path):
+    from PySide6.QtWidgets import QWidget
+    from ui_helpers import when_modal
+
+    def answer(dialog):
+        edit = dialog.findChild(QWidget, "label_edit")
+        edit.selectAll()
+        qtbot.keyClicks(edit, "s")  # daisy, roses, sunflowers, tulips contain an "s"
+        qtbot.keyClick(edit, Qt.Key.Key_Down)
+        qtbot.keyClick(edit, Qt.Key.Key_Down)
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+    window.open_path(image_folder)
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_W)
+    when_modal(answer)
+    drag(qtbot, window.canvas, (10, 10), (50, 50))
+    qtbot.waitUntil(lambda: len(window.document.objects) == 1)
+    assert window.document.objects[0].name == "roses"  # second visible row
