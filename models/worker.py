@@ -133,12 +133,22 @@ class Worker:
             self._start_training(rid, request.get("config") or {})
         elif kind in ("predict", "load_model"):
             with self._jobs_cv:
-                if kind == "predict":
-                    for job in [j for j in self._jobs if j["kind"] == "predict"]:
+                if kind == "predict" and request.get("background"):
+                    self._jobs.append(request)  # a folder scan: every image, after what the user looks at
+                elif kind == "predict":
+                    for job in [j for j in self._jobs if j["kind"] == "predict" and not j.get("background")]:
                         self._jobs.remove(job)
                         self.emit({"id": job["id"], "kind": "done", "skipped": True, "result": {}})
-                self._jobs.append(request)
+                    self._jobs.appendleft(request)  # the shown image goes before any background scan
+                else:
+                    self._jobs.append(request)
                 self._jobs_cv.notify()
+        elif kind == "cancel" and request.get("background"):
+            with self._jobs_cv:  # stop a folder scan: drop its queued images
+                for job in [j for j in self._jobs if j.get("background")]:
+                    self._jobs.remove(job)
+                    self.emit({"id": job["id"], "kind": "done", "skipped": True, "result": {}})
+            self.emit({"id": rid, "kind": "done", "result": {"cancelled": True}})
         elif kind == "cancel":
             target = request.get("target", self._train_id)
             event = self._cancels.get(int(target)) if target is not None else None
@@ -312,7 +322,10 @@ class Worker:
                 if not prediction.latency_ms:
                     prediction.latency_ms = (time.perf_counter() - start) * 1000.0
                 header, arrays = prediction_to_message(prediction)
-                self.emit({"id": rid, "kind": "prediction", **header}, arrays)
+                self.emit(
+                    {"id": rid, "kind": "prediction", "background": bool(job.get("background")), **header},
+                    arrays,
+                )
                 self.emit({"id": rid, "kind": "done", "result": {"image": str(job["image"])}})
             except BaseException as exc:  # noqa: BLE001
                 self.error(rid, exc)

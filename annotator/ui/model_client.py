@@ -53,6 +53,8 @@ class ModelClient(QObject):
         model_loaded(str, dict): model path and its info (class names, heads, input size ...).
         prediction_ready(Prediction): a prediction for the image shown now (stale ones are dropped).
         prediction_failed(str, str): image path and error message.
+        prediction_scanned(Prediction): a result of `predict_folder` (any image, never dropped).
+        scan_finished(): the last image of a `predict_folder` scan is answered.
         worker_crashed(str): the worker died; what happened, in a sentence.
         busy_changed(bool): training started or ended.
     """
@@ -64,6 +66,8 @@ class ModelClient(QObject):
     model_loaded = Signal(str, dict)
     model_load_failed = Signal(str, str)
     prediction_ready = Signal(object)
+    prediction_scanned = Signal(object)
+    scan_finished = Signal()
     prediction_failed = Signal(str, str)
     worker_crashed = Signal(str)
     busy_changed = Signal(bool)
@@ -172,6 +176,30 @@ class ModelClient(QObject):
             nms_iou=float(self.nms_iou),
         )
 
+    def predict_folder(self, image_paths: list[str]) -> int:
+        """Predict every image in the background (after the shown image's requests); `prediction_scanned` for
+        each. Returns how many were queued (0 without a model)."""
+        if not self.model_path:
+            return 0
+        for path in image_paths:
+            self._send(
+                "predict",
+                model=self.model_path,
+                image=str(path),
+                score_threshold=float(self.score_threshold),
+                nms_iou=float(self.nms_iou),
+                background=True,
+            )
+        return len(image_paths)
+
+    def cancel_scan(self) -> None:
+        if self.scanning and self.worker_running():
+            self._send("cancel", background=True)
+
+    @property
+    def scanning(self) -> bool:
+        return any(r.get("background") for r in self._pending.values())
+
     # -- events -----------------------------------------------------------------------------------------------
     @Slot(int, object, object)
     def _on_message(self, generation: int, header: dict[str, Any], arrays: dict[str, Any]) -> None:
@@ -186,6 +214,11 @@ class ModelClient(QObject):
             self.progress.emit(dict(header.get("event") or {}))
         elif kind == "prediction":
             prediction: Prediction = prediction_from_message(header, arrays)
+            if header.get("background"):
+                self.prediction_scanned.emit(prediction)
+                if prediction.image_id == self.current_image:
+                    self.prediction_ready.emit(prediction)
+                return
             if prediction.image_id != self.current_image:
                 self.stale_dropped += 1
                 return
@@ -199,6 +232,8 @@ class ModelClient(QObject):
             result = dict(header.get("result") or {})
             if header.get("skipped"):
                 self.skipped += 1
+            if request.get("background") and not self.scanning:
+                self.scan_finished.emit()
             if request.get("kind") == "train":
                 self._end_training()
                 self.training_finished.emit(result)
@@ -212,6 +247,8 @@ class ModelClient(QObject):
             self._end_training()
             self.training_failed.emit(message)
         elif kind == "predict":
+            if request.get("background") and not self.scanning:
+                self.scan_finished.emit()
             if request.get("image") == self.current_image:
                 self.prediction_failed.emit(str(request.get("image")), message)
         elif kind == "load_model":
@@ -243,7 +280,10 @@ class ModelClient(QObject):
         pending = dict(self._pending)
         self._pending.clear()
         for rid, request in pending.items():
-            self._fail(rid, request, describe_exit(returncode))
+            if not request.get("background"):
+                self._fail(rid, request, describe_exit(returncode))
+        if any(r.get("background") for r in pending.values()):
+            self.scan_finished.emit()
         self._discard_process()
         self.worker_crashed.emit(message)
 

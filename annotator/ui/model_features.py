@@ -37,6 +37,7 @@ MODEL_ACTIONS: tuple[tuple[str, str, str, bool], ...] = (
     ("reject_prediction", "&Reject prediction", "Ctrl+Alt+X", False),
     ("next_low_confidence", "Next image by lowest &confidence", "Ctrl+Alt+C", False),
     ("next_low_iou", "Next image by lowest I&oU", "Ctrl+Alt+U", False),
+    ("predict_folder", "Predict all &images (for hardest-first)", "Ctrl+Alt+F", False),
     ("toggle_training_dock", "&Training panel", "F9", True),
     ("toggle_model_dock", "&Model panel", "F8", True),
 )
@@ -71,6 +72,7 @@ class _Controller(QObject):
         self.window = window
         self.f = f
         self.last_message = ""
+        self._scan_total = self._scan_done = 0
 
     # -- helpers --------------------------------------------------------------------------------------------
     def _document_model(self):
@@ -167,6 +169,50 @@ class _Controller(QObject):
 
     def on_crashed(self, message: str) -> None:
         self._status(message, 20000)
+
+    def predict_folder(self) -> None:
+        """Predict every image of the folder in the background so hardest-first can rank them all."""
+        if not self.f.client.model_path:
+            self._status(self.tr("Load a model first (Ctrl+Alt+O)."))
+            return
+        paths = list(self.window.file_panel.model.paths()) if hasattr(self.window, "file_panel") else []
+        self._scan_total, self._scan_done = self.f.client.predict_folder(paths), 0
+        self._status(self.tr("Predicting {0} images in the background...").format(self._scan_total))
+
+    def on_scanned(self, prediction) -> None:
+        """A background prediction: rank it (with its ground truth from disk) without touching the view."""
+        self._scan_done += 1
+        scene = OverlayScene()
+        scene.settings = self.f.scene.settings
+        scene.set_prediction(prediction)
+        scene.annotation = self._annotation_of(prediction.image_id)
+        self.f.tracker.update(scene)
+        self._set_file_status(prediction.image_id)
+        if self._scan_done % 10 == 0:
+            self._status(
+                self.tr("Predicted {0} / {1} images").format(self._scan_done, self._scan_total), 3000
+            )
+
+    def on_scan_finished(self) -> None:
+        self._status(
+            self.tr("{0} images predicted: Ctrl+Alt+C / Ctrl+Alt+U walk them hardest first.").format(
+                len(self.f.tracker.images)
+            )
+        )
+
+    def _annotation_of(self, image_path: str):
+        current = self._document_model()
+        if current is not None and getattr(current, "image_path", None) == image_path:
+            return current.annotation
+        from annotator.core import voc
+        from annotator.core.dataset import annotation_path_for
+
+        root = getattr(self.window, "root", None) or os.path.dirname(image_path)
+        xml = annotation_path_for(image_path, root, getattr(self.window, "save_dir", None))
+        try:
+            return voc.read(xml) if xml.is_file() else None
+        except (ValueError, OSError):
+            return None
 
     # -- overlays -------------------------------------------------------------------------------------------
     def toggle_overlay(self, name: str, on: bool) -> None:
@@ -291,6 +337,9 @@ def install_model_features(window: QMainWindow) -> ModelFeatures:
     actions["reject_prediction"].triggered.connect(lambda: c.reject())
     actions["next_low_confidence"].triggered.connect(lambda: c.next_hardest("confidence"))
     actions["next_low_iou"].triggered.connect(lambda: c.next_hardest("iou"))
+    actions["predict_folder"].triggered.connect(c.predict_folder)
+    client.prediction_scanned.connect(c.on_scanned)
+    client.scan_finished.connect(c.on_scan_finished)
     for action_name, dock in (("toggle_training_dock", training_dock), ("toggle_model_dock", model_panel)):
         actions[action_name].setChecked(True)
         actions[action_name].toggled.connect(dock.setVisible)

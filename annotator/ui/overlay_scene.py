@@ -126,7 +126,19 @@ class OverlayScene:
 
     def detections(self) -> Detections:
         """The predictions to show: grid raw detections thresholded and suppressed here (so the sliders act at
-        once, without asking the model again), else the final boxes above the score threshold."""
+        once, without asking the model again), else the final boxes above the score threshold.
+
+        Cached per prediction and settings: every painter and the review panel ask for it on each repaint."""
+        s = self.settings
+        key = (id(self.prediction), s.score_threshold, s.nms_iou, s.before_nms)
+        cached = getattr(self, "_det_cache", None)
+        if cached is not None and cached[0] == key and cached[2] is self.prediction:
+            return cached[1]
+        det = self._compute_detections()
+        self._det_cache = (key, det, self.prediction)
+        return det
+
+    def _compute_detections(self) -> Detections:
         p = self.prediction
         if p is None:
             return Detections(np.zeros((0, 4), np.float32), np.zeros(0, np.float32), np.zeros(0, np.int32))

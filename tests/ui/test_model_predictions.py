@@ -159,3 +159,29 @@ def test_killed_worker_recovers_on_the_next_image_and_hardest_first_navigation(
         window.canvas, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
     )
     assert window.current_path == ranked[1]  # the next hardest by confidence
+
+
+def test_predict_all_images_ranks_the_whole_folder_for_lowest_iou(qtbot, window, features, trained):
+    data, model = trained
+    f = features
+    window.open_path(data)
+    _load(qtbot, window, f, model)
+    paths = window.file_panel.model.paths()
+    scanned = []
+    f.client.prediction_scanned.connect(lambda p: scanned.append(p.image_id))
+    with qtbot.waitSignal(f.client.scan_finished, timeout=120000):
+        f.actions["predict_folder"].trigger()
+    assert sorted(scanned) == sorted(paths) and set(f.tracker.images) == set(paths)
+    assert "images predicted" in f.model_panel.status_label.text()
+    # every image got its status in the file list, computed against its ground truth read from disk
+    pending = {p: f.tracker.images[p].pending for p in paths}
+    for p in paths:
+        expected = f"{pending[p]} unreviewed prediction(s)" if pending[p] else ""
+        assert window.file_panel.model.extra_status(p) == expected
+    assert all(not np.isnan(f.tracker.images[p].mean_iou) for p in paths)  # every generated image has boxes
+    ranked = sorted(paths, key=lambda p: (f.tracker.images[p].mean_iou, paths.index(p)))
+    window.open_path(ranked[0])
+    qtbot.keyClick(
+        window.canvas, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+    )
+    assert window.current_path == ranked[1]
