@@ -175,10 +175,13 @@ def main() -> int:
     latencies: list[tuple[float, float]] = []
     sent: dict[str, float] = {}
     f.client.prediction_ready.connect(
-        lambda p: latencies.append(((time.perf_counter() - sent[p.image_id]) * 1000, p.latency_ms))
+        lambda p: latencies.append(
+            ((time.perf_counter() - sent.get(p.image_id, t_load)) * 1000, p.latency_ms)
+        )
     )
     loaded: list[str] = []
     f.client.model_loaded.connect(lambda path, info: loaded.append(path))
+    t_load = time.perf_counter()
     f.controller.load_model(model)
     spin(app, 120, until=lambda: loaded)
     # warm: one prediction settles graph tracing before measuring

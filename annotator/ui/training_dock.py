@@ -47,6 +47,7 @@ from annotator.ui.training_runs import (
 
 _COLORS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324"]
 _METRIC_KEYS = ("iou", "accuracy", "map", "miou")
+_NOT_PLOTTED = {"learning_rate", "lr"}
 
 
 def _fmt_eta(seconds: float | None) -> str:
@@ -162,7 +163,7 @@ class TrainingDock(QDockWidget):
         layout.addWidget(self.progress_bar)
 
         tabs = QTabWidget()
-        pg.setConfigOptions(antialias=True)
+        pg.setConfigOptions(antialias=False)  # antialiased curves cost the event loop ~3x per repaint
         self.loss_plot = pg.PlotWidget(title="losses (dashed: validation)")
         self.metric_plot = pg.PlotWidget(title="metrics (dashed: validation)")
         for plot in (self.loss_plot, self.metric_plot):
@@ -424,7 +425,7 @@ class TrainingDock(QDockWidget):
         values = {**(event.get("losses") or {}), **(event.get("metrics") or {})}
         parts = []
         for key, value in values.items():
-            if not isinstance(value, (int, float)) or not math.isfinite(value):
+            if not isinstance(value, (int, float)) or not math.isfinite(value) or key in _NOT_PLOTTED:
                 continue
             self.history.setdefault(key, []).append((x, float(value)))
             self._plot(key)

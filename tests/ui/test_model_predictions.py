@@ -185,3 +185,24 @@ def test_predict_all_images_ranks_the_whole_folder_for_lowest_iou(qtbot, window,
         window.canvas, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
     )
     assert window.current_path == ranked[1]
+
+
+def test_render_command_with_a_model_draws_every_overlay(trained, tmp_path, capsys):
+    from PySide6.QtGui import QImage
+
+    from annotator.cli import main as cli_main
+
+    data, model = trained
+    image = sorted(data.glob("*.jpg"))[0]
+    out = tmp_path / "all.png"
+    plain = tmp_path / "plain.png"
+    assert cli_main(["render", str(image), "--out", str(plain)]) == 0
+    args = ["render", str(image), "--model", str(model), "--overlay", "boxes,predictions,iou,grid,mask"]
+    assert cli_main([*args, "--score-threshold", "0", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "overlays: boxes,predictions,iou,grid,mask" in text and "mean IoU" in text
+    a, b = QImage(str(plain)), QImage(str(out))
+    assert (a.width(), a.height()) == (b.width(), b.height()) == (96, 72)
+    assert a != b  # the overlays drew something
+    assert cli_main([*args, "--out", str(tmp_path / "x.png"), "--cell", "nine"]) == 2
+    assert "ROW,COL" in capsys.readouterr().err
