@@ -291,6 +291,7 @@ class ModelClient(QObject):
     def _discard_process(self) -> None:
         thread, process = self._thread, self._process
         self._process = self._reader = self._thread = None
+        self._generation += 1  # events still queued from that process are ignored from now on
         if process is not None:
             process.kill()
             process.stop(0)
