@@ -335,7 +335,7 @@ def main() -> int:
     """Serve requests on stdin until ``shutdown`` or end of input; events go to the original stdout."""
     try:
         # The GUI must win the CPU over TensorFlow's thread pools on a small machine: its event loop stays smooth.
-        os.nice(int(os.environ.get("FLOWER_WORKER_NICE", "10")))
+        os.nice(int(os.environ.get("FLOWER_WORKER_NICE", "5")))
     except (OSError, ValueError, AttributeError):
         pass
     out = os.fdopen(os.dup(1), "wb")

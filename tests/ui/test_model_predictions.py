@@ -29,7 +29,7 @@ def features(window):
 
 
 def _load(qtbot, window, f, model: Path):
-    with qtbot.waitSignal(f.client.prediction_ready, timeout=120000) as got:
+    with qtbot.waitSignal(f.client.prediction_ready, timeout=240000) as got:
         f.controller.load_model(str(model))
     return got.args[0]
 
@@ -144,7 +144,7 @@ def test_killed_worker_recovers_on_the_next_image_and_hardest_first_navigation(
     with qtbot.waitSignal(f.client.worker_crashed, timeout=10000):
         os.kill(f.client.worker_pid, signal.SIGKILL)
     assert "SIGKILL" in f.model_panel.status_label.text()
-    with qtbot.waitSignal(f.client.prediction_ready, timeout=120000) as got:
+    with qtbot.waitSignal(f.client.prediction_ready, timeout=240000) as got:
         window.next_image()
     assert got.args[0].image_id == window.current_path != first
     with qtbot.waitSignal(f.client.prediction_ready, timeout=60000):
@@ -169,7 +169,7 @@ def test_predict_all_images_ranks_the_whole_folder_for_lowest_iou(qtbot, window,
     paths = window.file_panel.model.paths()
     scanned = []
     f.client.prediction_scanned.connect(lambda p: scanned.append(p.image_id))
-    with qtbot.waitSignal(f.client.scan_finished, timeout=120000):
+    with qtbot.waitSignal(f.client.scan_finished, timeout=240000):
         f.actions["predict_folder"].trigger()
     assert sorted(scanned) == sorted(paths) and set(f.tracker.images) == set(paths)
     assert "images predicted" in f.model_panel.status_label.text()
