@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -77,6 +77,7 @@ class TrainingDock(QDockWidget):
         self.run_dir: Path | None = None
         self.history: dict[str, list[tuple[float, float]]] = {}
         self._curves: dict[str, pg.PlotDataItem] = {}
+        self._curve_queue: list[str] = []
         self._started = 0.0
         self._summary_token = 0
         self._counting = False
@@ -232,7 +233,7 @@ class TrainingDock(QDockWidget):
                 result: DatasetSummary | str = summarize_dataset(
                     folder, verified_only=verified_only, save_dir=save_dir
                 )
-            except OSError as exc:
+            except (OSError, ValueError) as exc:
                 result = self.tr("Cannot read {0}: {1}").format(folder, exc)
             self._summary_ready.emit(token, result)
 
@@ -276,7 +277,10 @@ class TrainingDock(QDockWidget):
                 f"{cfg.get('backbone', '?')} {cfg.get('image_size', '?')}px "
                 f"{cfg.get('epochs', '?')} ep {','.join(cfg.get('heads', []) or [])}"
             )
-            metrics = ", ".join(f"{k} {v:.3f}" for k, v in sorted(run.metrics().items())[:4])
+            shown = [
+                (k, v) for k, v in sorted(run.metrics().items()) if k.startswith("val_") and "loss" not in k
+            ]
+            metrics = ", ".join(f"{k[4:]} {v:.3f}" for k, v in shown[:4])
             values = [run.folder.name, settings, run.status, metrics, str(run.model_path)]
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
@@ -368,6 +372,7 @@ class TrainingDock(QDockWidget):
             if plot.plotItem.legend is not None:
                 plot.plotItem.legend.clear()
         self._curves.clear()
+        self._curve_queue.clear()
         self._started = time.monotonic()
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat(self.tr("starting the model worker..."))
@@ -424,23 +429,42 @@ class TrainingDock(QDockWidget):
         self.history.setdefault("_epochs", []).append((x, x))
         values = {**(event.get("losses") or {}), **(event.get("metrics") or {})}
         parts = []
+        boxes = [plot.getViewBox() for plot in (self.loss_plot, self.metric_plot)]
+        for box in boxes:
+            box.disableAutoRange()  # one autorange after all curves moved, not one per curve (~8 ms each)
         for key, value in values.items():
             if not isinstance(value, (int, float)) or not math.isfinite(value) or key in _NOT_PLOTTED:
                 continue
             self.history.setdefault(key, []).append((x, float(value)))
             self._plot(key)
             parts.append(f"{key} {value:.4f}")
+        for box in boxes:
+            box.enableAutoRange()
         self._log(
             f"epoch {event.get('epoch')}/{event.get('epochs')} ({event.get('phase', '')}): "
             + ", ".join(parts)
         )
 
     def _plot(self, key: str) -> None:
-        is_metric = "loss" not in key and any(m in key for m in _METRIC_KEYS)
-        plot = self.metric_plot if is_metric else self.loss_plot
-        xs, ys = zip(*self.history[key], strict=False)
         curve = self._curves.get(key)
-        if curve is None:
+        if curve is not None:
+            xs, ys = zip(*self.history[key], strict=True)
+            curve.setData(list(xs), list(ys))
+            return
+        # A new curve costs pyqtgraph ~10 ms (item + legend entry); the first epoch brings 15-20 of them, so
+        # they are made one per event-loop turn instead of all at once (no stall of the window).
+        if key not in self._curve_queue:
+            self._curve_queue.append(key)
+        if len(self._curve_queue) == 1:
+            QTimer.singleShot(0, self._create_queued_curve)
+
+    def _create_queued_curve(self) -> None:
+        if not self._curve_queue:
+            return
+        key = self._curve_queue.pop(0)
+        if key in self.history and key not in self._curves:
+            is_metric = "loss" not in key and any(m in key for m in _METRIC_KEYS)
+            plot = self.metric_plot if is_metric else self.loss_plot
             color = _COLORS[len(self._curves) % len(_COLORS)]
             style = Qt.PenStyle.DashLine if key.startswith("val_") else Qt.PenStyle.SolidLine
             curve = plot.plot(
@@ -448,7 +472,10 @@ class TrainingDock(QDockWidget):
             )
             curve.setSymbolBrush(color)
             self._curves[key] = curve
-        curve.setData(list(xs), list(ys))
+            xs, ys = zip(*self.history[key], strict=True)
+            curve.setData(list(xs), list(ys))
+        if self._curve_queue:
+            QTimer.singleShot(0, self._create_queued_curve)
 
     def curve_data(self, key: str) -> list[tuple[float, float]]:
         """The points plotted for ``key`` (e.g. ``"loss"``, ``"val_box_iou"``): ``[(epoch_index, value)]``."""

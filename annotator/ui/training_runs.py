@@ -13,8 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core import voc
-from annotator.core.imaging import is_image_file
+from annotator.core import dataset, voc
 
 RUNS_DIR = Path(".flower-annotator") / "runs"
 MIN_TRAIN_IMAGES = 4
@@ -122,15 +121,18 @@ class DatasetSummary:
 def summarize_dataset(
     data_dir: str | os.PathLike[str], *, verified_only: bool = False, save_dir: str | None = None
 ) -> DatasetSummary:
-    """Scan a VOC folder (images with their ``.xml`` beside them or in ``save_dir``) and count what training
-    would use. Reads XML only, never decodes images."""
+    """Scan a VOC folder (`annotator.core.dataset.scan`: XML beside the images, a VOC devkit root, or
+    ``save_dir``) and count what training would use. Reads XML only, never decodes images.
+
+    Raises:
+        OSError / ValueError: the folder cannot be listed (`dataset.DatasetError`).
+    """
     root = Path(data_dir)
     summary = DatasetSummary()
-    ann_dir = Path(save_dir) if save_dir else root
     used_ids = []
-    for image in sorted(p for p in root.iterdir() if p.is_file() and is_image_file(p.name)):
+    for entry in dataset.scan(root, save_dir=save_dir).entries:
         summary.images += 1
-        xml = ann_dir / (image.stem + ".xml")
+        xml = Path(entry.annotation_path)
         if not xml.is_file():
             continue
         try:
@@ -144,7 +146,7 @@ def summarize_dataset(
         summary.verified += int(annotation.verified)
         if verified_only and not annotation.verified:
             continue
-        used_ids.append(image.stem)
+        used_ids.append(entry.image_id)
         summary.class_counts.update(o.name for o in annotation.objects)
     main = root / "ImageSets" / "Main"
     train_txt, val_txt = main / "train.txt", main / "val.txt"
