@@ -234,7 +234,13 @@ def paint_mask(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
         return
     painter.save()
     mask = np.asarray(p.mask)
-    image = mask_image(mask, scene.settings.mask_opacity)
+    key = (id(p), scene.settings.mask_opacity)
+    cached = getattr(scene, "_mask_image", None)
+    if cached is not None and cached[0] == key and cached[2] is p:
+        image = cached[1]
+    else:  # colouring a full-size mask costs milliseconds: once per prediction and opacity, not per repaint
+        image = mask_image(mask, scene.settings.mask_opacity)
+        scene._mask_image = (key, image, p)
     painter.save()
     sx = p.width / mask.shape[1] if mask.shape[1] else 1.0
     sy = p.height / mask.shape[0] if mask.shape[0] else 1.0
