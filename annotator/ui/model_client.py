@@ -82,6 +82,9 @@ class ModelClient(QObject):
         self._train_id: int | None = None
         self._stopping = False
         self.model_path: str | None = None
+        # The loaded model has answered a prediction: a later crash is not the model's fault, so the model stays
+        # selected and the next request (which names it) makes the fresh worker load it again.
+        self._model_answered = False
         self.model_info: dict[str, Any] = {}
         self.current_image: str | None = None
         self.stale_dropped = 0
@@ -157,6 +160,7 @@ class ModelClient(QObject):
     def load_model(self, model_path: str) -> int:
         """Load a model in the worker; `model_loaded` follows. Later predictions use it."""
         self.model_path = str(model_path)
+        self._model_answered = False
         return self._send("load_model", model=self.model_path)
 
     def set_current_image(self, image_path: str | None) -> None:
@@ -214,6 +218,7 @@ class ModelClient(QObject):
             self.progress.emit(dict(header.get("event") or {}))
         elif kind == "prediction":
             prediction: Prediction = prediction_from_message(header, arrays)
+            self._model_answered = True
             if header.get("background"):
                 self.prediction_scanned.emit(prediction)
                 if prediction.image_id == self.current_image:
@@ -280,6 +285,8 @@ class ModelClient(QObject):
         pending = dict(self._pending)
         self._pending.clear()
         for rid, request in pending.items():
+            if request.get("kind") == "load_model" and self._model_answered:
+                continue  # its "done" was still on the way, but the model had already predicted
             if not request.get("background"):
                 self._fail(rid, request, describe_exit(returncode))
         if any(r.get("background") for r in pending.values()):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 
 import numpy as np
@@ -206,3 +207,34 @@ def test_render_command_with_a_model_draws_every_overlay(trained, tmp_path, caps
     assert a != b  # the overlays drew something
     assert cli_main([*args, "--out", str(tmp_path / "x.png"), "--cell", "nine"]) == 2
     assert "ROW,COL" in capsys.readouterr().err
+
+
+def test_model_stays_loaded_when_the_worker_dies_right_after_its_first_prediction(
+    qtbot, window, features, trained
+):
+    data, model = trained
+    f = features
+    window.open_path(data)
+    killed: list[int] = []
+
+    def kill_then_move_on(_prediction) -> None:
+        # The worker answers the shown image before it acknowledges the load request, so a crash right after the
+        # first prediction finds "load_model" still pending; the model must stay loaded all the same.
+        if killed:
+            return
+        killed.append(f.client.worker_pid)
+        os.kill(killed[0], signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while f.client.worker_running() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        window.next_image()  # finds the worker dead before its reader noticed, reports it, starts a fresh one
+
+    f.client.prediction_ready.connect(kill_then_move_on)
+    with qtbot.waitSignal(f.client.prediction_ready, timeout=90000):
+        f.controller.load_model(str(model))
+    f.client.prediction_ready.disconnect(kill_then_move_on)
+    assert f.client.crash_count == 1
+    assert f.client.model_path == str(model)
+    with qtbot.waitSignal(f.client.prediction_ready, timeout=240000) as got:
+        pass
+    assert got.args[0].image_id == window.current_path
