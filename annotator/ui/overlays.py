@@ -27,6 +27,14 @@ CELL_COLOR = QColor(255, 230, 0, 70)
 ANCHOR_COLOR = QColor(0, 220, 255)
 
 
+def array_to_qimage(array: np.ndarray) -> QImage:
+    """A QImage that owns a copy of an (H, W, 3) RGB or (H, W, 4) RGBA uint8 array."""
+    pixels = np.ascontiguousarray(array, dtype=np.uint8)
+    h, w, channels = pixels.shape
+    fmt = QImage.Format.Format_RGBA8888 if channels == 4 else QImage.Format.Format_RGB888
+    return QImage(pixels.data, w, h, channels * w, fmt).copy()
+
+
 def _pen(color: QColor, width: float = 2.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
     pen = QPen(color, width)
     pen.setCosmetic(True)
@@ -154,8 +162,7 @@ def _heat_image(values: np.ndarray) -> QImage:
     rgba[..., 1] = (80 * (1 - np.abs(v - 0.5) * 2)).astype(np.uint8)
     rgba[..., 2] = (255 * (1 - v)).astype(np.uint8)
     rgba[..., 3] = (40 + 140 * v).astype(np.uint8)
-    h, w = v.shape
-    return QImage(np.ascontiguousarray(rgba).data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
+    return array_to_qimage(rgba)
 
 
 def paint_grid(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
@@ -220,8 +227,7 @@ def mask_image(mask: np.ndarray, opacity: float) -> QImage:
     rgba[..., :3] = VOC_PALETTE[m]
     alpha = int(round(255 * min(max(opacity, 0.0), 1.0)))
     rgba[..., 3] = np.where((m == 0) | (m == 255), 0, alpha).astype(np.uint8)
-    h, w = m.shape
-    return QImage(np.ascontiguousarray(rgba).data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
+    return array_to_qimage(rgba)
 
 
 def paint_mask(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
@@ -321,7 +327,7 @@ def render_image(rgb: np.ndarray, scene: OverlayScene, overlays: list[str], scal
     if needs_model and scene.prediction is None:
         raise ValueError(f"overlay(s) {', '.join(needs_model)} need a model (--model)")
     h, w = rgb.shape[:2]
-    src = QImage(np.ascontiguousarray(rgb).data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+    src = array_to_qimage(rgb)
     out_w, out_h = max(1, round(w * scale)), max(1, round(h * scale))
     out = QImage(out_w, out_h, QImage.Format.Format_ARGB32)
     painter = QPainter(out)
