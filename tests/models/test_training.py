@@ -14,23 +14,10 @@ from models.builder import HeadSpec, register_head
 from models.callbacks import ProgressAndGuards, StopTraining
 from models.modelfile import load_model, read_info
 from models.progress import ProgressEvent
-from models.training import TrainConfig, TrainError, train
+from models.training import TrainError, train
+from tests.models.conftest import scratch_config
 
-
-def _config(data, out, **kw) -> TrainConfig:
-    base = dict(
-        backbone="resnet34",
-        weights=None,
-        image_size=32,
-        epochs=5,
-        batch_size=8,
-        augment=False,
-        patience=20,
-        learning_rate=2e-3,
-        seed=0,
-    )
-    base.update(kw)
-    return TrainConfig(str(data), str(out), **base)
+_config = scratch_config  # the shared small from-scratch settings of tests/models/conftest.py
 
 
 def test_from_scratch_loss_falls_and_best_model_is_written(scratch_run):
