@@ -251,3 +251,33 @@ def test_label_dialog_arrow_keys_pick_from_the_filtered_list(qtbot, window, imag
     drag(qtbot, window.canvas, (10, 10), (50, 50))
     qtbot.waitUntil(lambda: len(window.document.objects) == 1)
     assert window.document.objects[0].name == "roses"  # second visible row
+
+
+def test_label_tags_are_drawn_from_a_cache_with_the_class_colour_and_readable_text(qapp):
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTransform
+
+    from annotator.core.annotation import BoxObject
+    from annotator.ui.box_painter import class_color, label_image, paint_boxes
+
+    font = QFont()
+    font.setPointSizeF(9.0)
+    light, dark = QColor(250, 240, 120), QColor(20, 30, 120)
+    assert label_image("daisy", light, font) is label_image("daisy", light, font)  # rendered once
+    assert label_image("daisy", dark, font) is not label_image("daisy", light, font)
+    # text is black on a light tag and white on a dark one
+    for colour, ink in ((light, 0), (dark, 255)):
+        tag = label_image("daisy", colour, font)
+        values = {tag.pixelColor(x, y).red() for x in range(tag.width()) for y in range(tag.height())}
+        assert colour.red() in values and any(abs(v - ink) < 40 for v in values)
+
+    canvas = QImage(300, 200, QImage.Format.Format_RGB32)
+    canvas.fill(QColor(0, 0, 0))
+    painter = QPainter(canvas)
+    paint_boxes(painter, [BoxObject("roses", 50, 80, 150, 150)], QTransform(2, 0, 0, 1, -50, 0))
+    painter.end()
+    colour = class_color("roses").rgb()
+    tag = label_image("roses", class_color("roses"), font)
+    # the box (x 50..150 -> 50..250 on the canvas) and its tag right above its top-left corner
+    assert canvas.pixelColor(150, 80).rgb() == colour  # top edge, mapped by the transform
+    assert canvas.pixelColor(51, 80 - tag.height() + 1).rgb() == colour  # the tag's background
+    assert canvas.pixelColor(51, 80 - tag.height() - 2).rgb() == QColor(0, 0, 0).rgb()  # nothing above it
