@@ -138,3 +138,59 @@ class BestKeeper(keras.callbacks.Callback):
             return False
         self.target.set_weights(self.best_weights)
         return True
+
+
+class CosineSchedule(keras.callbacks.Callback):
+    """Sets the learning rate before every batch: a linear warm-up, then a cosine decay to ``floor`` x the base.
+
+    Progress is the larger of the share of planned steps done and, with a time budget, the share of the
+    budget used, so a run cut short by ``--max-minutes`` still ends at the low rate instead of being stopped
+    mid-decay. (With a budget the rate therefore depends on the machine's speed; without one it depends only
+    on the step count and a seeded run stays reproducible.)
+
+    Args:
+        base_lr: the peak rate. total_steps: planned batches of the phase. warmup_steps: batches of warm-up.
+        deadline: `time.monotonic()` value when the budget ends, or None. floor: the final rate / ``base_lr``.
+    """
+
+    def __init__(
+        self,
+        base_lr: float,
+        total_steps: int,
+        warmup_steps: int = 0,
+        deadline: float | None = None,
+        floor: float = 0.01,
+    ) -> None:
+        super().__init__()
+        self.base_lr = float(base_lr)
+        self.total_steps = max(1, int(total_steps))
+        self.warmup_steps = max(0, int(warmup_steps))
+        self.deadline = deadline
+        self.floor = float(floor)
+        self.step = 0
+        self._t0 = time.monotonic()
+        self.last_lr = self.base_lr
+
+    def rate(self, step: int, now: float | None = None) -> float:
+        """The learning rate for batch ``step`` (0-based) at monotonic time ``now``."""
+        if step < self.warmup_steps:
+            return self.base_lr * (step + 1) / (self.warmup_steps + 1)
+        progress = (step - self.warmup_steps) / max(1, self.total_steps - self.warmup_steps)
+        if self.deadline is not None and now is not None and self.deadline > self._t0:
+            progress = max(progress, (now - self._t0) / (self.deadline - self._t0))
+        progress = min(1.0, progress)
+        scale = self.floor + (1.0 - self.floor) * 0.5 * (1.0 + math.cos(math.pi * progress))
+        return self.base_lr * scale
+
+    def on_train_begin(self, logs=None):
+        self._t0 = time.monotonic()
+        self.step = 0
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.last_lr = self.rate(self.step, time.monotonic())
+        self.model.optimizer.learning_rate.assign(self.last_lr)
+        self.step += 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["learning_rate"] = self.last_lr

@@ -15,8 +15,18 @@ import tensorflow as tf
 
 from models import backbones, data, pipeline
 from models.builder import compile_args, head_strides
-from models.callbacks import ProgressAndGuards, StopTraining
+from models.callbacks import CosineSchedule, ProgressAndGuards, StopTraining
 from models.progress import ProgressEvent
+
+
+def lr_schedule(config, phase: str) -> str:
+    """``cosine`` (warm-up, then a cosine decay over the phase or the time budget) or ``plateau`` (halve the
+    rate when the monitored loss stalls). ``auto`` picks cosine from scratch (``full``), where a decaying rate
+    is what gets the last points of IoU, and plateau for the heads and fine-tuning of a pretrained backbone."""
+    choice = getattr(config, "lr_schedule", "auto")
+    if choice == "auto":
+        return "cosine" if phase == "full" else "plateau"
+    return choice
 
 
 class PhaseRunner:
@@ -42,23 +52,31 @@ class PhaseRunner:
         early = keras.callbacks.EarlyStopping(monitor=self.monitor, patience=self.config.patience)
         self._early = early
         self.keeper.target = self.model
-        plateau = keras.callbacks.ReduceLROnPlateau(
-            monitor=self.monitor,
-            factor=0.5,
-            patience=max(1, self.config.patience // 2),
-            min_lr=1e-6,
-            verbose=0,
-        )
+        if lr_schedule(self.config, phase) == "cosine":
+            schedule = CosineSchedule(
+                float(keras.ops.convert_to_numpy(target.optimizer.learning_rate)),
+                epochs * batches,
+                warmup_steps=min(batches, epochs * batches // 20),
+                deadline=self.deadline,
+            )
+        else:
+            schedule = keras.callbacks.ReduceLROnPlateau(
+                monitor=self.monitor,
+                factor=0.5,
+                patience=max(1, self.config.patience // 2),
+                min_lr=1e-6,
+                verbose=0,
+            )
         logs = self.history.setdefault(phase, [])
         record = keras.callbacks.LambdaCallback(
             on_epoch_end=lambda epoch, values: logs.append({k: float(v) for k, v in (values or {}).items()})
         )
         return [
+            schedule,
             record,
             ProgressAndGuards(self.emit, phase, epochs, batches, self.cancel, self.deadline),
             self.keeper,
             early,
-            plateau,
         ]
 
     def _compile(self, target: keras.Model, lr: float) -> None:

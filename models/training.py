@@ -31,6 +31,8 @@ from models.phases import PhaseRunner
 from models.progress import ProgressEvent
 from models.strategy import is_chief, make_strategy
 
+LR_SCHEDULES = ("auto", "cosine", "plateau")
+
 
 class TrainError(ValueError):
     """Training cannot start (no usable images, bad settings); the message says what to fix."""
@@ -52,6 +54,8 @@ class TrainConfig:
         val_fraction: share of images kept for validation (the split file is reused once written).
         patience: early stopping patience in epochs (per phase).
         box_loss: ``giou`` (GIoU + L1) or ``mse`` (classic, loss weights 0.8/0.2).
+        lr_schedule: ``auto`` (cosine from scratch, plateau otherwise), ``cosine`` or ``plateau``; see
+            `models.phases.lr_schedule`.
         augment: augment training images in the fine_tune/full phases. mirror_features: also cache the
             mirrored images' features for the heads phase.
         class_names: the classes (None: those found in the data). head_options: per-head options.
@@ -75,6 +79,7 @@ class TrainConfig:
     val_fraction: float = 0.2
     patience: int = 5
     box_loss: str = "giou"
+    lr_schedule: str = "auto"
     augment: bool = True
     mirror_features: bool = True
     class_names: list[str] | None = None
@@ -139,6 +144,10 @@ def train(
     out_path = Path(config.out_path)
     if out_path.suffix != ".keras":
         raise TrainError(f"the model file must end with .keras, got {str(out_path)!r}")
+    if config.lr_schedule not in LR_SCHEDULES:
+        raise TrainError(
+            f"unknown learning-rate schedule {config.lr_schedule!r}; choose one of {', '.join(LR_SCHEDULES)}"
+        )
     heads = parse_heads(config.heads)
     backbones.check_backbone_args(config.backbone, config.image_size)
     keras.utils.set_random_seed(config.seed)

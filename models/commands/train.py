@@ -39,6 +39,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lr", type=float, default=1e-3, help="learning rate (fine-tuning uses a tenth)")
     parser.add_argument("--patience", type=int, default=5, help="early stopping patience in epochs")
     parser.add_argument("--box-loss", default="giou", choices=("giou", "mse"))
+    parser.add_argument(
+        "--lr-schedule",
+        default="auto",
+        choices=("auto", "cosine", "plateau"),
+        help="cosine: warm-up then a cosine decay over the epochs (or --max-minutes); plateau: halve the rate "
+        "when the validation loss stalls; auto: cosine from scratch, plateau with pretrained weights",
+    )
     parser.add_argument("--val-fraction", type=float, default=0.2)
     parser.add_argument("--no-augment", action="store_true", help="train on the images as they are")
     parser.add_argument("--max-minutes", type=float, default=None, help="stop after this wall-clock time")
@@ -71,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         learning_rate=args.lr,
         patience=args.patience,
         box_loss=args.box_loss,
+        lr_schedule=args.lr_schedule,
         val_fraction=args.val_fraction,
         augment=not args.no_augment,
         max_minutes=args.max_minutes,

@@ -11,7 +11,7 @@ import pytest
 
 from models.backbones import build_backbone
 from models.builder import HeadSpec, register_head
-from models.callbacks import ProgressAndGuards, StopTraining
+from models.callbacks import CosineSchedule, ProgressAndGuards, StopTraining
 from models.modelfile import load_model, read_info
 from models.progress import ProgressEvent
 from models.training import TrainError, train
@@ -29,6 +29,8 @@ def test_from_scratch_loss_falls_and_best_model_is_written(scratch_run):
     info = read_info(out)
     assert info.class_names == ["daisy", "roses", "tulips"] and info.backbone == "resnet34"
     assert info.train["seed"] == 0 and info.train["n_train"] + info.train["n_val"] == 24
+    rates = [e["learning_rate"] for e in result.history["full"]]  # from scratch: a cosine decay by default
+    assert all(a > b for a, b in zip(rates, rates[1:], strict=False)) and rates[-1] < 0.05 * 2e-3, rates
     best = min(e["val_loss"] for e in result.history["full"])
     assert info.metrics["val_loss"] == pytest.approx(best)
     assert "val_box_iou" in info.metrics and "val_cls_accuracy" in info.metrics
@@ -131,6 +133,22 @@ def test_guard_callback_raises_on_nan_and_budget():
         late.on_train_batch_end(0, {"loss": 1.0})
 
 
+def test_cosine_schedule_warms_up_decays_and_ends_with_the_time_budget():
+    schedule = CosineSchedule(1e-3, total_steps=100, warmup_steps=10, floor=0.01)
+    rates = [schedule.rate(step) for step in range(101)]
+    assert rates[0] < rates[5] < rates[9] < 1e-3  # linear warm-up
+    assert rates[10] == pytest.approx(1e-3)  # the peak, then a strict decay
+    assert all(a > b for a, b in zip(rates[10:], rates[11:], strict=False))
+    assert rates[55] == pytest.approx(1e-3 * (0.01 + 0.99 * 0.5))  # half-way down the cosine
+    assert rates[100] == pytest.approx(1e-5)
+    # with a time budget, the used share of the budget drives the decay when it runs ahead of the steps
+    budget = CosineSchedule(1e-3, total_steps=1000, deadline=100.0, floor=0.0)
+    budget._t0 = 0.0
+    assert budget.rate(10, now=50.0) == pytest.approx(0.5e-3)
+    assert budget.rate(10, now=150.0) == pytest.approx(0.0)
+    assert budget.rate(750, now=1.0) == pytest.approx(1e-3 * 0.5 * (1 + np.cos(np.pi * 0.75)))
+
+
 def test_same_seed_same_start(tiny_voc):
     from models.builder import build_model
 
@@ -146,6 +164,8 @@ def test_bad_settings_are_clear_errors(tmp_path):
         train(_config(tmp_path, tmp_path / "m.keras"))
     with pytest.raises(TrainError, match=".keras"):
         train(_config(tmp_path, tmp_path / "m.h5"))
+    with pytest.raises(TrainError, match="schedule 'sgdr'.*cosine"):
+        train(_config(tmp_path, tmp_path / "m.keras", lr_schedule="sgdr"))
     empty = tmp_path / "missing"
     with pytest.raises(TrainError, match="not found"):
         train(_config(empty, tmp_path / "m.keras"))
