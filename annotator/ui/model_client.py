@@ -13,12 +13,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from annotator.core.prediction import Prediction
 from annotator.core.worker_protocol import WorkerProcess, describe_exit, prediction_from_message
 
 DEFAULT_SCORE_THRESHOLD = 0.05  # the worker returns everything above this; the overlay filters further
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("annotator", text)
 
 
 class _Reader(QObject):
@@ -278,10 +282,12 @@ class ModelClient(QObject):
         self.crash_count += 1
         detail = process.last_error_lines(3) if process is not None else ""
         message = (
-            describe_exit(returncode) + " Your annotations are safe; the next request starts a fresh worker."
+            describe_exit(returncode)
+            + " "
+            + _tr("Your annotations are safe; the next request starts a fresh worker.")
         )
         if detail:
-            message += f"\nLast output: {detail}"
+            message += "\n" + _tr("Last output: {0}").format(detail)
         pending = dict(self._pending)
         self._pending.clear()
         for rid, request in pending.items():

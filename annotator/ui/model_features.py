@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox
 
@@ -24,22 +24,33 @@ from annotator.ui.overlays import OverlayLayer
 from annotator.ui.prediction_review import AcceptPredictionsCommand, RejectPredictionsCommand, ReviewTracker
 from annotator.ui.training_dock import TrainingDock
 
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("annotator", text)
+
+
+def _n(text: str) -> str:
+    """Marks ``text`` for translation where it is declared; `_tr` translates it where it is shown."""
+    return text
+
+
+MENU_TITLE = _n("&Model")
 # (name, text, shortcut, checkable): shortcuts chosen to collide with nothing in annotator.ui.actions.
 MODEL_ACTIONS: tuple[tuple[str, str, str, bool], ...] = (
-    ("overlay_predictions", "Show &predictions", "Ctrl+Alt+P", True),
-    ("overlay_iou", "Show prediction &IoU", "Ctrl+Alt+I", True),
-    ("overlay_grid", "Show YOLO &grid", "Ctrl+Alt+G", True),
-    ("overlay_mask", "Show segmentation &mask", "Ctrl+Alt+M", True),
-    ("grid_before_nms", "Grid: show detections &before NMS", "Ctrl+Alt+N", True),
-    ("load_model", "&Load model...", "Ctrl+Alt+O", False),
-    ("accept_prediction", "&Accept prediction", "Ctrl+Alt+A", False),
-    ("accept_all_predictions", "Accept all predictions above &threshold", "Ctrl+Alt+Shift+A", False),
-    ("reject_prediction", "&Reject prediction", "Ctrl+Alt+X", False),
-    ("next_low_confidence", "Next image by lowest &confidence", "Ctrl+Alt+C", False),
-    ("next_low_iou", "Next image by lowest I&oU", "Ctrl+Alt+U", False),
-    ("predict_folder", "Predict all &images (for hardest-first)", "Ctrl+Alt+F", False),
-    ("toggle_training_dock", "&Training panel", "F9", True),
-    ("toggle_model_dock", "&Model panel", "F8", True),
+    ("overlay_predictions", _n("Show &predictions"), "Ctrl+Alt+P", True),
+    ("overlay_iou", _n("Show prediction &IoU"), "Ctrl+Alt+I", True),
+    ("overlay_grid", _n("Show YOLO &grid"), "Ctrl+Alt+G", True),
+    ("overlay_mask", _n("Show segmentation &mask"), "Ctrl+Alt+M", True),
+    ("grid_before_nms", _n("Grid: show detections &before NMS"), "Ctrl+Alt+N", True),
+    ("load_model", _n("&Load model..."), "Ctrl+Alt+O", False),
+    ("accept_prediction", _n("&Accept prediction"), "Ctrl+Alt+A", False),
+    ("accept_all_predictions", _n("Accept all predictions above &threshold"), "Ctrl+Alt+Shift+A", False),
+    ("reject_prediction", _n("&Reject prediction"), "Ctrl+Alt+X", False),
+    ("next_low_confidence", _n("Next image by lowest &confidence"), "Ctrl+Alt+C", False),
+    ("next_low_iou", _n("Next image by lowest I&oU"), "Ctrl+Alt+U", False),
+    ("predict_folder", _n("Predict all &images (for hardest-first)"), "Ctrl+Alt+F", False),
+    ("toggle_training_dock", _n("&Training panel"), "F9", True),
+    ("toggle_model_dock", _n("&Model panel"), "F8", True),
 )
 OVERLAY_ACTIONS = {
     "overlay_predictions": "predictions",
@@ -73,12 +84,18 @@ class _Controller(QObject):
         self.f = f
         self.last_message = ""
         self._scan_total = self._scan_done = 0
+        self._status_text: tuple[str, tuple] = ("", ())
+        self._model_text: tuple[str, tuple] = (_n("No model loaded."), ())
 
     # -- helpers --------------------------------------------------------------------------------------------
     def _document_model(self):
         return getattr(self.window, "document_model", None) or getattr(self.window.canvas, "document", None)
 
-    def _status(self, text: str, ms: int = 8000) -> None:
+    def _status(self, template: str, *args: object, ms: int = 8000) -> None:
+        """Show ``template`` (English source, translated here) formatted with ``args`` in the dock and status bar;
+        kept so a language switch can show it again in the new language."""
+        self._status_text = (template, args)
+        text = _tr(template).format(*args) if template else ""
         self.last_message = text
         self.f.model_panel.status_label.setText(text)
         if hasattr(self.window, "statusBar"):
@@ -134,19 +151,38 @@ class _Controller(QObject):
         self.f.scene.set_prediction(prediction)
         self.repaint()
 
+    def _set_model_text(self, template: str, *args: object) -> None:
+        self._model_text = (template, args)
+        self.f.model_panel.model_label.setText(_tr(template).format(*args))
+
+    def retranslate(self) -> None:
+        """Show the menu, the actions, the docks and the last messages in the language now installed."""
+        self.f.menu.setTitle(_tr(MENU_TITLE))
+        for name, text, _shortcut, _checkable in MODEL_ACTIONS:
+            self.f.actions[name].setText(_tr(text))
+        self.f.training_dock.retranslate()
+        self.f.model_panel.retranslate()
+        template, args = self._model_text
+        self._set_model_text(template, *args)
+        if self._status_text[0]:
+            template, args = self._status_text
+            self.f.model_panel.status_label.setText(_tr(template).format(*args))
+        for path in self.f.tracker.images:
+            self._set_file_status(path)
+
     def on_prediction_failed(self, image: str, message: str) -> None:
-        self._status(self.tr("Prediction failed for {0}: {1}").format(Path(image).name, message))
+        self._status(_n("Prediction failed for {0}: {1}"), Path(image).name, message)
 
     def load_model(self, path: str | None = None) -> None:
         if not path:
             start = self.f.training_dock.data_dir or ""
             path, _ = QFileDialog.getOpenFileName(
-                self.window, self.tr("Load model"), start, "Keras model (*.keras)"
+                self.window, _tr("Load model"), start, _tr("Keras model (*.keras)")
             )
             if not path:
                 return
         self.f.client.load_model(path)
-        self.f.model_panel.model_label.setText(self.tr("Loading {0}...").format(path))
+        self._set_model_text(_n("Loading {0}..."), path)
         current = getattr(self.window, "current_path", None)
         if current:
             self.f.client.predict(str(current))
@@ -156,28 +192,31 @@ class _Controller(QObject):
     def on_model_loaded(self, path: str, info: dict) -> None:
         heads = ", ".join(info.get("heads") or []) or "?"
         classes = ", ".join(info.get("class_names") or [])
-        self.f.model_panel.model_label.setText(
-            self.tr("Model: {0}\n{1}, {2} px, heads: {3}\nclasses: {4}").format(
-                Path(path).name, info.get("backbone", "?"), info.get("image_size", "?"), heads, classes
-            )
+        self._set_model_text(
+            _n("Model: {0}\n{1}, {2} px, heads: {3}\nclasses: {4}"),
+            Path(path).name,
+            info.get("backbone", "?"),
+            info.get("image_size", "?"),
+            heads,
+            classes,
         )
-        self._status(self.tr("Model loaded: {0}").format(Path(path).name))
+        self._status(_n("Model loaded: {0}"), Path(path).name)
 
     def on_model_load_failed(self, path: str, message: str) -> None:
-        self.f.model_panel.model_label.setText(self.tr("No model loaded."))
-        self._status(self.tr("Could not load {0}: {1}").format(Path(path).name, message))
+        self._set_model_text(_n("No model loaded."))
+        self._status(_n("Could not load {0}: {1}"), Path(path).name, message)
 
     def on_crashed(self, message: str) -> None:
-        self._status(message, 20000)
+        self._status("{0}", message, ms=20000)
 
     def predict_folder(self) -> None:
         """Predict every image of the folder in the background so hardest-first can rank them all."""
         if not self.f.client.model_path:
-            self._status(self.tr("Load a model first (Ctrl+Alt+O)."))
+            self._status(_n("Load a model first (Ctrl+Alt+O)."))
             return
         paths = list(self.window.file_panel.model.paths()) if hasattr(self.window, "file_panel") else []
         self._scan_total, self._scan_done = self.f.client.predict_folder(paths), 0
-        self._status(self.tr("Predicting {0} images in the background...").format(self._scan_total))
+        self._status(_n("Predicting {0} images in the background..."), self._scan_total)
 
     def on_scanned(self, prediction) -> None:
         """A background prediction: rank it (with its ground truth from disk) without touching the view."""
@@ -189,15 +228,12 @@ class _Controller(QObject):
         self.f.tracker.update(scene)
         self._set_file_status(prediction.image_id)
         if self._scan_done % 10 == 0:
-            self._status(
-                self.tr("Predicted {0} / {1} images").format(self._scan_done, self._scan_total), 3000
-            )
+            self._status(_n("Predicted {0} / {1} images"), self._scan_done, self._scan_total, ms=3000)
 
     def on_scan_finished(self) -> None:
         self._status(
-            self.tr("{0} images predicted: Ctrl+Alt+C / Ctrl+Alt+U walk them hardest first.").format(
-                len(self.f.tracker.images)
-            )
+            _n("{0} images predicted: Ctrl+Alt+C / Ctrl+Alt+U walk them hardest first."),
+            len(self.f.tracker.images),
         )
 
     def _annotation_of(self, image_path: str):
@@ -230,10 +266,10 @@ class _Controller(QObject):
     def _can_review(self) -> bool:
         document = self._document_model()
         if self.f.scene.prediction is None or document is None:
-            self._status(self.tr("No predictions for this image."))
+            self._status(_n("No predictions for this image."))
             return False
         if getattr(document, "read_only", False):
-            self._status(self.tr("This annotation is read-only."))
+            self._status(_n("This annotation is read-only."))
             return False
         return True
 
@@ -268,19 +304,21 @@ class _Controller(QObject):
         target = self.f.tracker.next_hardest(order, str(current) if current else None, by)
         if target is None:
             self._status(
-                self.tr("No other image with predictions to rank; predictions are made as images are shown.")
+                _n("No other image with predictions to rank; predictions are made as images are shown.")
             )
             return
         self.window.open_path(target)
 
     # -- closing --------------------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if watched is self.window and event.type() == QEvent.Type.Close:
+        if watched is self.window and event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        elif watched is self.window and event.type() == QEvent.Type.Close:
             if self.f.client.is_training and self.window.isVisible():
                 answer = QMessageBox.question(
                     self.window,
-                    self.tr("Training is running"),
-                    self.tr("A model is training. Cancel the training and quit?"),
+                    _tr("Training is running"),
+                    _tr("A model is training. Cancel the training and quit?"),
                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                     QMessageBox.StandardButton.No,
                 )
@@ -306,11 +344,11 @@ def install_model_features(window: QMainWindow) -> ModelFeatures:
     for name in ("mask", "grid", "predictions", "iou"):
         layers[name] = OverlayLayer(scene, name)
         window.canvas.add_overlay(layers[name])
-    menu = window.menuBar().addMenu(QApplication.translate("annotator", "&Model"))
+    menu = window.menuBar().addMenu(_tr(MENU_TITLE))
     menu.setObjectName("model_menu")
     actions: dict[str, QAction] = {}
     for name, text, shortcut, checkable in MODEL_ACTIONS:
-        action = QAction(QApplication.translate("annotator", text), window)
+        action = QAction(_tr(text), window)
         action.setObjectName(name)
         action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -357,6 +395,13 @@ def install_model_features(window: QMainWindow) -> ModelFeatures:
     client.worker_crashed.connect(c.on_crashed)
     window.image_shown.connect(c.on_image_shown)
     window.installEventFilter(c)
+    # The window retranslates itself as soon as a language action fires; follow it at once too (connected
+    # after the window's own slot, so the new translator is installed), not only on the posted LanguageChange.
+    window_actions = getattr(window, "actions", None)
+    for code in ("system", "en", "ko"):
+        language_action = getattr(window_actions, f"language_{code}", None)
+        if isinstance(language_action, QAction):
+            language_action.triggered.connect(c.retranslate)
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(client.shutdown)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -21,6 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.ui.overlay_scene import OverlayScene
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("annotator", text)
+
+
+def _n(text: str) -> str:
+    """Marks ``text`` for translation where it is declared; `_tr` translates it where it is shown."""
+    return text
 
 
 def _slider(value: float) -> QSlider:
@@ -45,15 +54,15 @@ class ModelPanel(QDockWidget):
     accept_all = Signal()
 
     def __init__(self, scene: OverlayScene, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Model"), parent)
+        super().__init__(parent)
         self.setObjectName("model_dock")
         self.scene = scene
         s = scene.settings
         body = QWidget()
         layout = QVBoxLayout(body)
-        self.model_label = QLabel(self.tr("No model loaded."))
+        self.model_label = QLabel(_tr("No model loaded."))
         self.model_label.setWordWrap(True)
-        self.load_button = QPushButton(self.tr("Load model..."))
+        self.load_button = QPushButton()
         self.load_button.clicked.connect(self.load_clicked)
         self.status_label = QLabel("")
         self.status_label.setWordWrap(True)
@@ -66,23 +75,25 @@ class ModelPanel(QDockWidget):
         self.iou_slider = _slider(s.iou_threshold)
         self.opacity_slider = _slider(s.mask_opacity)
         self.score_label, self.nms_label, self.iou_label, self.opacity_label = (QLabel() for _ in range(4))
+        # Texts of this dock's fixed labels, keyed by their English source; `retranslate` sets them.
+        self._texts: dict[str, QLabel] = {}
         for text, slider, label in (
-            (self.tr("Score threshold"), self.score_slider, self.score_label),
-            (self.tr("NMS IoU"), self.nms_slider, self.nms_label),
-            (self.tr("Miss below IoU"), self.iou_slider, self.iou_label),
-            (self.tr("Mask opacity"), self.opacity_slider, self.opacity_label),
+            (_n("Score threshold"), self.score_slider, self.score_label),
+            (_n("NMS IoU"), self.nms_slider, self.nms_label),
+            (_n("Miss below IoU"), self.iou_slider, self.iou_label),
+            (_n("Mask opacity"), self.opacity_slider, self.opacity_label),
         ):
             row = QHBoxLayout()
             row.addWidget(slider, 1)
             row.addWidget(label)
-            form.addRow(text, row)
+            form.addRow(self._text_label(text), row)
             slider.valueChanged.connect(self._sliders_moved)
-        self.heatmap_box = QCheckBox(self.tr("objectness heat map"))
+        self.heatmap_box = QCheckBox()
         self.heatmap_box.setChecked(s.heatmap)
         self.heatmap_box.toggled.connect(self._sliders_moved)
-        form.addRow(self.tr("Grid"), self.heatmap_box)
+        form.addRow(self._text_label(_n("Grid")), self.heatmap_box)
         cell_row = QHBoxLayout()
-        self.auto_cell = QCheckBox(self.tr("best box"))
+        self.auto_cell = QCheckBox()
         self.auto_cell.setChecked(True)
         self.cell_row_spin = QSpinBox()
         self.cell_col_spin = QSpinBox()
@@ -91,11 +102,11 @@ class ModelPanel(QDockWidget):
             spin.valueChanged.connect(self._sliders_moved)
         self.auto_cell.toggled.connect(self._sliders_moved)
         cell_row.addWidget(self.auto_cell)
-        cell_row.addWidget(QLabel(self.tr("row")))
+        cell_row.addWidget(self._text_label(_n("row")))
         cell_row.addWidget(self.cell_row_spin)
-        cell_row.addWidget(QLabel(self.tr("col")))
+        cell_row.addWidget(self._text_label(_n("col")))
         cell_row.addWidget(self.cell_col_spin)
-        form.addRow(self.tr("Anchors of cell"), cell_row)
+        form.addRow(self._text_label(_n("Anchors of cell")), cell_row)
         layout.addLayout(form)
         self.summary_label = QLabel("")
         self.summary_label.setWordWrap(True)
@@ -104,9 +115,9 @@ class ModelPanel(QDockWidget):
         self.predictions.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         layout.addWidget(self.predictions, 1)
         buttons = QHBoxLayout()
-        self.accept_button = QPushButton(self.tr("Accept"))
-        self.reject_button = QPushButton(self.tr("Reject"))
-        self.accept_all_button = QPushButton(self.tr("Accept all shown"))
+        self.accept_button = QPushButton()
+        self.reject_button = QPushButton()
+        self.accept_all_button = QPushButton()
         self.accept_button.clicked.connect(lambda: self.accept_selected.emit(self.selected_indices()))
         self.reject_button.clicked.connect(lambda: self.reject_selected.emit(self.selected_indices()))
         self.accept_all_button.clicked.connect(self.accept_all)
@@ -115,6 +126,29 @@ class ModelPanel(QDockWidget):
         layout.addLayout(buttons)
         self.setWidget(body)
         self._sync_labels()
+        self.retranslate()
+
+    def _text_label(self, text: str) -> QLabel:
+        self._texts[text] = QLabel()
+        return self._texts[text]
+
+    def retranslate(self) -> None:
+        """Set the dock's fixed texts in the language installed now, and redo the summary."""
+        self.setWindowTitle(_tr("Model"))
+        self.load_button.setText(_tr("Load model..."))
+        for text, label in self._texts.items():
+            label.setText(_tr(text))
+        self.heatmap_box.setText(_tr("objectness heat map"))
+        self.auto_cell.setText(_tr("best box"))
+        self.accept_button.setText(_tr("Accept"))
+        self.reject_button.setText(_tr("Reject"))
+        self.accept_all_button.setText(_tr("Accept all shown"))
+        self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _sync_labels(self) -> None:
         s = self.scene.settings
@@ -165,13 +199,11 @@ class ModelPanel(QDockWidget):
             item.setData(Qt.ItemDataRole.UserRole, i)
             self.predictions.addItem(item)
         lines = [
-            self.tr("{0} shown, {1} pending, {2:.0f} ms").format(
-                len(det), self.predictions.count(), p.latency_ms
-            )
+            _tr("{0} shown, {1} pending, {2:.0f} ms").format(len(det), self.predictions.count(), p.latency_ms)
         ]
         if not math.isnan(summary.mean_iou):
             lines.append(
-                self.tr("mean IoU {0:.3f}, {1} misses, {2} false alarms").format(
+                _tr("mean IoU {0:.3f}, {1} misses, {2} false alarms").format(
                     summary.mean_iou, len(summary.misses), len(summary.false_alarms)
                 )
             )

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QTransform
 
 from annotator.core.masks import VOC_PALETTE
@@ -25,6 +25,11 @@ MATCH_COLOR = QColor(40, 230, 90)
 GRID_COLOR = QColor(255, 255, 255, 110)
 CELL_COLOR = QColor(255, 230, 0, 70)
 ANCHOR_COLOR = QColor(0, 220, 255)
+
+
+def _tr(text: str) -> str:
+    # Texts are translated at paint time, so the overlays follow a language switch at the next repaint.
+    return QCoreApplication.translate("annotator", text)
 
 
 def array_to_qimage(array: np.ndarray) -> QImage:
@@ -129,9 +134,9 @@ def paint_iou(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
             d, v = best[g]
             painter.setPen(_pen(color, 1.0, Qt.PenStyle.DotLine))
             painter.drawLine(rect.center(), _rect(t, det.boxes[d]).center())
-            text = f"IoU {v:.2f}" + (" miss" if missed else "")
+            text = f"IoU {v:.2f}" + (" " + _tr("miss") if missed else "")
         else:
-            text = "miss"
+            text = _tr("miss")
         _label(
             painter, rect.bottomRight() + QPointF(-_text_width(painter, text) - 6, 0), text, color, below=True
         )
@@ -139,11 +144,17 @@ def paint_iou(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
         rect = _rect(t, det.boxes[d])
         painter.setPen(_pen(FALSE_ALARM_COLOR, 2.0, Qt.PenStyle.DashDotLine))
         painter.drawRect(rect)
-        _label(painter, rect.bottomLeft(), f"false alarm {det.scores[d]:.2f}", FALSE_ALARM_COLOR, below=True)
+        _label(
+            painter,
+            rect.bottomLeft(),
+            _tr("false alarm {0:.2f}").format(det.scores[d]),
+            FALSE_ALARM_COLOR,
+            below=True,
+        )
     lines = []
     if not math.isnan(summary.mean_iou):
-        lines.append(f"mean IoU {summary.mean_iou:.3f}  ({len(gt)} boxes)")
-    lines.append(f"misses {len(summary.misses)}   false alarms {len(summary.false_alarms)}")
+        lines.append(_tr("mean IoU {0:.3f}  ({1} boxes)").format(summary.mean_iou, len(gt)))
+    lines.append(_tr("misses {0}   false alarms {1}").format(len(summary.misses), len(summary.false_alarms)))
     painter.restore()
     painter.save()
     _banner(painter, t, lines)
@@ -170,7 +181,7 @@ def paint_grid(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
     p = scene.prediction
     if p is None or p.grid_shape is None:
         painter.save()
-        _banner(painter, t, ["grid: this model has no grid head"])
+        _banner(painter, t, [_tr("grid: this model has no grid head")])
         painter.restore()
         return
     rows, cols = p.grid_shape
@@ -212,10 +223,18 @@ def paint_grid(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
             row_h = QFontMetrics(painter.font()).height() + 2
             for i, text in enumerate(labels):
                 _label(painter, cell_rect.topRight() + QPointF(3, i * row_h), text, ANCHOR_COLOR, below=True)
-    mode = "before NMS" if scene.settings.before_nms else "after NMS"
-    lines = [f"grid {rows}x{cols}, {objectness.shape[-1]} anchors, {len(scene.detections())} boxes {mode}"]
+    mode = _tr("before NMS") if scene.settings.before_nms else _tr("after NMS")
+    lines = [
+        _tr("grid {0}x{1}, {2} anchors, {3} boxes {4}").format(
+            rows, cols, objectness.shape[-1], len(scene.detections()), mode
+        )
+    ]
     if cell is not None:
-        lines.append(f"cell row {cell[0]} col {cell[1]}: max objectness {objectness[cell].max():.2f}")
+        lines.append(
+            _tr("cell row {0} col {1}: max objectness {2:.2f}").format(
+                cell[0], cell[1], objectness[cell].max()
+            )
+        )
     _banner(painter, t, lines, bottom_of=float(p.height))
     painter.restore()
 
@@ -235,7 +254,7 @@ def paint_mask(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
     p = scene.prediction
     if p is None or p.mask is None:
         painter.save()
-        _banner(painter, t, ["mask: this model has no segmentation head"])
+        _banner(painter, t, [_tr("mask: this model has no segmentation head")])
         painter.restore()
         return
     painter.save()
@@ -256,7 +275,7 @@ def paint_mask(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
     present = [int(v) for v in np.unique(mask) if 0 < v < 255]
     metrics = _font(painter, 8.5)
     row_h = metrics.height() + 2
-    entries = [(v, scene.class_name(v - 1)) for v in present] or [(0, "background only")]
+    entries = [(v, scene.class_name(v - 1)) for v in present] or [(0, _tr("background only"))]
     w = max(metrics.horizontalAdvance(n) for _, n in entries) + 28
     origin = t.map(QPointF(p.width, 0))
     device_w = painter.device().width() if painter.device() is not None else origin.x()

@@ -9,10 +9,11 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -45,6 +46,19 @@ from annotator.ui.training_runs import (
     summarize_dataset,
 )
 
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("annotator", text)
+
+
+def _n(text: str) -> str:
+    """Marks ``text`` for translation where it is declared; `_tr` translates it where it is shown."""
+    return text
+
+
+_WEIGHT_CHOICES = ("none", "imagenet", "file")
+_HEAD_TEXTS = {"loc": _n("box + class"), "grid": _n("YOLO grid"), "seg": _n("mask")}
+_RUN_COLUMNS = (_n("Run"), _n("Settings"), _n("Status"), _n("Metrics"), _n("Model"))
 _COLORS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324"]
 _METRIC_KEYS = ("iou", "accuracy", "map", "miou")
 _NOT_PLOTTED = {"learning_rate", "lr"}
@@ -54,7 +68,7 @@ def _fmt_eta(seconds: float | None) -> str:
     if seconds is None or not math.isfinite(seconds) or seconds < 0:
         return ""
     m, s = divmod(int(round(seconds)), 60)
-    return f"ETA {m}:{s:02d}"
+    return _tr("ETA {0}:{1:02d}").format(m, s)
 
 
 class TrainingDock(QDockWidget):
@@ -68,7 +82,7 @@ class TrainingDock(QDockWidget):
     _summary_ready = Signal(int, object)
 
     def __init__(self, client: ModelClient, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Training"), parent)
+        super().__init__(parent)
         self.setObjectName("training_dock")
         self.client = client
         self.data_dir: str | None = None
@@ -81,34 +95,35 @@ class TrainingDock(QDockWidget):
         self._started = 0.0
         self._summary_token = 0
         self._counting = False
+        # What the dataset label and the progress bar say, as functions, so a language switch can say it again.
+        self._dataset_text: Callable[[], str] = lambda: _tr("No folder open.")
+        self._progress_text: Callable[[], str] = lambda: _tr("idle")
         self._build()
+        self.retranslate()
         self._summary_ready.connect(self._show_summary)
         client.progress.connect(self._on_progress)
         client.training_finished.connect(self._on_finished)
         client.training_failed.connect(self._on_failed)
         client.worker_crashed.connect(self._on_crashed)
         client.busy_changed.connect(self._update_buttons)
-        self._update_weights_status()
-        self._update_buttons()
 
     # -- layout ----------------------------------------------------------------------------------------------
     def _build(self) -> None:
+        """Make the widgets; their texts come from `retranslate`."""
         body = QWidget()
         layout = QVBoxLayout(body)
         form = QFormLayout()
         self.backbone = QComboBox()
         self.backbone.addItems(list(BACKBONES))
         self.weights = QComboBox()
-        self.weights.addItem(self.tr("none (from scratch)"), "none")
-        self.weights.addItem(self.tr("ImageNet"), "imagenet")
-        self.weights.addItem(self.tr("weights file..."), "file")
+        for data in _WEIGHT_CHOICES:
+            self.weights.addItem("", data)
         self.weights_file = QLineEdit()
-        self.weights_file.setPlaceholderText(self.tr("weights file (.h5 / .weights.h5)"))
-        browse = QPushButton(self.tr("Browse..."))
-        browse.clicked.connect(self._browse_weights)
+        self.browse_button = QPushButton()
+        self.browse_button.clicked.connect(self._browse_weights)
         file_row = QHBoxLayout()
         file_row.addWidget(self.weights_file)
-        file_row.addWidget(browse)
+        file_row.addWidget(self.browse_button)
         self.weights_status = QLabel()
         self.weights_status.setWordWrap(True)
         self.image_size = QSpinBox()
@@ -123,34 +138,40 @@ class TrainingDock(QDockWidget):
         self.batch_size.setValue(16)
         heads_row = QHBoxLayout()
         self.head_boxes = {}
-        for name, label in (("loc", "box + class"), ("grid", "YOLO grid"), ("seg", "mask")):
-            box = QCheckBox(label)
+        for name in _HEAD_TEXTS:
+            box = QCheckBox()
             box.setChecked(name == "loc")
             self.head_boxes[name] = box
             heads_row.addWidget(box)
         use_row = QHBoxLayout()
-        self.use_all = QRadioButton(self.tr("all labelled"))
-        self.use_verified = QRadioButton(self.tr("verified only"))
+        self.use_all = QRadioButton()
+        self.use_verified = QRadioButton()
         self.use_all.setChecked(True)
         use_row.addWidget(self.use_all)
         use_row.addWidget(self.use_verified)
-        form.addRow(self.tr("Backbone"), self.backbone)
-        form.addRow(self.tr("Weights"), self.weights)
+        self._form_labels: dict[str, QLabel] = {}
+
+        def add_row(text: str, field_: QWidget | QHBoxLayout) -> None:
+            self._form_labels[text] = QLabel()
+            form.addRow(self._form_labels[text], field_)
+
+        add_row(_n("Backbone"), self.backbone)
+        add_row(_n("Weights"), self.weights)
         form.addRow("", file_row)
         form.addRow("", self.weights_status)
-        form.addRow(self.tr("Input size"), self.image_size)
-        form.addRow(self.tr("Epochs"), self.epochs)
-        form.addRow(self.tr("Batch size"), self.batch_size)
-        form.addRow(self.tr("Heads"), heads_row)
-        form.addRow(self.tr("Images"), use_row)
+        add_row(_n("Input size"), self.image_size)
+        add_row(_n("Epochs"), self.epochs)
+        add_row(_n("Batch size"), self.batch_size)
+        add_row(_n("Heads"), heads_row)
+        add_row(_n("Images"), use_row)
         layout.addLayout(form)
-        self.dataset_label = QLabel(self.tr("No folder open."))
+        self.dataset_label = QLabel()
         self.dataset_label.setWordWrap(True)
         self.dataset_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.dataset_label)
         buttons = QHBoxLayout()
-        self.start_button = QPushButton(self.tr("Start training"))
-        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.start_button = QPushButton()
+        self.cancel_button = QPushButton()
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         buttons.addWidget(self.start_button)
@@ -159,17 +180,15 @@ class TrainingDock(QDockWidget):
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
-        self.progress_bar.setFormat(self.tr("idle"))
         self.progress_bar.setTextVisible(True)
         layout.addWidget(self.progress_bar)
 
         tabs = QTabWidget()
         pg.setConfigOptions(antialias=False)  # antialiased curves cost the event loop ~3x per repaint
-        self.loss_plot = pg.PlotWidget(title="losses (dashed: validation)")
-        self.metric_plot = pg.PlotWidget(title="metrics (dashed: validation)")
+        self.loss_plot = pg.PlotWidget()
+        self.metric_plot = pg.PlotWidget()
         for plot in (self.loss_plot, self.metric_plot):
             plot.addLegend(offset=(5, 5))
-            plot.setLabel("bottom", "epoch")
             plot.showGrid(x=True, y=True, alpha=0.3)
             plot.setMinimumHeight(140)
         curves = QWidget()
@@ -177,27 +196,23 @@ class TrainingDock(QDockWidget):
         curves_layout.setContentsMargins(0, 0, 0, 0)
         curves_layout.addWidget(self.loss_plot)
         curves_layout.addWidget(self.metric_plot)
-        tabs.addTab(curves, self.tr("Curves"))
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(5000)
-        tabs.addTab(self.log, self.tr("Log"))
         runs = QWidget()
         runs_layout = QVBoxLayout(runs)
-        self.runs_table = QTableWidget(0, 5)
-        self.runs_table.setHorizontalHeaderLabels(
-            [self.tr("Run"), self.tr("Settings"), self.tr("Status"), self.tr("Metrics"), self.tr("Model")]
-        )
+        self.runs_table = QTableWidget(0, len(_RUN_COLUMNS))
         self.runs_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.runs_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.runs_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.runs_table.horizontalHeader().setStretchLastSection(True)
         self.runs_table.doubleClicked.connect(lambda _index: self.load_selected_run())
-        self.load_button = QPushButton(self.tr("Load selected model"))
+        self.load_button = QPushButton()
         self.load_button.clicked.connect(self.load_selected_run)
         runs_layout.addWidget(self.runs_table)
         runs_layout.addWidget(self.load_button)
-        tabs.addTab(runs, self.tr("Past runs"))
+        for page in (curves, self.log, runs):
+            tabs.addTab(page, "")
         self.tabs = tabs
         layout.addWidget(tabs, 1)
         self.setWidget(body)
@@ -205,6 +220,48 @@ class TrainingDock(QDockWidget):
             signal = widget.currentIndexChanged if isinstance(widget, QComboBox) else widget.valueChanged
             signal.connect(self._update_weights_status)
         self.use_all.toggled.connect(self.refresh_dataset)
+
+    def retranslate(self) -> None:
+        """Set every text of the dock in the language installed now (called at start and on a language switch)."""
+        self.setWindowTitle(_tr("Training"))
+        for text, label in self._form_labels.items():
+            label.setText(_tr(text))
+        self.weights.setItemText(self.weights.findData("none"), _tr("none (from scratch)"))
+        self.weights.setItemText(self.weights.findData("file"), _tr("weights file..."))
+        self.weights_file.setPlaceholderText(_tr("weights file (.h5 / .weights.h5)"))
+        self.browse_button.setText(_tr("Browse..."))
+        for name, text in _HEAD_TEXTS.items():
+            self.head_boxes[name].setText(_tr(text))
+        self.use_all.setText(_tr("all labelled"))
+        self.use_verified.setText(_tr("verified only"))
+        self.start_button.setText(_tr("Start training"))
+        self.cancel_button.setText(_tr("Cancel"))
+        self.load_button.setText(_tr("Load selected model"))
+        for i, text in enumerate((_n("Curves"), _n("Log"), _n("Past runs"))):
+            self.tabs.setTabText(i, _tr(text))
+        self.runs_table.setHorizontalHeaderLabels([_tr(text) for text in _RUN_COLUMNS])
+        self.loss_plot.setTitle(_tr("losses (dashed: validation)"))
+        self.metric_plot.setTitle(_tr("metrics (dashed: validation)"))
+        for plot in (self.loss_plot, self.metric_plot):
+            plot.setLabel("bottom", _tr("epoch"))
+        self.dataset_label.setText(self._dataset_text())
+        self.progress_bar.setFormat(self._progress_text())
+        self._update_weights_status()
+        self._update_buttons()
+        self.refresh_runs()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _set_progress(self, text: Callable[[], str]) -> None:
+        self._progress_text = text
+        self.progress_bar.setFormat(text())
+
+    def _set_dataset_text(self, text: Callable[[], str]) -> None:
+        self._dataset_text = text
+        self.dataset_label.setText(text())
 
     # -- dataset ---------------------------------------------------------------------------------------------
     def set_dataset(self, data_dir: str | None, save_dir: str | None = None) -> None:
@@ -219,10 +276,11 @@ class TrainingDock(QDockWidget):
         self._summary_token += 1
         if not self.data_dir:
             self.summary = DatasetSummary()
-            self.dataset_label.setText(self.tr("No folder open."))
+            self._set_dataset_text(lambda: _tr("No folder open."))
             self._update_buttons()
             return
-        self.dataset_label.setText(self.tr("Counting labels in {0}...").format(self.data_dir))
+        folder = self.data_dir
+        self._set_dataset_text(lambda: _tr("Counting labels in {0}...").format(folder))
         self._counting = True
         self._update_buttons()
         token, folder, save_dir = self._summary_token, self.data_dir, self.save_dir
@@ -234,7 +292,7 @@ class TrainingDock(QDockWidget):
                     folder, verified_only=verified_only, save_dir=save_dir
                 )
             except (OSError, ValueError) as exc:
-                result = self.tr("Cannot read {0}: {1}").format(folder, exc)
+                result = _tr("Cannot read {0}: {1}").format(folder, exc)
             self._summary_ready.emit(token, result)
 
         threading.Thread(target=count, name="dataset-summary", daemon=True).start()
@@ -245,24 +303,12 @@ class TrainingDock(QDockWidget):
         self._counting = False
         if isinstance(result, str):
             self.summary = DatasetSummary()
-            self.dataset_label.setText(result)
+            self._set_dataset_text(lambda: str(result))
             self._update_buttons()
             return
-        s = self.summary = result
+        summary = self.summary = result
         verified_only = self.use_verified.isChecked()
-        counts = ", ".join(f"{name} {n}" for name, n in sorted(s.class_counts.items())) or "none"
-        split = "ImageSets/Main" if s.split_written else self.tr("to be written at the first run")
-        lines = [
-            self.tr("{0} images, {1} labelled, {2} verified").format(s.images, s.labelled, s.verified),
-            self.tr("Boxes per class: {0}").format(counts),
-            self.tr("Split: {0} train / {1} validation ({2})").format(s.split[0], s.split[1], split),
-        ]
-        if s.problems:
-            lines.append(self.tr("{0} annotation file(s) unreadable, skipped").format(len(s.problems)))
-        too_few = s.too_few_message(verified_only)
-        if too_few:
-            lines.append(f"<b>{too_few}</b>")
-        self.dataset_label.setText("<br>".join(lines))
+        self._set_dataset_text(lambda: "<br>".join(summary.describe(verified_only, _tr)))
         self._update_buttons()
 
     def refresh_runs(self) -> None:
@@ -281,7 +327,7 @@ class TrainingDock(QDockWidget):
                 (k, v) for k, v in sorted(run.metrics().items()) if k.startswith("val_") and "loss" not in k
             ]
             metrics = ", ".join(f"{k[4:]} {v:.3f}" for k, v in shown[:4])
-            values = [run.folder.name, settings, run.status, metrics, str(run.model_path)]
+            values = [run.folder.name, settings, _tr(run.status), metrics, str(run.model_path)]
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, str(run.model_path))
@@ -294,23 +340,23 @@ class TrainingDock(QDockWidget):
             return
         model = self.runs_table.item(row, 0).data(Qt.ItemDataRole.UserRole)
         if not Path(model).is_file():
-            self._log(self.tr("This run saved no model: {0}").format(model))
+            self._log(_tr("This run saved no model: {0}").format(model))
             return
-        self._log(self.tr("Loading model {0}").format(model))
+        self._log(_tr("Loading model {0}").format(model))
         self.load_requested.emit(model)
 
     # -- settings --------------------------------------------------------------------------------------------
     def _browse_weights(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Weights file"), "", "Weights (*.h5 *.keras)")
+        path, _ = QFileDialog.getOpenFileName(self, _tr("Weights file"), "", _tr("Weights (*.h5 *.keras)"))
         if path:
             self.weights_file.setText(path)
             self.weights.setCurrentIndex(self.weights.findData("file"))
 
     def _update_weights_status(self) -> None:
-        available, text = imagenet_weights_status(self.backbone.currentText(), self.image_size.value())
+        available, text = imagenet_weights_status(self.backbone.currentText(), self.image_size.value(), _tr)
         index = self.weights.findData("imagenet")
         self.weights.setItemText(
-            index, self.tr("ImageNet (available)") if available else self.tr("ImageNet (missing)")
+            index, _tr("ImageNet (available)") if available else _tr("ImageNet (missing)")
         )
         self.weights_status.setText(text)
         self.weights_file.setEnabled(self.weights.currentData() == "file")
@@ -340,20 +386,20 @@ class TrainingDock(QDockWidget):
     def problem(self) -> str:
         """Why training cannot start now, or ``""``."""
         if self.client.is_training:
-            return self.tr("A training run is going.")
+            return _tr("A training run is going.")
         if not self.data_dir:
-            return self.tr("Open a folder of labelled images first.")
+            return _tr("Open a folder of labelled images first.")
         if self._counting:
-            return self.tr("Counting labels...")
-        too_few = self.summary.too_few_message(self.use_verified.isChecked())
+            return _tr("Counting labels...")
+        too_few = self.summary.too_few_message(self.use_verified.isChecked(), _tr)
         if too_few:
             return too_few
         if not self.heads():
-            return self.tr("Choose at least one head.")
+            return _tr("Choose at least one head.")
         if self.weights.currentData() == "file" and not Path(self.weights_file.text().strip()).is_file():
-            return self.tr("The weights file does not exist.")
+            return _tr("The weights file does not exist.")
         if self.image_size.value() % 32:
-            return self.tr("The input size must be a multiple of 32.")
+            return _tr("The input size must be a multiple of 32.")
         return ""
 
     # -- run -------------------------------------------------------------------------------------------------
@@ -362,7 +408,7 @@ class TrainingDock(QDockWidget):
         problem = self.problem()
         if problem:
             self._log(problem)
-            self.progress_bar.setFormat(problem[:80])
+            self._set_progress(lambda: self.problem()[:80] or _tr("idle"))
             return False
         self.run_dir = new_run_dir(self.data_dir, self.backbone.currentText())
         config = self.config(self.run_dir / "model.keras")
@@ -375,16 +421,16 @@ class TrainingDock(QDockWidget):
         self._curve_queue.clear()
         self._started = time.monotonic()
         self.progress_bar.setValue(0)
-        self.progress_bar.setFormat(self.tr("starting the model worker..."))
-        self._log(self.tr("Training {0} -> {1}").format(config["backbone"], self.run_dir))
+        self._set_progress(lambda: _tr("starting the model worker..."))
+        self._log(_tr("Training {0} -> {1}").format(config["backbone"], self.run_dir))
         self.client.train(config)
         self._update_buttons()
         return True
 
     def cancel(self) -> None:
         if self.client.is_training:
-            self._log(self.tr("Cancelling (stops within one batch, keeps the best model so far)..."))
-            self.progress_bar.setFormat(self.tr("cancelling..."))
+            self._log(_tr("Cancelling (stops within one batch, keeps the best model so far)..."))
+            self._set_progress(lambda: _tr("cancelling..."))
             self.client.cancel_training()
 
     def _update_buttons(self, *_args) -> None:
@@ -411,16 +457,19 @@ class TrainingDock(QDockWidget):
             fraction = min(max(done / int(epochs), 0.0), 1.0)
         if fraction is not None:
             self.progress_bar.setValue(int(fraction * 1000))
-        text = phase
-        if epoch is not None and epochs:
-            text += f"  epoch {epoch}/{epochs}"
-        if batch is not None and batches:
-            text += f"  batch {batch}/{batches}"
-        eta = _fmt_eta(event.get("eta_s"))
-        if eta:
-            text += f"  {eta}"
-        if text.strip():
-            self.progress_bar.setFormat(text.strip())
+        eta_s = event.get("eta_s")
+
+        def text() -> str:
+            parts = [phase]
+            if epoch is not None and epochs:
+                parts.append(_tr("epoch {0}/{1}").format(epoch, epochs))
+            if batch is not None and batches:
+                parts.append(_tr("batch {0}/{1}").format(batch, batches))
+            parts.append(_fmt_eta(eta_s))
+            return "  ".join(p for p in parts if p)
+
+        if text():
+            self._set_progress(text)
         if kind == "epoch":
             self._add_epoch(event)
 
@@ -491,17 +540,17 @@ class TrainingDock(QDockWidget):
         summary = ", ".join(f"{k} {v:.3f}" for k, v in metrics.items() if isinstance(v, (int, float)))
         took = time.monotonic() - self._started
         self.progress_bar.setValue(1000 if status == "finished" else self.progress_bar.value())
-        self.progress_bar.setFormat(self.tr("{0} in {1:.0f} s").format(status, took))
-        self._log(self.tr("Run {0} in {1:.1f} s. {2}").format(status, took, summary))
+        self._set_progress(lambda: _tr("{0} in {1:.0f} s").format(_tr(status), took))
+        self._log(_tr("Run {0} in {1:.1f} s. {2}").format(_tr(status), took, summary))
         self.refresh_runs()
         self._update_buttons()
         model = result.get("model_path") or (str(self.run_dir / "model.keras") if self.run_dir else "")
         if model and Path(model).is_file():
-            self._log(self.tr("Model saved: {0}").format(model))
+            self._log(_tr("Model saved: {0}").format(model))
 
     def _on_failed(self, message: str) -> None:
-        self.progress_bar.setFormat(self.tr("failed: {0}").format(message)[:120])
-        self._log(self.tr("Training failed: {0}").format(message))
+        self._set_progress(lambda: _tr("failed: {0}").format(message)[:120])
+        self._log(_tr("Training failed: {0}").format(message))
         self.refresh_runs()
         self._update_buttons()
 

@@ -2,6 +2,9 @@
 
 Each run lives in ``DATA/.flower-annotator/runs/<YYYYmmdd-HHMMSS>-<backbone>/`` with ``model.keras`` and
 ``run.json`` (written by the worker: settings, per-epoch history, final metrics, status).
+
+Sentences for the user are English templates marked with `_n`; functions that return them take ``tr``, the
+caller's translate function (the dock passes Qt's), so this module stays free of Qt.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import json
 import os
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +24,30 @@ MIN_TRAIN_IMAGES = 4
 """Fewer labelled images than this cannot make a train and a validation split worth training on."""
 
 BACKBONES = ("mobilenetv2", "resnet34", "xception")
+
+
+def _n(text: str) -> str:
+    """Marks ``text`` for translation where it is declared; the caller's ``tr`` translates it where it is shown."""
+    return text
+
+
+Translate = Callable[[str], str]
+RUN_STATUSES = (
+    _n("finished"),
+    _n("early stop"),
+    _n("cancelled"),
+    _n("failed"),
+    _n("no record"),
+    _n("unfinished"),
+)
+"""Statuses a run can show (``run.json``'s ``status``, or the two the dock infers), for translation."""
+_TOO_FEW = {
+    False: _n("Only {0} labelled image(s): label at least {1} (some go to validation) before training."),
+    True: _n("Only {0} verified image(s): verify at least {1} (some go to validation) before training."),
+}
+_WEIGHTS_AVAILABLE = _n("ImageNet weights available ({0})")
+_WEIGHTS_MISSING = _n("ImageNet weights not on this machine: put {0} in {1} (or train with weights: none)")
+_NO_WEIGHTS = _n("no ImageNet weights exist for {0}")
 
 
 def runs_dir(data_dir: str | os.PathLike[str]) -> Path:
@@ -106,16 +134,30 @@ class DatasetSummary:
     def usable(self, verified_only: bool) -> int:
         return self.verified if verified_only else self.labelled
 
-    def too_few_message(self, verified_only: bool) -> str:
-        """A sentence for the user when there are too few images to train on, else ``""``."""
+    def too_few_message(self, verified_only: bool, tr: Translate = _n) -> str:
+        """A sentence for the user (translated by ``tr``) when there are too few images to train on, else ``""``."""
         n = self.usable(verified_only)
         if n >= MIN_TRAIN_IMAGES:
             return ""
-        what = "verified" if verified_only else "labelled"
-        return (
-            f"Only {n} {what} image(s): label at least {MIN_TRAIN_IMAGES} (some go to validation) "
-            "before training."
-        )
+        return tr(_TOO_FEW[bool(verified_only)]).format(n, MIN_TRAIN_IMAGES)
+
+    def describe(self, verified_only: bool, tr: Translate = _n) -> list[str]:
+        """The dock's lines about this dataset (translated by ``tr``); the last one, in ``<b>``, when too few."""
+        counts = ", ".join(f"{name} {n}" for name, n in sorted(self.class_counts.items())) or tr(_n("none"))
+        split = "ImageSets/Main" if self.split_written else tr(_n("to be written at the first run"))
+        lines = [
+            tr(_n("{0} images, {1} labelled, {2} verified")).format(
+                self.images, self.labelled, self.verified
+            ),
+            tr(_n("Boxes per class: {0}")).format(counts),
+            tr(_n("Split: {0} train / {1} validation ({2})")).format(self.split[0], self.split[1], split),
+        ]
+        if self.problems:
+            lines.append(tr(_n("{0} annotation file(s) unreadable, skipped")).format(len(self.problems)))
+        too_few = self.too_few_message(verified_only, tr)
+        if too_few:
+            lines.append(f"<b>{too_few}</b>")
+        return lines
 
 
 def summarize_dataset(
@@ -162,11 +204,11 @@ def summarize_dataset(
     return summary
 
 
-def imagenet_weights_status(backbone: str, image_size: int) -> tuple[bool, str]:
+def imagenet_weights_status(backbone: str, image_size: int, tr: Translate = _n) -> tuple[bool, str]:
     """Whether Keras' cache holds this backbone's ImageNet weights, checked by file path (no TensorFlow).
 
     Returns:
-        ``(available, text)``: ``text`` names the file and where it is or should be put.
+        ``(available, text)``: ``text`` (translated by ``tr``) names the file and where it is or should be put.
     """
     home = os.environ.get("KERAS_HOME")
     cache = Path(home).expanduser() / "models" if home else Path("~").expanduser() / ".keras" / "models"
@@ -176,8 +218,8 @@ def imagenet_weights_status(backbone: str, image_size: int) -> tuple[bool, str]:
         rows = image_size if image_size in (96, 128, 160, 192, 224) else 224
         name = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{rows}_no_top.h5"
     else:
-        return False, f"no ImageNet weights exist for {backbone}"
+        return False, tr(_NO_WEIGHTS).format(backbone)
     path = cache / name
     if path.is_file():
-        return True, f"ImageNet weights available ({path})"
-    return False, f"ImageNet weights not on this machine: put {name} in {cache} (or train with weights: none)"
+        return True, tr(_WEIGHTS_AVAILABLE).format(path)
+    return False, tr(_WEIGHTS_MISSING).format(name, cache)

@@ -437,5 +437,573 @@
         <source>No images left in %s</source>
         <translation>%s에 남은 이미지가 없습니다</translation>
     </message>
+    <message>
+        <source>%d unreviewed prediction(s)</source>
+        <translation>검토하지 않은 예측 %d개</translation>
+    </message>
+    <message>
+        <source>&amp;Accept prediction</source>
+        <translation>예측 수락(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Load model...</source>
+        <translation>모델 불러오기(&amp;L)...</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>모델(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Model panel</source>
+        <translation>모델 패널(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Reject prediction</source>
+        <translation>예측 거부(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Training panel</source>
+        <translation>학습 패널(&amp;T)</translation>
+    </message>
+    <message>
+        <source>A model is training. Cancel the training and quit?</source>
+        <translation>모델을 학습하고 있습니다. 학습을 취소하고 종료할까요?</translation>
+    </message>
+    <message>
+        <source>A training run is going.</source>
+        <translation>학습이 진행 중입니다.</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>수락</translation>
+    </message>
+    <message>
+        <source>Accept %d predictions</source>
+        <translation>예측 %d개 수락</translation>
+    </message>
+    <message>
+        <source>Accept all predictions above &amp;threshold</source>
+        <translation>임계값 이상의 예측 모두 수락(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Accept all shown</source>
+        <translation>표시된 예측 모두 수락</translation>
+    </message>
+    <message>
+        <source>Accept prediction '%s'</source>
+        <translation>예측 '%s' 수락</translation>
+    </message>
+    <message>
+        <source>Anchors of cell</source>
+        <translation>셀의 앵커</translation>
+    </message>
+    <message>
+        <source>Backbone</source>
+        <translation>백본</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>배치 크기</translation>
+    </message>
+    <message>
+        <source>Boxes per class: {0}</source>
+        <translation>클래스별 상자 수: {0}</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>찾아보기...</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Cancelling (stops within one batch, keeps the best model so far)...</source>
+        <translation>취소하는 중 (한 배치 안에 멈추고, 지금까지 가장 좋은 모델을 남깁니다)...</translation>
+    </message>
+    <message>
+        <source>Cannot read {0}: {1}</source>
+        <translation>{0}을(를) 읽을 수 없습니다: {1}</translation>
+    </message>
+    <message>
+        <source>Choose at least one head.</source>
+        <translation>헤드를 하나 이상 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Could not load {0}: {1}</source>
+        <translation>{0}을(를) 불러오지 못했습니다: {1}</translation>
+    </message>
+    <message>
+        <source>Counting labels in {0}...</source>
+        <translation>{0}의 레이블을 세는 중...</translation>
+    </message>
+    <message>
+        <source>Counting labels...</source>
+        <translation>레이블을 세는 중...</translation>
+    </message>
+    <message>
+        <source>Curves</source>
+        <translation>곡선</translation>
+    </message>
+    <message>
+        <source>ETA {0}:{1:02d}</source>
+        <translation>남은 시간 {0}:{1:02d}</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>에포크</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>그리드</translation>
+    </message>
+    <message>
+        <source>Grid: show detections &amp;before NMS</source>
+        <translation>그리드: NMS 이전 검출 표시(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Heads</source>
+        <translation>헤드</translation>
+    </message>
+    <message>
+        <source>ImageNet (available)</source>
+        <translation>ImageNet (있음)</translation>
+    </message>
+    <message>
+        <source>ImageNet (missing)</source>
+        <translation>ImageNet (없음)</translation>
+    </message>
+    <message>
+        <source>ImageNet weights available ({0})</source>
+        <translation>ImageNet 가중치 있음 ({0})</translation>
+    </message>
+    <message>
+        <source>ImageNet weights not on this machine: put {0} in {1} (or train with weights: none)</source>
+        <translation>이 컴퓨터에 ImageNet 가중치가 없습니다: {0}을(를) {1}에 넣으세요 (또는 가중치 없이 학습하세요)</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>이미지</translation>
+    </message>
+    <message>
+        <source>Input size</source>
+        <translation>입력 크기</translation>
+    </message>
+    <message>
+        <source>Keras model (*.keras)</source>
+        <translation>Keras 모델 (*.keras)</translation>
+    </message>
+    <message>
+        <source>Last output: {0}</source>
+        <translation>마지막 출력: {0}</translation>
+    </message>
+    <message>
+        <source>Load a model first (Ctrl+Alt+O).</source>
+        <translation>먼저 모델을 불러오세요 (Ctrl+Alt+O).</translation>
+    </message>
+    <message>
+        <source>Load model</source>
+        <translation>모델 불러오기</translation>
+    </message>
+    <message>
+        <source>Load model...</source>
+        <translation>모델 불러오기...</translation>
+    </message>
+    <message>
+        <source>Load selected model</source>
+        <translation>선택한 모델 불러오기</translation>
+    </message>
+    <message>
+        <source>Loading model {0}</source>
+        <translation>모델 {0} 불러오는 중</translation>
+    </message>
+    <message>
+        <source>Loading {0}...</source>
+        <translation>{0} 불러오는 중...</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>로그</translation>
+    </message>
+    <message>
+        <source>Mask opacity</source>
+        <translation>마스크 불투명도</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>지표</translation>
+    </message>
+    <message>
+        <source>Miss below IoU</source>
+        <translation>놓침 기준 IoU</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <source>Model loaded: {0}</source>
+        <translation>모델을 불러왔습니다: {0}</translation>
+    </message>
+    <message>
+        <source>Model saved: {0}</source>
+        <translation>모델을 저장했습니다: {0}</translation>
+    </message>
+    <message>
+        <source>Model: {0}
+{1}, {2} px, heads: {3}
+classes: {4}</source>
+        <translation>모델: {0}
+{1}, {2} px, 헤드: {3}
+클래스: {4}</translation>
+    </message>
+    <message>
+        <source>NMS IoU</source>
+        <translation>NMS IoU</translation>
+    </message>
+    <message>
+        <source>Next image by lowest &amp;confidence</source>
+        <translation>신뢰도가 가장 낮은 다음 이미지(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Next image by lowest I&amp;oU</source>
+        <translation>IoU가 가장 낮은 다음 이미지(&amp;O)</translation>
+    </message>
+    <message>
+        <source>No folder open.</source>
+        <translation>열린 폴더가 없습니다.</translation>
+    </message>
+    <message>
+        <source>No model loaded.</source>
+        <translation>불러온 모델이 없습니다.</translation>
+    </message>
+    <message>
+        <source>No other image with predictions to rank; predictions are made as images are shown.</source>
+        <translation>순위를 매길 예측이 있는 다른 이미지가 없습니다. 예측은 이미지를 표시할 때 만들어집니다.</translation>
+    </message>
+    <message>
+        <source>No predictions for this image.</source>
+        <translation>이 이미지에 대한 예측이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Only {0} labelled image(s): label at least {1} (some go to validation) before training.</source>
+        <translation>레이블이 있는 이미지가 {0}개뿐입니다: 학습 전에 {1}개 이상 레이블을 다세요 (일부는 검증에 쓰입니다).</translation>
+    </message>
+    <message>
+        <source>Only {0} verified image(s): verify at least {1} (some go to validation) before training.</source>
+        <translation>검증된 이미지가 {0}개뿐입니다: 학습 전에 {1}개 이상 검증하세요 (일부는 검증에 쓰입니다).</translation>
+    </message>
+    <message>
+        <source>Open a folder of labelled images first.</source>
+        <translation>먼저 레이블이 있는 이미지 폴더를 여세요.</translation>
+    </message>
+    <message>
+        <source>Past runs</source>
+        <translation>지난 학습</translation>
+    </message>
+    <message>
+        <source>Predict all &amp;images (for hardest-first)</source>
+        <translation>모든 이미지 예측(&amp;I) (어려운 순서용)</translation>
+    </message>
+    <message>
+        <source>Predicted {0} / {1} images</source>
+        <translation>이미지 {1}개 중 {0}개 예측함</translation>
+    </message>
+    <message>
+        <source>Predicting {0} images in the background...</source>
+        <translation>백그라운드에서 이미지 {0}개를 예측하는 중...</translation>
+    </message>
+    <message>
+        <source>Prediction failed for {0}: {1}</source>
+        <translation>{0} 예측 실패: {1}</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>거부</translation>
+    </message>
+    <message>
+        <source>Reject %d prediction(s)</source>
+        <translation>예측 %d개 거부</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>실행</translation>
+    </message>
+    <message>
+        <source>Run {0} in {1:.1f} s. {2}</source>
+        <translation>학습 {0}, {1:.1f}초. {2}</translation>
+    </message>
+    <message>
+        <source>Score threshold</source>
+        <translation>점수 임계값</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <source>Show &amp;predictions</source>
+        <translation>예측 표시(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Show YOLO &amp;grid</source>
+        <translation>YOLO 그리드 표시(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Show prediction &amp;IoU</source>
+        <translation>예측 IoU 표시(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Show segmentation &amp;mask</source>
+        <translation>분할 마스크 표시(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Split: {0} train / {1} validation ({2})</source>
+        <translation>분할: 학습 {0} / 검증 {1} ({2})</translation>
+    </message>
+    <message>
+        <source>Start training</source>
+        <translation>학습 시작</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>The input size must be a multiple of 32.</source>
+        <translation>입력 크기는 32의 배수여야 합니다.</translation>
+    </message>
+    <message>
+        <source>The weights file does not exist.</source>
+        <translation>가중치 파일이 없습니다.</translation>
+    </message>
+    <message>
+        <source>This annotation is read-only.</source>
+        <translation>이 주석은 읽기 전용입니다.</translation>
+    </message>
+    <message>
+        <source>This run saved no model: {0}</source>
+        <translation>이 학습은 모델을 저장하지 않았습니다: {0}</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>학습</translation>
+    </message>
+    <message>
+        <source>Training failed: {0}</source>
+        <translation>학습 실패: {0}</translation>
+    </message>
+    <message>
+        <source>Training is running</source>
+        <translation>학습 중</translation>
+    </message>
+    <message>
+        <source>Training {0} -&gt; {1}</source>
+        <translation>{0} 학습 -&gt; {1}</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>가중치</translation>
+    </message>
+    <message>
+        <source>Weights (*.h5 *.keras)</source>
+        <translation>가중치 (*.h5 *.keras)</translation>
+    </message>
+    <message>
+        <source>Weights file</source>
+        <translation>가중치 파일</translation>
+    </message>
+    <message>
+        <source>YOLO grid</source>
+        <translation>YOLO 그리드</translation>
+    </message>
+    <message>
+        <source>Your annotations are safe; the next request starts a fresh worker.</source>
+        <translation>주석은 안전합니다. 다음 요청 때 새 작업 프로세스가 시작됩니다.</translation>
+    </message>
+    <message>
+        <source>after NMS</source>
+        <translation>NMS 이후</translation>
+    </message>
+    <message>
+        <source>all labelled</source>
+        <translation>레이블 있는 전체</translation>
+    </message>
+    <message>
+        <source>background only</source>
+        <translation>배경만</translation>
+    </message>
+    <message>
+        <source>batch {0}/{1}</source>
+        <translation>배치 {0}/{1}</translation>
+    </message>
+    <message>
+        <source>before NMS</source>
+        <translation>NMS 이전</translation>
+    </message>
+    <message>
+        <source>best box</source>
+        <translation>최고 상자</translation>
+    </message>
+    <message>
+        <source>box + class</source>
+        <translation>상자 + 클래스</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <source>cancelling...</source>
+        <translation>취소하는 중...</translation>
+    </message>
+    <message>
+        <source>cell row {0} col {1}: max objectness {2:.2f}</source>
+        <translation>셀 행 {0} 열 {1}: 최대 객체성 {2:.2f}</translation>
+    </message>
+    <message>
+        <source>col</source>
+        <translation>열</translation>
+    </message>
+    <message>
+        <source>early stop</source>
+        <translation>조기 종료</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>에포크</translation>
+    </message>
+    <message>
+        <source>epoch {0}/{1}</source>
+        <translation>에포크 {0}/{1}</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>failed: {0}</source>
+        <translation>실패: {0}</translation>
+    </message>
+    <message>
+        <source>false alarm {0:.2f}</source>
+        <translation>오탐 {0:.2f}</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <source>grid {0}x{1}, {2} anchors, {3} boxes {4}</source>
+        <translation>그리드 {0}x{1}, 앵커 {2}개, 상자 {3}개 ({4})</translation>
+    </message>
+    <message>
+        <source>grid: this model has no grid head</source>
+        <translation>그리드: 이 모델에는 그리드 헤드가 없습니다</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>대기 중</translation>
+    </message>
+    <message>
+        <source>losses (dashed: validation)</source>
+        <translation>손실 (점선: 검증)</translation>
+    </message>
+    <message>
+        <source>mask</source>
+        <translation>마스크</translation>
+    </message>
+    <message>
+        <source>mask: this model has no segmentation head</source>
+        <translation>마스크: 이 모델에는 분할 헤드가 없습니다</translation>
+    </message>
+    <message>
+        <source>mean IoU {0:.3f}  ({1} boxes)</source>
+        <translation>평균 IoU {0:.3f}  (상자 {1}개)</translation>
+    </message>
+    <message>
+        <source>mean IoU {0:.3f}, {1} misses, {2} false alarms</source>
+        <translation>평균 IoU {0:.3f}, 놓침 {1}개, 오탐 {2}개</translation>
+    </message>
+    <message>
+        <source>metrics (dashed: validation)</source>
+        <translation>지표 (점선: 검증)</translation>
+    </message>
+    <message>
+        <source>miss</source>
+        <translation>놓침</translation>
+    </message>
+    <message>
+        <source>misses {0}   false alarms {1}</source>
+        <translation>놓침 {0}   오탐 {1}</translation>
+    </message>
+    <message>
+        <source>no ImageNet weights exist for {0}</source>
+        <translation>{0}에는 ImageNet 가중치가 없습니다</translation>
+    </message>
+    <message>
+        <source>no record</source>
+        <translation>기록 없음</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>none (from scratch)</source>
+        <translation>없음 (처음부터)</translation>
+    </message>
+    <message>
+        <source>objectness heat map</source>
+        <translation>객체성 히트맵</translation>
+    </message>
+    <message>
+        <source>row</source>
+        <translation>행</translation>
+    </message>
+    <message>
+        <source>starting the model worker...</source>
+        <translation>모델 작업 프로세스를 시작하는 중...</translation>
+    </message>
+    <message>
+        <source>to be written at the first run</source>
+        <translation>첫 학습 때 작성됨</translation>
+    </message>
+    <message>
+        <source>unfinished</source>
+        <translation>미완료</translation>
+    </message>
+    <message>
+        <source>verified only</source>
+        <translation>검증된 것만</translation>
+    </message>
+    <message>
+        <source>weights file (.h5 / .weights.h5)</source>
+        <translation>가중치 파일 (.h5 / .weights.h5)</translation>
+    </message>
+    <message>
+        <source>weights file...</source>
+        <translation>가중치 파일...</translation>
+    </message>
+    <message>
+        <source>{0} annotation file(s) unreadable, skipped</source>
+        <translation>읽을 수 없는 주석 파일 {0}개는 건너뜀</translation>
+    </message>
+    <message>
+        <source>{0} images predicted: Ctrl+Alt+C / Ctrl+Alt+U walk them hardest first.</source>
+        <translation>이미지 {0}개 예측함: Ctrl+Alt+C / Ctrl+Alt+U로 어려운 순서대로 이동합니다.</translation>
+    </message>
+    <message>
+        <source>{0} images, {1} labelled, {2} verified</source>
+        <translation>이미지 {0}개, 레이블 {1}개, 검증 {2}개</translation>
+    </message>
+    <message>
+        <source>{0} in {1:.0f} s</source>
+        <translation>{0} ({1:.0f}초)</translation>
+    </message>
+    <message>
+        <source>{0} shown, {1} pending, {2:.0f} ms</source>
+        <translation>표시 {0}개, 대기 {1}개, {2:.0f} ms</translation>
+    </message>
 </context>
 </TS>

@@ -126,9 +126,16 @@ def _marked_strings() -> set[str]:
         "help_dialog",
         "label_dialog",
         "main_window",
+        "model_client",
+        "model_features",
+        "model_panel",
         "navigation",
         "other_formats",
+        "overlays",
         "persistence",
+        "prediction_review",
+        "training_dock",
+        "training_runs",
     ]
     found = set()
     for name in owned:
@@ -159,3 +166,61 @@ def test_switching_to_korean_retranslates_the_window(qtbot, window, image_folder
     finally:
         window.actions.language_en.trigger()
     assert window.menus["file"].title() == "&File"
+
+
+def test_translations_keep_placeholders_and_mnemonics():
+    tree = ET.parse(ROOT / "resources" / "i18n" / "annotator_ko.ts")
+    placeholder = re.compile(r"\{\d[^}]*\}|%[ds]")
+    wrong = [
+        (source, translation)
+        for m in tree.iter("message")
+        if (source := m.findtext("source")) and (translation := m.findtext("translation"))
+        if sorted(placeholder.findall(source)) != sorted(placeholder.findall(translation))
+        or source.count("&") != translation.count("&")
+    ]
+    assert not wrong, wrong
+
+
+def _view_texts(window) -> list[str]:
+    return [a.text() for a in window.menus["view"].actions()]
+
+
+def test_model_features_follow_a_language_switch(qtbot, window, image_folder: Path):
+    from annotator.ui.model_features import install_model_features
+    from annotator.ui.translations import install_translator
+
+    window.open_path(image_folder)
+    f = install_model_features(window)  # widgets only: no request is sent, so no model worker starts
+    dock, panel = f.training_dock, f.model_panel
+    try:
+        qtbot.waitUntil(lambda: "labelled" in dock.dataset_label.text())  # counted on a background thread
+        assert f.menu.title() == "&Model" and dock.start_button.text() == "Start training"
+        window.actions.language_ko.trigger()
+        try:
+            assert f.menu.title() == "모델(&M)"
+            assert f.actions["load_model"].text() == "모델 불러오기(&L)..."
+            assert "예측 표시(&P)" in _view_texts(window) and "학습 패널(&T)" in _view_texts(window)
+            assert dock.windowTitle() == "학습" and dock.start_button.text() == "학습 시작"
+            assert dock.tabs.tabText(2) == "지난 학습" and dock.progress_bar.format() == "대기 중"
+            assert dock.runs_table.horizontalHeaderItem(2).text() == "상태"
+            assert "이미지 4개, 레이블 0개, 검증 0개" in dock.dataset_label.text()
+            assert dock.start_button.toolTip().startswith("레이블이 있는 이미지가 0개뿐입니다")
+            assert panel.windowTitle() == "모델" and panel.model_label.text() == "불러온 모델이 없습니다."
+            assert panel.accept_all_button.text() == "표시된 예측 모두 수락"
+        finally:
+            window.actions.language_en.trigger()
+        assert f.menu.title() == "&Model" and "Show &predictions" in _view_texts(window)
+        assert dock.windowTitle() == "Training" and dock.start_button.text() == "Start training"
+        assert "4 images, 0 labelled, 0 verified" in dock.dataset_label.text()
+        assert panel.model_label.text() == "No model loaded."
+        # A translator installed any other way reaches the docks and the menu through Qt's LanguageChange event.
+        install_translator("ko")
+        try:
+            qtbot.waitUntil(lambda: f.menu.title() == "모델(&M)" and dock.cancel_button.text() == "취소")
+            assert panel.load_button.text() == "모델 불러오기..."
+        finally:
+            install_translator("en")
+        qtbot.waitUntil(lambda: f.menu.title() == "&Model" and dock.cancel_button.text() == "Cancel")
+        assert not f.client.worker_running()
+    finally:
+        f.client.shutdown()
