@@ -12,8 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.ui.model_client import ModelClient
+from annotator.ui.training_curves import TrainingCurves
 from annotator.ui.training_runs import (
     BACKBONES,
     DatasetSummary,
@@ -59,9 +59,6 @@ def _n(text: str) -> str:
 _WEIGHT_CHOICES = ("none", "imagenet", "file")
 _HEAD_TEXTS = {"loc": _n("box + class"), "grid": _n("YOLO grid"), "seg": _n("mask")}
 _RUN_COLUMNS = (_n("Run"), _n("Settings"), _n("Status"), _n("Metrics"), _n("Model"))
-_COLORS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324"]
-_METRIC_KEYS = ("iou", "accuracy", "map", "miou")
-_NOT_PLOTTED = {"learning_rate", "lr"}
 
 
 def _fmt_eta(seconds: float | None) -> str:
@@ -89,9 +86,6 @@ class TrainingDock(QDockWidget):
         self.save_dir: str | None = None
         self.summary = DatasetSummary()
         self.run_dir: Path | None = None
-        self.history: dict[str, list[tuple[float, float]]] = {}
-        self._curves: dict[str, pg.PlotDataItem] = {}
-        self._curve_queue: list[str] = []
         self._started = 0.0
         self._summary_token = 0
         self._counting = False
@@ -184,18 +178,7 @@ class TrainingDock(QDockWidget):
         layout.addWidget(self.progress_bar)
 
         tabs = QTabWidget()
-        pg.setConfigOptions(antialias=False)  # antialiased curves cost the event loop ~3x per repaint
-        self.loss_plot = pg.PlotWidget()
-        self.metric_plot = pg.PlotWidget()
-        for plot in (self.loss_plot, self.metric_plot):
-            plot.addLegend(offset=(5, 5))
-            plot.showGrid(x=True, y=True, alpha=0.3)
-            plot.setMinimumHeight(140)
-        curves = QWidget()
-        curves_layout = QVBoxLayout(curves)
-        curves_layout.setContentsMargins(0, 0, 0, 0)
-        curves_layout.addWidget(self.loss_plot)
-        curves_layout.addWidget(self.metric_plot)
+        self.curves = curves = TrainingCurves()
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(5000)
@@ -240,10 +223,7 @@ class TrainingDock(QDockWidget):
         for i, text in enumerate((_n("Curves"), _n("Log"), _n("Past runs"))):
             self.tabs.setTabText(i, _tr(text))
         self.runs_table.setHorizontalHeaderLabels([_tr(text) for text in _RUN_COLUMNS])
-        self.loss_plot.setTitle(_tr("losses (dashed: validation)"))
-        self.metric_plot.setTitle(_tr("metrics (dashed: validation)"))
-        for plot in (self.loss_plot, self.metric_plot):
-            plot.setLabel("bottom", _tr("epoch"))
+        self.curves.retranslate()
         self.dataset_label.setText(self._dataset_text())
         self.progress_bar.setFormat(self._progress_text())
         self._update_weights_status()
@@ -412,13 +392,7 @@ class TrainingDock(QDockWidget):
             return False
         self.run_dir = new_run_dir(self.data_dir, self.backbone.currentText())
         config = self.config(self.run_dir / "model.keras")
-        self.history.clear()
-        for plot in (self.loss_plot, self.metric_plot):
-            plot.clear()
-            if plot.plotItem.legend is not None:
-                plot.plotItem.legend.clear()
-        self._curves.clear()
-        self._curve_queue.clear()
+        self.curves.clear()
         self._started = time.monotonic()
         self.progress_bar.setValue(0)
         self._set_progress(lambda: _tr("starting the model worker..."))
@@ -474,65 +448,15 @@ class TrainingDock(QDockWidget):
             self._add_epoch(event)
 
     def _add_epoch(self, event: dict) -> None:
-        x = float(len(self.history.get("_epochs", [])) + 1)
-        self.history.setdefault("_epochs", []).append((x, x))
-        values = {**(event.get("losses") or {}), **(event.get("metrics") or {})}
-        parts = []
-        boxes = [plot.getViewBox() for plot in (self.loss_plot, self.metric_plot)]
-        for box in boxes:
-            box.disableAutoRange()  # one autorange after all curves moved, not one per curve (~8 ms each)
-        for key, value in values.items():
-            if not isinstance(value, (int, float)) or not math.isfinite(value) or key in _NOT_PLOTTED:
-                continue
-            self.history.setdefault(key, []).append((x, float(value)))
-            self._plot(key)
-            parts.append(f"{key} {value:.4f}")
-        for box in boxes:
-            box.enableAutoRange()
+        parts = self.curves.add_epoch(event)
         self._log(
             f"epoch {event.get('epoch')}/{event.get('epochs')} ({event.get('phase', '')}): "
             + ", ".join(parts)
         )
 
-    def _plot(self, key: str) -> None:
-        curve = self._curves.get(key)
-        if curve is not None:
-            xs, ys = zip(*self.history[key], strict=True)
-            curve.setData(list(xs), list(ys))
-            return
-        # A new curve costs pyqtgraph ~10 ms (item + legend entry); the first epoch brings 15-20 of them, so
-        # they are made one per event-loop turn instead of all at once (no stall of the window).
-        if key not in self._curve_queue:
-            self._curve_queue.append(key)
-        if len(self._curve_queue) == 1:
-            QTimer.singleShot(0, self._create_queued_curve)
-
-    def _create_queued_curve(self) -> None:
-        if not self._curve_queue:
-            return
-        key = self._curve_queue.pop(0)
-        if key in self.history and key not in self._curves:
-            is_metric = "loss" not in key and any(m in key for m in _METRIC_KEYS)
-            plot = self.metric_plot if is_metric else self.loss_plot
-            color = _COLORS[len(self._curves) % len(_COLORS)]
-            style = Qt.PenStyle.DashLine if key.startswith("val_") else Qt.PenStyle.SolidLine
-            curve = plot.plot(
-                [], [], name=key, pen=pg.mkPen(color, width=2, style=style), symbol="o", symbolSize=5
-            )
-            curve.setSymbolBrush(color)
-            self._curves[key] = curve
-            xs, ys = zip(*self.history[key], strict=True)
-            curve.setData(list(xs), list(ys))
-        if self._curve_queue:
-            QTimer.singleShot(0, self._create_queued_curve)
-
     def curve_data(self, key: str) -> list[tuple[float, float]]:
         """The points plotted for ``key`` (e.g. ``"loss"``, ``"val_box_iou"``): ``[(epoch_index, value)]``."""
-        curve = self._curves.get(key)
-        if curve is None:
-            return []
-        xs, ys = curve.getData()
-        return [] if xs is None else list(zip(xs.tolist(), ys.tolist(), strict=False))
+        return self.curves.curve_data(key)
 
     def _on_finished(self, result: dict) -> None:
         status = result.get("status", "finished")
