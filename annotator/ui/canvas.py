@@ -86,6 +86,9 @@ class Canvas(CanvasInputMixin, QWidget):
         self._size = (0, 0)
         self._bg: QImage | None = None
         self._bg_key: tuple | None = None
+        self._image_layer: QImage | None = None
+        self._image_serial = 0  # bumped by every set_image: a new picture, never confused with the last one
+        self._image_key: tuple | None = None
 
     # Public API --------------------------------------------------------------------------------------------
     def set_document(self, document: DocumentModel | None) -> None:
@@ -129,6 +132,7 @@ class Canvas(CanvasInputMixin, QWidget):
             self.preview = None
         self.message = message
         self._version += 1
+        self._image_serial += 1
         if keep_view:
             self.update()
             return
@@ -287,32 +291,37 @@ class Canvas(CanvasInputMixin, QWidget):
 
     def _background(self, transform: QTransform) -> QImage:
         """The image plus every unselected box at the current view, rendered once and reused until the view,
-        the document, the selection or a display flag changes (so a drag repaints one box, not 1,000)."""
+        the document, the selection or a display flag changes (so a drag repaints one box, not 1,000).
+
+        Two cached layers: the scaled image (kept while the view stays, so an edit or a selection change
+        copies it instead of scaling the photo again) and the boxes drawn over a copy of it."""
         ratio = self.devicePixelRatioF()
-        key = (
-            id(self.image),
+        view = (
+            self._image_serial,
             self.scale,
             self.offset.x(),
             self.offset.y(),
             self.width(),
             self.height(),
             ratio,
-            id(self.document),
-            self._version,
-            self.selected,
-            self.show_boxes,
-            self.show_labels,
         )
-        if key != self._bg_key or self._bg is None:
-            bg = QImage(int(self.width() * ratio), int(self.height() * ratio), QImage.Format.Format_RGB32)
-            bg.setDevicePixelRatio(ratio)
-            bg.fill(QColor(48, 48, 48))
-            painter = QPainter(bg)
+        if view != self._image_key or self._image_layer is None:
+            layer = QImage(int(self.width() * ratio), int(self.height() * ratio), QImage.Format.Format_RGB32)
+            layer.setDevicePixelRatio(ratio)
+            layer.fill(QColor(48, 48, 48))
+            painter = QPainter(layer)
             self._paint_image(painter, transform)
-            if self.document is not None and self.show_boxes:
-                paint_boxes(
-                    painter, self.document.boxes, transform, show_labels=self.show_labels, skip=self.selected
-                )
+            painter.end()
+            self._image_layer, self._image_key = layer, view
+        if self.document is None or not self.show_boxes:
+            return self._image_layer
+        key = (view, id(self.document), self._version, self.selected, self.show_labels)
+        if key != self._bg_key or self._bg is None:
+            bg = self._image_layer.copy()
+            painter = QPainter(bg)
+            paint_boxes(
+                painter, self.document.boxes, transform, show_labels=self.show_labels, skip=self.selected
+            )
             painter.end()
             self._bg, self._bg_key = bg, key
         return self._bg

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from ui_helpers import drag, press_escape, settle, type_label, widget_point
 
 from annotator.core import voc
@@ -281,3 +281,50 @@ def test_label_tags_are_drawn_from_a_cache_with_the_class_colour_and_readable_te
     assert canvas.pixelColor(150, 80).rgb() == colour  # top edge, mapped by the transform
     assert canvas.pixelColor(51, 80 - tag.height() + 1).rgb() == colour  # the tag's background
     assert canvas.pixelColor(51, 80 - tag.height() - 2).rgb() == QColor(0, 0, 0).rgb()  # nothing above it
+
+
+def test_canvas_layers_edit_reuses_the_scaled_image_zoom_and_new_image_redraw_it(qtbot):
+    from PySide6.QtGui import QColor, QImage
+
+    from annotator.core.annotation import BoxObject, ImageAnnotation
+    from annotator.ui.canvas import Canvas
+    from annotator.ui.commands import AddBoxesCommand
+    from annotator.ui.document import DocumentModel
+
+    canvas = Canvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(400, 300)
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    green = QImage(200, 150, QImage.Format.Format_RGB32)
+    green.fill(QColor(0, 160, 0))
+    canvas.set_image(green)
+    doc = DocumentModel(ImageAnnotation(filename="g.png", width=200, height=150))
+    canvas.set_document(doc)
+    canvas.grab()  # paints through paintEvent, like a repaint on screen
+    scaled = canvas._image_layer
+    assert scaled is not None
+    centre = canvas.image_to_widget().map(QPointF(100, 75)).toPoint()
+    assert canvas.grab().toImage().pixelColor(centre).green() == 160
+
+    from PySide6.QtGui import QUndoStack
+
+    stack = QUndoStack()
+    stack.push(AddBoxesCommand(doc, [BoxObject("roses", 80, 60, 120, 90)]))  # an edit
+    canvas.grab()  # paints through paintEvent, like a repaint on screen
+    assert canvas._image_layer is scaled  # the photo was not scaled again
+    top_left = canvas.image_to_widget().map(QPointF(80, 75)).toPoint()
+    assert canvas.grab().toImage().pixelColor(top_left) != QColor(0, 160, 0)  # the new box's edge is drawn
+
+    canvas.zoom_by(1.25)
+    canvas.grab()  # paints through paintEvent, like a repaint on screen
+    assert canvas._image_layer is not scaled  # a zoom scales the photo again
+
+    red = QImage(200, 150, QImage.Format.Format_RGB32)
+    red.fill(QColor(200, 0, 0))
+    canvas.set_image(red, keep_view=True)  # same view, another picture: never the cached one
+    canvas.grab()  # paints through paintEvent, like a repaint on screen
+    assert (
+        canvas.grab().toImage().pixelColor(canvas.image_to_widget().map(QPointF(30, 30)).toPoint()).red()
+        == 200
+    )
