@@ -66,15 +66,27 @@ def decode_reduced(path: str) -> LoadedImage:
         array = imaging.load_image(path, reduce=4)
     except Exception as exc:
         return LoadedImage(path, None, None, str(exc) or exc.__class__.__name__)
-    return LoadedImage(path, None, _wrap(array), size=tuple(size), partial=True)
+    return LoadedImage(path, None, _wrap_rgb32(array), size=tuple(size), partial=True)
 
 
 def _wrap(array) -> QImage:
     """A QImage over an (H, W, 3) uint8 RGB array without copying; the array stays referenced by the QImage's
     Python wrapper (``_buffer``) for as long as the image lives."""
+    return _wrap_array(array, QImage.Format.Format_RGB888)
+
+
+def _wrap_rgb32(array) -> QImage:
+    """Like `_wrap`, as 32-bit ``0xffRRGGBB`` pixels: the format QPainter scales without converting, so a
+    preview drawn at another zoom costs ~1.5 ms instead of ~6 ms for the same picture in 24-bit RGB."""
+    import cv2
+
+    return _wrap_array(cv2.cvtColor(array, cv2.COLOR_RGB2BGRA), QImage.Format.Format_RGB32)
+
+
+def _wrap_array(array, fmt: QImage.Format) -> QImage:
     array = array if array.flags["C_CONTIGUOUS"] else array.copy()
     height, width = array.shape[:2]
-    image = QImage(array.data, width, height, array.strides[0], QImage.Format.Format_RGB888)
+    image = QImage(array.data, width, height, array.strides[0], fmt)
     image._buffer = array  # keep the pixels alive
     return image
 
@@ -90,7 +102,7 @@ def _preview(array) -> QImage | None:
     factor = PREVIEW_MAX_SIDE / max(width, height)
     size = (max(1, round(width * factor)), max(1, round(height * factor)))
     # Bilinear: ~10x faster than INTER_AREA on 12 MP, and the preview is only shown at or below its own size.
-    return _wrap(cv2.resize(array, size, interpolation=cv2.INTER_LINEAR))
+    return _wrap_rgb32(cv2.resize(array, size, interpolation=cv2.INTER_LINEAR))
 
 
 class ImageCache:

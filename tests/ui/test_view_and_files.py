@@ -262,3 +262,24 @@ def test_big_photo_preview_first_then_full_image_same_frame(qtbot, window, tmp_p
     qtbot.waitUntil(lambda: canvas.image is not None)
     assert canvas.image.size().toTuple() == (2400, 1600)
     assert canvas.image.pixelColor(2000, 800).red() > 200
+
+
+def test_previews_are_32_bit_with_the_photo_colours(qapp, tmp_path: Path):
+    """Previews are what the canvas scales at every zoom: 32-bit pixels (no conversion per paint), same colours."""
+    from PySide6.QtGui import QImage
+
+    from annotator.ui.image_cache import decode, decode_reduced
+
+    pixels = np.zeros((1600, 2400, 3), np.uint8)
+    pixels[:, :1200] = (220, 40, 10)  # red-orange left, blue right: a swapped channel order would show
+    pixels[:, 1200:] = (10, 60, 230)
+    Image.fromarray(pixels).save(tmp_path / "big.png")
+    full = decode(str(tmp_path / "big.png"))
+    quick = decode_reduced(str(tmp_path / "big.png"))
+    for preview in (full.preview, quick.preview):
+        assert preview.format() == QImage.Format.Format_RGB32
+        w, h = preview.width(), preview.height()
+        left, right = preview.pixelColor(w // 4, h // 2), preview.pixelColor(3 * w // 4, h // 2)
+        assert (left.red(), left.green(), left.blue()) == (220, 40, 10)
+        assert (right.red(), right.green(), right.blue()) == (10, 60, 230)
+    assert full.image.pixelColor(100, 100).red() == 220  # the full frame itself is unchanged
