@@ -47,7 +47,8 @@ class TrainConfig:
         backbone: ``xception`` | ``resnet34`` | ``mobilenetv2``. weights: ``"imagenet"``, None (from scratch)
             or a weights file. image_size: square input side (multiple of 32); None picks
             `default_image_size` (224 with pretrained weights, 128 from scratch: 3x faster per epoch on a CPU).
-        epochs: epochs of the ``fine_tune`` / ``full`` phase. head_epochs: epochs of the ``heads`` phase.
+        epochs: epochs of the ``fine_tune`` / ``full`` phase; None picks `default_epochs` (20 fine-tuning a
+            pretrained backbone, 60 from scratch). head_epochs: epochs of the ``heads`` phase.
         batch_size, heads, seed: as named; the seed fixes the split, the initial weights, shuffling and
             augmentation. strategy: ``default`` | ``mirrored`` | ``multi-worker``.
         learning_rate: Adam's rate for the heads / full phase; fine-tuning uses ``fine_tune_lr_factor`` x it.
@@ -68,7 +69,7 @@ class TrainConfig:
     backbone: str = "xception"
     weights: str | None = "imagenet"
     image_size: int | None = None
-    epochs: int = 20
+    epochs: int | None = None
     head_epochs: int = 20
     batch_size: int = 16
     heads: tuple[str, ...] = ("loc",)
@@ -121,6 +122,12 @@ def default_image_size(weights: str | None) -> int:
     return 128 if weights is None or str(weights).lower() == "none" else 224
 
 
+def default_epochs(weights: str | None) -> int:
+    """20 epochs to fine-tune a pretrained backbone; 60 from scratch (about 14 minutes for 1,000 images at
+    128 px on a 2-core CPU, the length the cosine schedule was tuned for)."""
+    return 60 if weights is None or str(weights).lower() == "none" else 20
+
+
 def _phases(weights: str | None) -> list[str]:
     return ["full"] if weights is None or str(weights).lower() == "none" else ["heads", "fine_tune"]
 
@@ -139,6 +146,8 @@ def train(
     t0 = time.monotonic()
     if config.image_size is None:
         config = dataclasses.replace(config, image_size=default_image_size(config.weights))
+    if config.epochs is None:
+        config = dataclasses.replace(config, epochs=default_epochs(config.weights))
     emit = _emit_to(progress)
     deadline = t0 + config.max_minutes * 60 if config.max_minutes else None
     out_path = Path(config.out_path)

@@ -27,7 +27,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="square input side, a multiple of 32 (default: 224 with pretrained weights, 128 from scratch)",
     )
     parser.add_argument(
-        "--epochs", type=int, default=20, help="epochs of the fine-tune (or from-scratch) phase"
+        "--epochs",
+        type=int,
+        default=None,
+        help="epochs of the fine-tune (or from-scratch) phase (default: 20 with pretrained weights, 60 from scratch)",
     )
     parser.add_argument(
         "--head-epochs", type=int, default=20, help="epochs of the heads phase (cached features)"

@@ -149,6 +149,14 @@ def test_cosine_schedule_warms_up_decays_and_ends_with_the_time_budget():
     assert budget.rate(750, now=1.0) == pytest.approx(1e-3 * 0.5 * (1 + np.cos(np.pi * 0.75)))
 
 
+def test_default_epochs_and_size_depend_on_pretrained_weights():
+    from models.training import default_epochs, default_image_size
+
+    assert (default_epochs(None), default_image_size(None)) == (60, 128)  # from scratch: long, small
+    assert (default_epochs("none"), default_epochs("imagenet"), default_epochs("w.h5")) == (60, 20, 20)
+    assert default_image_size("imagenet") == 224
+
+
 def test_same_seed_same_start(tiny_voc):
     from models.builder import build_model
 
