@@ -39,8 +39,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--heads", default="loc", help="comma-separated: loc, grid, seg")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--strategy", default="default", choices=("default", "mirrored", "multi-worker"))
-    parser.add_argument("--lr", type=float, default=1e-3, help="learning rate (fine-tuning uses a tenth)")
-    parser.add_argument("--patience", type=int, default=5, help="early stopping patience in epochs")
+    parser.add_argument(
+        "--lr",
+        type=float,
+        default=None,
+        help="(peak) learning rate: default 1e-3 with pretrained weights (fine-tuning uses a tenth), 2e-3 from scratch",
+    )
+    parser.add_argument(
+        "--patience",
+        type=int,
+        default=None,
+        help="early stopping patience in epochs (default 5 with pretrained weights, 10 from scratch)",
+    )
     parser.add_argument("--box-loss", default="giou", choices=("giou", "mse"))
     parser.add_argument(
         "--lr-schedule",

@@ -149,12 +149,17 @@ def test_cosine_schedule_warms_up_decays_and_ends_with_the_time_budget():
     assert budget.rate(750, now=1.0) == pytest.approx(1e-3 * 0.5 * (1 + np.cos(np.pi * 0.75)))
 
 
-def test_default_epochs_and_size_depend_on_pretrained_weights():
-    from models.training import default_epochs, default_image_size
+def test_defaults_depend_on_pretrained_weights_and_never_override_a_choice():
+    from models.training import TrainConfig, resolve_defaults
 
-    assert (default_epochs(None), default_image_size(None)) == (60, 128)  # from scratch: long, small
-    assert (default_epochs("none"), default_epochs("imagenet"), default_epochs("w.h5")) == (60, 20, 20)
-    assert default_image_size("imagenet") == 224
+    def chosen(config):
+        return config.image_size, config.epochs, config.learning_rate, config.patience
+
+    assert chosen(resolve_defaults(TrainConfig("d", "m.keras", weights=None))) == (128, 60, 2e-3, 10)
+    assert chosen(resolve_defaults(TrainConfig("d", "m.keras", weights="none"))) == (128, 60, 2e-3, 10)
+    assert chosen(resolve_defaults(TrainConfig("d", "m.keras", weights="imagenet"))) == (224, 20, 1e-3, 5)
+    mine = TrainConfig("d", "m.keras", weights=None, image_size=64, epochs=3, learning_rate=0.1, patience=1)
+    assert chosen(resolve_defaults(mine)) == (64, 3, 0.1, 1)
 
 
 def test_same_seed_same_start(tiny_voc):
