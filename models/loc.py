@@ -80,7 +80,8 @@ def evaluate_loc(pairs: list, ctx: HeadContext) -> dict[str, float]:
         i = int(np.argmax(areas))
         t_box.append(sample.boxes[i])
         t_cls.append(int(sample.classes[i]))
-        p_box.append(cxcywh_to_xyxy_np(np.asarray(outputs["box"]).reshape(1, 4))[0])
+        # clipped to the image as `decode_loc` does: the figures describe the boxes `predict` writes
+        p_box.append(np.clip(cxcywh_to_xyxy_np(np.asarray(outputs["box"]).reshape(1, 4))[0], 0.0, 1.0))
         p_cls.append(int(np.argmax(outputs["cls"])))
     summary = localization_summary(
         np.array(t_box).reshape(-1, 4), np.array(p_box).reshape(-1, 4), t_cls, p_cls
