@@ -119,13 +119,13 @@ def _emit_to(progress: Callable[[ProgressEvent], None] | None) -> Callable[[Prog
     return progress if progress is not None else (lambda event: None)
 
 
-def default_image_size(weights: str | None) -> int:
-    """224 px with pretrained weights (what they were trained at), 128 px from scratch (fast on a CPU)."""
-    return 128 if weights is None or str(weights).lower() == "none" else 224
-
-
 def _from_scratch(weights: str | None) -> bool:
     return weights is None or str(weights).lower() == "none"
+
+
+def default_image_size(weights: str | None) -> int:
+    """224 px with pretrained weights (what they were trained at), 128 px from scratch (fast on a CPU)."""
+    return 128 if _from_scratch(weights) else 224
 
 
 def default_epochs(weights: str | None) -> int:
@@ -148,7 +148,7 @@ def resolve_defaults(config: TrainConfig) -> TrainConfig:
 
 
 def _phases(weights: str | None) -> list[str]:
-    return ["full"] if weights is None or str(weights).lower() == "none" else ["heads", "fine_tune"]
+    return ["full"] if _from_scratch(weights) else ["heads", "fine_tune"]
 
 
 def train(
@@ -217,7 +217,7 @@ def train(
             heads=heads,
             head_options=options,
         )
-    if config.weights is None or str(config.weights).lower() == "none":
+    if _from_scratch(config.weights):
         # From scratch the moving statistics must follow quickly, or validation lags far behind training.
         for layer in model._flatten_layers(include_self=False, recursive=True):
             if isinstance(layer, keras.layers.BatchNormalization):
