@@ -9,17 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("annotator", text)
-
-
-def _n(text: str) -> str:
-    """Marks ``text`` for translation where it is declared; `_tr` translates it where it is shown."""
-    return text
+from annotator.ui.translations import n as _n
+from annotator.ui.translations import tr as _tr
 
 
 @dataclass(frozen=True)

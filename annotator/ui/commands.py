@@ -8,19 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core.annotation import BoxObject
 from annotator.ui.document import DocumentModel
+from annotator.ui.translations import tr as _tr
 
 XYXY = tuple[float, float, float, float]
 
 _NUDGE_ID = 1001
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("annotator", text)
 
 
 class AddBoxCommand(QUndoCommand):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
-
 from annotator.core.annotation import BoxObject
 from annotator.ui import canvas_geometry as geo
 from annotator.ui.commands import (
@@ -15,10 +13,7 @@ from annotator.ui.commands import (
     SetVerifiedCommand,
 )
 from annotator.ui.label_dialog import LabelDialog
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("annotator", text)
+from annotator.ui.translations import tr as _tr
 
 
 class EditingMixin:

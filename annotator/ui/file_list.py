@@ -11,7 +11,6 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QCoreApplication,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -21,6 +20,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
+
+from annotator.ui.translations import tr as _tr
 
 UNLABELLED, LABELLED, VERIFIED = "unlabelled", "labelled", "verified"
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -33,10 +34,6 @@ _STATUS_COLORS = {
     LABELLED: QColor(60, 130, 230),
     VERIFIED: QColor(40, 190, 80),
 }
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("annotator", text)
 
 
 def _dot_icon(color: QColor, ring: QColor | None = None) -> QIcon:

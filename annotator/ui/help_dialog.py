@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -13,10 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.ui.actions import WindowActions, shortcut_table
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("annotator", text)
+from annotator.ui.translations import tr as _tr
 
 
 class ShortcutsDialog(QDialog):

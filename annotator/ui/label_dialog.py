@@ -7,7 +7,7 @@ Esc cancels. A "difficult" check box sets the VOC flag.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,10 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.ui.box_painter import class_color
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("annotator", text)
+from annotator.ui.translations import tr as _tr
 
 
 class _FilterEdit(QLineEdit):

@@ -12,7 +12,7 @@ import os
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QActionGroup, QCloseEvent, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -39,15 +39,12 @@ from annotator.ui.file_list import FileListPanel
 from annotator.ui.image_cache import ImageCache
 from annotator.ui.navigation import NavigationMixin
 from annotator.ui.settings import Settings
+from annotator.ui.translations import tr as _tr
 
 if TYPE_CHECKING:
     from annotator.ui.persistence import FolderEntry
 
 AUTOSAVE_DELAY_MS = 800
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("annotator", text)
 
 
 class MainWindow(EditingMixin, NavigationMixin, QMainWindow):

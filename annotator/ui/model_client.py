@@ -13,16 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from annotator.core.prediction import Prediction
 from annotator.core.worker_protocol import WorkerProcess, describe_exit, prediction_from_message
+from annotator.ui.translations import tr as _tr
 
 DEFAULT_SCORE_THRESHOLD = 0.05  # the worker returns everything above this; the overlay filters further
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("annotator", text)
 
 
 class _Reader(QObject):

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox
 
@@ -23,16 +23,8 @@ from annotator.ui.overlay_scene import OverlayScene
 from annotator.ui.overlays import OverlayLayer
 from annotator.ui.prediction_review import AcceptPredictionsCommand, RejectPredictionsCommand, ReviewTracker
 from annotator.ui.training_dock import TrainingDock
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("annotator", text)
-
-
-def _n(text: str) -> str:
-    """Marks ``text`` for translation where it is declared; `_tr` translates it where it is shown."""
-    return text
-
+from annotator.ui.translations import n as _n
+from annotator.ui.translations import tr as _tr
 
 MENU_TITLE = _n("&Model")
 # (name, text, shortcut, checkable): shortcuts chosen to collide with nothing in annotator.ui.actions.

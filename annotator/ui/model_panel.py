@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -21,15 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.ui.overlay_scene import OverlayScene
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("annotator", text)
-
-
-def _n(text: str) -> str:
-    """Marks ``text`` for translation where it is declared; `_tr` translates it where it is shown."""
-    return text
+from annotator.ui.translations import n as _n
+from annotator.ui.translations import tr as _tr
 
 
 def _slider(value: float) -> QSlider:

@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.ui.document import DocumentModel
 from annotator.ui.file_list import LABELLED, UNLABELLED, VERIFIED
+from annotator.ui.translations import tr as _tr
 
 if TYPE_CHECKING:
     pass
@@ -23,10 +23,6 @@ def _persistence():
     from annotator.ui import persistence
 
     return persistence
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("annotator", text)
 
 
 class NavigationMixin:

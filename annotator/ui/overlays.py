@@ -12,12 +12,13 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QTransform
 
 from annotator.core.masks import VOC_PALETTE
 from annotator.ui.box_painter import class_color, paint_boxes
 from annotator.ui.overlay_scene import OVERLAY_NAMES, OverlayScene
+from annotator.ui.translations import tr as _tr  # at paint time: overlays follow a language switch
 
 MISS_COLOR = QColor(255, 40, 40)
 FALSE_ALARM_COLOR = QColor(255, 150, 0)
@@ -25,11 +26,6 @@ MATCH_COLOR = QColor(40, 230, 90)
 GRID_COLOR = QColor(255, 255, 255, 110)
 CELL_COLOR = QColor(255, 230, 0, 70)
 ANCHOR_COLOR = QColor(0, 220, 255)
-
-
-def _tr(text: str) -> str:
-    # Texts are translated at paint time, so the overlays follow a language switch at the next repaint.
-    return QCoreApplication.translate("annotator", text)
 
 
 def array_to_qimage(array: np.ndarray) -> QImage:

@@ -11,17 +11,13 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core.annotation import BoxObject
 from annotator.ui.commands import AddBoxesCommand
 from annotator.ui.document import DocumentModel
 from annotator.ui.overlay_scene import OverlayScene
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("annotator", text)
+from annotator.ui.translations import tr as _tr
 
 
 class _ReviewMark:

@@ -8,16 +8,14 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from annotator.ui.translations import tr as _tr
 
 _COLORS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324"]
 _METRIC_KEYS = ("iou", "accuracy", "map", "miou")
 _NOT_PLOTTED = {"learning_rate", "lr"}
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("annotator", text)
 
 
 class TrainingCurves(QWidget):

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -45,16 +45,8 @@ from annotator.ui.training_runs import (
     new_run_dir,
     summarize_dataset,
 )
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("annotator", text)
-
-
-def _n(text: str) -> str:
-    """Marks ``text`` for translation where it is declared; `_tr` translates it where it is shown."""
-    return text
-
+from annotator.ui.translations import n as _n
+from annotator.ui.translations import tr as _tr
 
 _WEIGHT_CHOICES = ("none", "imagenet", "file")
 _HEAD_TEXTS = {"loc": _n("box + class"), "grid": _n("YOLO grid"), "seg": _n("mask")}

@@ -14,6 +14,16 @@ LANGUAGES = ("en", "ko")
 _installed: QTranslator | None = None
 
 
+def tr(text: str) -> str:
+    """``text`` in the installed interface language (context ``annotator``, the one the .ts file uses)."""
+    return QCoreApplication.translate("annotator", text)
+
+
+def n(text: str) -> str:
+    """Marks ``text`` for translation where it is declared; `tr` translates it where it is shown."""
+    return text
+
+
 def qm_path(code: str) -> str:
     return str(resource_path(f"i18n/annotator_{code}.qm"))
 
