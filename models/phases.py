@@ -23,10 +23,9 @@ def lr_schedule(config, phase: str) -> str:
     """``cosine`` (warm-up, then a cosine decay over the phase or the time budget) or ``plateau`` (halve the
     rate when the monitored loss stalls). ``auto`` picks cosine from scratch (``full``), where a decaying rate
     is what gets the last points of IoU, and plateau for the heads and fine-tuning of a pretrained backbone."""
-    choice = getattr(config, "lr_schedule", "auto")
-    if choice == "auto":
+    if config.lr_schedule == "auto":
         return "cosine" if phase == "full" else "plateau"
-    return choice
+    return config.lr_schedule
 
 
 class PhaseRunner:
@@ -54,7 +53,7 @@ class PhaseRunner:
         self.keeper.target = self.model
         if lr_schedule(self.config, phase) == "cosine":
             schedule = CosineSchedule(
-                float(keras.ops.convert_to_numpy(target.optimizer.learning_rate)),
+                self._lr,
                 epochs * batches,
                 warmup_steps=min(batches, epochs * batches // 20),
                 deadline=self.deadline,
@@ -80,6 +79,7 @@ class PhaseRunner:
         ]
 
     def _compile(self, target: keras.Model, lr: float) -> None:
+        self._lr = lr  # the peak rate a cosine schedule starts from
         with self.strategy.scope():
             target.compile(optimizer=keras.optimizers.Adam(lr), **compile_args(self.heads, self.ctxs))
 
