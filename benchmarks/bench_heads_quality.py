@@ -29,6 +29,9 @@ def main() -> None:
     parser.add_argument("--train-images", type=int, default=1000)
     parser.add_argument("--val-images", type=int, default=200)
     parser.add_argument("--image-size", type=int, default=160)
+    parser.add_argument(
+        "--width", type=float, default=None, help="MobileNetV2 width (default: training's, 0.5 from scratch)"
+    )
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--minutes", type=float, default=20.0)
     parser.add_argument("--epochs", type=int, default=300)
@@ -39,6 +42,7 @@ def main() -> None:
 
     from annotator.core import sample_data
     from models.evaluate import evaluate
+    from models.modelfile import read_info
     from models.training import TrainConfig, train
 
     total = args.train_images + args.val_images
@@ -69,6 +73,7 @@ def main() -> None:
         backbone="mobilenetv2",
         weights=None,
         image_size=args.image_size,
+        width=args.width,
         epochs=args.epochs,
         batch_size=args.batch_size,
         heads=("loc", "grid", "seg"),
@@ -90,6 +95,7 @@ def main() -> None:
         train_minutes=round(minutes, 1),
         stopped=result.stopped,
         image_size=args.image_size,
+        width=read_info(result.model_path).width,
         targets_met={
             "map50>=0.60": figures.get("map50", 0) >= 0.6,
             "mask_miou>=0.60": figures.get("mask_miou", 0) >= 0.6,

@@ -17,6 +17,9 @@ from models.resnet34 import resnet34
 from models.weights import resolve_weights
 
 STRIDES: tuple[int, ...] = (8, 16, 32)
+# Width multipliers (MobileNetV2's ``alpha``): the values Keras publishes ImageNet weights for. Other
+# backbones have one width, 1.0.
+WIDTHS: dict[str, tuple[float, ...]] = {"mobilenetv2": (0.35, 0.5, 0.75, 1.0, 1.3, 1.4)}
 MIN_IMAGE_SIZE = {"xception": 71, "resnet34": 32, "mobilenetv2": 32}
 # Where fine-tuning starts unfreezing: the first layer of the last block(s) of each backbone.
 FINE_TUNE_FROM = {
@@ -35,7 +38,7 @@ def _rescale_to_unit(x: keras.KerasTensor) -> keras.KerasTensor:
     return layers.Rescaling(1.0 / 127.5, offset=-1.0, name="preprocess")(x)
 
 
-def _xception(image: keras.KerasTensor, image_size: int) -> dict[int, keras.KerasTensor]:
+def _xception(image: keras.KerasTensor, image_size: int, width: float = 1.0) -> dict[int, keras.KerasTensor]:
     x = _rescale_to_unit(image)
     base = keras.applications.Xception(include_top=False, weights=None, input_tensor=x)
     adds = [layer for layer in base.layers if isinstance(layer, layers.Add)]
@@ -43,9 +46,11 @@ def _xception(image: keras.KerasTensor, image_size: int) -> dict[int, keras.Kera
     return {8: adds[1].output, 16: adds[10].output, 32: base.get_layer("block14_sepconv2_act").output}
 
 
-def _mobilenetv2(image: keras.KerasTensor, image_size: int) -> dict[int, keras.KerasTensor]:
+def _mobilenetv2(
+    image: keras.KerasTensor, image_size: int, width: float = 1.0
+) -> dict[int, keras.KerasTensor]:
     x = _rescale_to_unit(image)
-    base = keras.applications.MobileNetV2(include_top=False, weights=None, input_tensor=x, alpha=1.0)
+    base = keras.applications.MobileNetV2(include_top=False, weights=None, input_tensor=x, alpha=width)
     return {
         8: base.get_layer("block_5_add").output,
         16: base.get_layer("block_12_add").output,
@@ -53,12 +58,12 @@ def _mobilenetv2(image: keras.KerasTensor, image_size: int) -> dict[int, keras.K
     }
 
 
-def _resnet34(image: keras.KerasTensor, image_size: int) -> dict[int, keras.KerasTensor]:
+def _resnet34(image: keras.KerasTensor, image_size: int, width: float = 1.0) -> dict[int, keras.KerasTensor]:
     _, taps = resnet34(_rescale_to_unit(image))
     return taps
 
 
-BACKBONES: dict[str, Callable[[keras.KerasTensor, int], dict[int, keras.KerasTensor]]] = {
+BACKBONES: dict[str, Callable[..., dict[int, keras.KerasTensor]]] = {
     "xception": _xception,
     "resnet34": _resnet34,
     "mobilenetv2": _mobilenetv2,
@@ -72,7 +77,9 @@ def register_backbone(
     min_image_size: int = 32,
     fine_tune_from: str | None = None,
 ) -> None:
-    """Add a backbone: ``build(image 0..255 KerasTensor, image_size) -> {8: t, 16: t, 32: t}``.
+    """Add a backbone: ``build(image 0..255 KerasTensor, image_size) -> {8: t, 16: t, 32: t}`` (it is called
+    with a ``width`` keyword only when a width other than 1.0 is asked for, which `check_backbone_args` refuses
+    for a backbone without `WIDTHS`).
 
     ``fine_tune_from`` names the first layer unfrozen by fine-tuning (None: all layers).
     """
@@ -82,10 +89,16 @@ def register_backbone(
         FINE_TUNE_FROM[name] = fine_tune_from
 
 
-def check_backbone_args(name: str, image_size: int) -> None:
-    """Raise `ValueError` quoting the value when ``name`` or ``image_size`` cannot be built."""
+def check_backbone_args(name: str, image_size: int, width: float = 1.0) -> None:
+    """Raise `ValueError` quoting the value when ``name``, ``image_size`` or ``width`` cannot be built."""
     if name not in BACKBONES:
         raise ValueError(f"unknown backbone {name!r}; choose one of {', '.join(BACKBONES)}")
+    widths = WIDTHS.get(name, (1.0,))
+    if not isinstance(width, (int, float)) or float(width) not in widths:
+        raise ValueError(
+            f"width must be one of {', '.join(str(w) for w in widths)} for {name}, got {width!r}"
+            + ("" if name in WIDTHS else f" (only {', '.join(WIDTHS)} comes in several widths)")
+        )
     if not isinstance(image_size, int) or image_size % 32 or image_size < MIN_IMAGE_SIZE[name]:
         raise ValueError(
             f"image_size must be a multiple of 32 and at least {MIN_IMAGE_SIZE[name]} for {name}, "
@@ -94,7 +107,7 @@ def check_backbone_args(name: str, image_size: int) -> None:
 
 
 def build_backbone(
-    name: str = "xception", *, weights: str | None = None, image_size: int = 224
+    name: str = "xception", *, weights: str | None = None, image_size: int = 224, width: float = 1.0
 ) -> keras.Model:
     """Build a backbone whose outputs are the stride-8, 16 and 32 feature maps.
 
@@ -103,6 +116,7 @@ def build_backbone(
         weights: ``None``/``"none"`` for random weights, ``"imagenet"`` (Keras' cache or a download) or a
             weights file (Keras ``.h5`` of the application without top, or a ``.weights.h5`` of this backbone).
         image_size: the square input side in pixels, a multiple of 32.
+        width: the width multiplier (MobileNetV2's ``alpha``, one of `WIDTHS`); 1.0 for every other backbone.
 
     Returns:
         A model named ``"backbone"``: input float32 RGB 0..255 of shape (image_size, image_size, 3), outputs
@@ -111,10 +125,10 @@ def build_backbone(
     Raises:
         ValueError: unknown name or bad size; `models.weights.WeightsError` when weights are unavailable.
     """
-    check_backbone_args(name, image_size)
-    weights_path = resolve_weights(weights, name, image_size)
+    check_backbone_args(name, image_size, width)
+    weights_path = resolve_weights(weights, name, image_size, width)
     image = keras.Input((image_size, image_size, 3), name="backbone_image")
-    taps = BACKBONES[name](image, image_size)
+    taps = BACKBONES[name](image, image_size, **({} if width == 1.0 else {"width": float(width)}))
     legacy_h5 = weights_path is not None and not str(weights_path).endswith(".weights.h5")
     if legacy_h5:  # Keras applications' files: loaded in layer order into the bare network
         keras.Model(image, taps[32]).load_weights(str(weights_path))

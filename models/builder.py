@@ -143,6 +143,7 @@ def build_model(
     image_size: int = 224,
     heads: str | Sequence[str] = ("loc",),
     head_options: dict[str, dict] | None = None,
+    width: float = 1.0,
 ) -> keras.Model:
     """Build the full model.
 
@@ -154,6 +155,7 @@ def build_model(
         heads: which heads: ``loc`` (outputs ``cls`` softmax and ``box`` normalized cxcywh through a sigmoid),
             ``grid``, ``seg``.
         head_options: per head options (e.g. ``{"grid": {"anchors": ...}}``).
+        width: the backbone's width multiplier (MobileNetV2's ``alpha``; 1.0 for the others).
 
     Returns:
         A model whose input ``image`` is float32 RGB 0..255 of shape (image_size, image_size, 3) and whose
@@ -162,12 +164,12 @@ def build_model(
     class_names = list(class_names)
     if not class_names or len(set(class_names)) != len(class_names):
         raise ValueError(f"class_names must be a non-empty list of distinct names, got {class_names!r}")
-    check_backbone_args(backbone, image_size)
+    check_backbone_args(backbone, image_size, width)
     names = parse_heads(heads)
     ctxs = head_contexts(
         class_names, names, backbone=backbone, image_size=image_size, head_options=head_options
     )
-    bb = build_backbone(backbone, weights=weights, image_size=image_size)
+    bb = build_backbone(backbone, weights=weights, image_size=image_size, width=width)
     strides = sorted({s for h in names for s in get_head(h).strides})
     tap_shapes = dict(zip(STRIDES, (t.shape[1:] for t in bb.outputs), strict=True))
     tap_inputs = {s: keras.Input(tap_shapes[s], name=f"tap_in_stride{s}") for s in strides}

@@ -96,7 +96,7 @@ def _split_dense(dense: layers.Dense, sizes: Sequence[int], name: str) -> list[l
 
 
 def fcn_from_loc_model(
-    model: keras.Model, *, image_size: int, backbone_name: str, fcn_size: int
+    model: keras.Model, *, image_size: int, backbone_name: str, fcn_size: int, width: float = 1.0
 ) -> keras.Model:
     """The ``loc`` head of a `models.builder` model, slid over a ``fcn_size`` input.
 
@@ -105,6 +105,7 @@ def fcn_from_loc_model(
         image_size: the input side the model was built for.
         backbone_name: its backbone (to rebuild the backbone at the new size; the weights are copied).
         fcn_size: the new input side, a multiple of 32 and >= ``image_size``.
+        width: the backbone's width multiplier (`models.modelfile.ModelInfo.width`).
 
     Returns:
         A model from (fcn_size, fcn_size, 3) RGB 0..255 to a dict: ``cls`` (n, n, C) softmax per window,
@@ -117,7 +118,7 @@ def fcn_from_loc_model(
         raise ValueError(f"fcn_size must be a multiple of 32 and >= {image_size}, got {fcn_size!r}")
     heads = model.get_layer("heads")
     old_bb = model.get_layer("backbone")
-    bb = build_backbone(backbone_name, weights=None, image_size=fcn_size)
+    bb = build_backbone(backbone_name, weights=None, image_size=fcn_size, width=width)
     bb.set_weights(old_bb.get_weights())
     reduce_ = heads.get_layer("loc_reduce")
     dense = heads.get_layer("loc_dense")
@@ -184,7 +185,9 @@ def render_fcn_map(
     if "loc" not in info.heads:
         raise ValueError(f"{model_path}: the FCN map needs the loc head; this model has {info.heads}")
     size = int(info.image_size) * int(scale)
-    fcn = fcn_from_loc_model(model, image_size=info.image_size, backbone_name=info.backbone, fcn_size=size)
+    fcn = fcn_from_loc_model(
+        model, image_size=info.image_size, backbone_name=info.backbone, fcn_size=size, width=info.width
+    )
     pixels, _ = load_image_for_model(image_path, size)
     out = fcn(pixels[None].astype(np.float32), training=False)
     probs = np.asarray(out["cls"])[0]

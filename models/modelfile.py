@@ -33,6 +33,8 @@ class ModelInfo:
         class_names: classes in the order of the ``cls`` output (mask index k+1 is class k).
         image_size: square input side in pixels; images are stretched to it.
         backbone: ``xception``, ``resnet34`` or ``mobilenetv2``.
+        width: the backbone's width multiplier (MobileNetV2's ``alpha``; 1.0 for the others and for files
+            written before it was recorded).
         heads: head names, e.g. ``["loc"]``.
         preprocessing: how to feed the model: float32 RGB 0..255 (EXIF frame), resized (stretched) to
             ``image_size``; the model rescales internally.
@@ -53,6 +55,7 @@ class ModelInfo:
     metrics: dict[str, float] = field(default_factory=dict)
     train: dict = field(default_factory=dict)
     version: int = 1
+    width: float = 1.0
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), indent=1, default=str)

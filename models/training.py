@@ -46,7 +46,8 @@ class TrainConfig:
         data_dir: the VOC folder. out_path: the model file to write (``.keras``).
         backbone: ``xception`` | ``resnet34`` | ``mobilenetv2``. weights: ``"imagenet"``, None (from scratch)
             or a weights file. image_size: square input side (multiple of 32); None picks
-            `default_image_size` (224 with pretrained weights, 128 from scratch: 3x faster per epoch on a CPU).
+            `default_image_size`. width: the backbone's width multiplier (MobileNetV2's ``alpha``, one of
+            `models.backbones.WIDTHS`); None picks `default_width`.
         epochs: epochs of the ``fine_tune`` / ``full`` phase; None picks `default_epochs` (20 fine-tuning a
             pretrained backbone, 60 from scratch). head_epochs: epochs of the ``heads`` phase.
         batch_size, heads, seed: as named; the seed fixes the split, the initial weights, shuffling and
@@ -71,6 +72,7 @@ class TrainConfig:
     backbone: str = "xception"
     weights: str | None = "imagenet"
     image_size: int | None = None
+    width: float | None = None
     epochs: int | None = None
     head_epochs: int = 20
     batch_size: int = 16
@@ -123,9 +125,19 @@ def _from_scratch(weights: str | None) -> bool:
     return weights is None or str(weights).lower() == "none"
 
 
-def default_image_size(weights: str | None) -> int:
-    """224 px with pretrained weights (what they were trained at), 128 px from scratch (fast on a CPU)."""
-    return 128 if _from_scratch(weights) else 224
+def default_image_size(weights: str | None, backbone: str = "xception") -> int:
+    """224 px with pretrained weights (what they were trained at); from scratch 192 px for MobileNetV2 (at
+    half width) and 128 px for the others (3x faster per epoch than 224 px on a CPU)."""
+    if not _from_scratch(weights):
+        return 224
+    return 192 if backbone == "mobilenetv2" else 128
+
+
+def default_width(weights: str | None, backbone: str = "xception") -> float:
+    """MobileNetV2 from scratch: half width (alpha 0.5), which pays for 192 px instead of 128 px at the same
+    time per epoch on a CPU (15 minutes, 1,000 images: test mean IoU 0.765 vs 0.743, small flowers 0.51 vs
+    0.48). Everything else, and pretrained weights: 1.0."""
+    return 0.5 if backbone == "mobilenetv2" and _from_scratch(weights) else 1.0
 
 
 def default_epochs(weights: str | None) -> int:
@@ -139,7 +151,8 @@ def resolve_defaults(config: TrainConfig) -> TrainConfig:
     (input size, epochs, learning rate, patience)."""
     scratch = _from_scratch(config.weights)
     chosen = {
-        "image_size": default_image_size(config.weights),
+        "image_size": default_image_size(config.weights, config.backbone),
+        "width": default_width(config.weights, config.backbone),
         "epochs": default_epochs(config.weights),
         "learning_rate": 2e-3 if scratch else 1e-3,
         "patience": 10 if scratch else 5,
@@ -174,7 +187,10 @@ def train(
             f"unknown learning-rate schedule {config.lr_schedule!r}; choose one of {', '.join(LR_SCHEDULES)}"
         )
     heads = parse_heads(config.heads)
-    backbones.check_backbone_args(config.backbone, config.image_size)
+    try:
+        backbones.check_backbone_args(config.backbone, config.image_size, config.width)
+    except ValueError as exc:
+        raise TrainError(str(exc)) from exc
     keras.utils.set_random_seed(config.seed)
 
     train_set, val_set, problems = _load(config, heads, emit, cancel)
@@ -216,6 +232,7 @@ def train(
             image_size=config.image_size,
             heads=heads,
             head_options=options,
+            width=config.width,
         )
     if _from_scratch(config.weights):
         # From scratch the moving statistics must follow quickly, or validation lags far behind training.
@@ -227,6 +244,7 @@ def train(
         class_names=list(class_names),
         image_size=config.image_size,
         backbone=config.backbone,
+        width=float(config.width),
         heads=list(heads),
         head_options={h: _jsonable(v) for h, v in options.items()},
         anchors=_jsonable(options.get("grid", {}).get("anchors")),

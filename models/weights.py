@@ -38,7 +38,7 @@ def keras_cache_dir() -> Path:
     return base / ".keras" / "models"
 
 
-def imagenet_file(backbone: str, image_size: int = 224) -> WeightsFile:
+def imagenet_file(backbone: str, image_size: int = 224, width: float = 1.0) -> WeightsFile:
     """The ImageNet weights file Keras uses for ``backbone`` (without the top classifier unless ResNet-50).
 
     Raises:
@@ -49,7 +49,7 @@ def imagenet_file(backbone: str, image_size: int = 224) -> WeightsFile:
         return WeightsFile(name, _KERAS_APPS + "xception/" + name, "Xception ImageNet weights (no top)")
     if backbone == "mobilenetv2":
         rows = image_size if image_size in (96, 128, 160, 192, 224) else 224
-        name = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{rows}_no_top.h5"
+        name = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(width)}_{rows}_no_top.h5"
         return WeightsFile(
             name, _KERAS_APPS + "mobilenet_v2/" + name, "MobileNetV2 ImageNet weights (no top)"
         )
@@ -69,7 +69,9 @@ def imagenet_file(backbone: str, image_size: int = 224) -> WeightsFile:
     )
 
 
-def resolve_weights(weights: str | os.PathLike | None, backbone: str, image_size: int = 224) -> Path | None:
+def resolve_weights(
+    weights: str | os.PathLike | None, backbone: str, image_size: int = 224, width: float = 1.0
+) -> Path | None:
     """Turn a ``--weights`` value into a file to load, or None to start from random weights.
 
     Args:
@@ -77,6 +79,7 @@ def resolve_weights(weights: str | os.PathLike | None, backbone: str, image_size
             online) or a path to a weights file.
         backbone: the backbone name (``xception``, ``mobilenetv2``, ``resnet34``, ``resnet50``).
         image_size: the input side in pixels (MobileNetV2's file depends on it).
+        width: MobileNetV2's width multiplier (its file depends on it too).
 
     Raises:
         WeightsError: the file named does not exist, or ImageNet weights are neither cached nor downloadable;
@@ -89,7 +92,7 @@ def resolve_weights(weights: str | os.PathLike | None, backbone: str, image_size
         if not path.is_file():
             raise WeightsError(f"weights file not found: {path}")
         return path
-    return fetch(imagenet_file(backbone, image_size))
+    return fetch(imagenet_file(backbone, image_size, width))
 
 
 def fetch(spec: WeightsFile) -> Path:

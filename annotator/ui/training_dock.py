@@ -40,6 +40,7 @@ from annotator.ui.training_curves import TrainingCurves
 from annotator.ui.training_runs import (
     BACKBONES,
     DatasetSummary,
+    default_input_size,
     imagenet_weights_status,
     list_runs,
     new_run_dir,
@@ -115,7 +116,6 @@ class TrainingDock(QDockWidget):
         self.image_size = QSpinBox()
         self.image_size.setRange(32, 640)
         self.image_size.setSingleStep(32)
-        self.image_size.setValue(128)
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 1000)
         self.epochs.setValue(10)
@@ -194,6 +194,9 @@ class TrainingDock(QDockWidget):
         for widget in (self.backbone, self.weights, self.image_size):
             signal = widget.currentIndexChanged if isinstance(widget, QComboBox) else widget.valueChanged
             signal.connect(self._update_weights_status)
+        self.backbone.currentIndexChanged.connect(self._apply_default_size)
+        self.weights.currentIndexChanged.connect(self._apply_default_size)
+        self._apply_default_size()
         self.use_all.toggled.connect(self.refresh_dataset)
 
     def retranslate(self) -> None:
@@ -323,6 +326,10 @@ class TrainingDock(QDockWidget):
         if path:
             self.weights_file.setText(path)
             self.weights.setCurrentIndex(self.weights.findData("file"))
+
+    def _apply_default_size(self) -> None:
+        """Put the input size training would pick for this backbone and weights (the user may change it after)."""
+        self.image_size.setValue(default_input_size(self.backbone.currentText(), self.weights.currentData()))
 
     def _update_weights_status(self) -> None:
         available, text = imagenet_weights_status(self.backbone.currentText(), self.image_size.value(), _tr)

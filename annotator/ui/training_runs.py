@@ -204,6 +204,15 @@ def summarize_dataset(
     return summary
 
 
+def default_input_size(backbone: str, weights: str | None) -> int:
+    """The input side training picks when none is given (`models.training.default_image_size`, kept in step by
+    a test; this module must not import TensorFlow): 224 px with pretrained weights (``weights`` other than
+    None/``"none"``); from scratch 192 px for mobilenetv2 (trained at half width) and 128 px for the others."""
+    if weights is not None and str(weights).lower() != "none":
+        return 224
+    return 192 if backbone == "mobilenetv2" else 128
+
+
 def imagenet_weights_status(backbone: str, image_size: int, tr: Translate = _n) -> tuple[bool, str]:
     """Whether Keras' cache holds this backbone's ImageNet weights, checked by file path (no TensorFlow).
 

@@ -38,6 +38,18 @@ def test_bad_arguments_are_refused_with_the_value():
         build_model(["a"], backbone="resnet34", image_size=64, heads=("nope",))
 
 
+def test_mobilenetv2_comes_in_widths_and_the_others_refuse_one():
+    full = build_backbone("mobilenetv2", image_size=64)
+    half = build_backbone("mobilenetv2", image_size=64, width=0.5)
+    assert half.count_params() < 0.6 * full.count_params()
+    # the stride-32 tap keeps 1280 channels at every width below 1 (Keras' MobileNetV2), the earlier ones shrink
+    assert half.outputs[0].shape[-1] < full.outputs[0].shape[-1]
+    with pytest.raises(ValueError, match=r"width must be one of 0.35, 0.5.*got 0.6"):
+        build_backbone("mobilenetv2", image_size=64, width=0.6)
+    with pytest.raises(ValueError, match=r"xception, got 0.5 \(only mobilenetv2"):
+        build_model(["a"], backbone="xception", image_size=96, width=0.5)
+
+
 def test_residual_unit_serializes_and_skip_path_only_when_strided():
     unit = ResidualUnit(16, strides=2, name="u")
     x = np.ones((1, 8, 8, 4), np.float32)

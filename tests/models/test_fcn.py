@@ -33,17 +33,20 @@ def test_classic_flatten_dense_head_on_a_7x7_map():
         np.testing.assert_allclose(slid[r, c], np.asarray(dense_model(crop))[0], atol=1e-5)
 
 
-def test_loc_head_as_it_is_equals_the_model_at_the_original_size_and_slides_on_larger_images():
+@pytest.mark.parametrize("width", [1.0, 0.5])
+def test_loc_head_as_it_is_equals_the_model_at_the_original_size_and_slides_on_larger_images(width):
     keras.utils.set_random_seed(2)
-    model = build_model(["rose", "tulip", "daisy"], backbone="mobilenetv2", image_size=64, heads="loc")
+    model = build_model(
+        ["rose", "tulip", "daisy"], backbone="mobilenetv2", image_size=64, heads="loc", width=width
+    )
     images = np.random.default_rng(1).uniform(0, 255, size=(2, 64, 64, 3)).astype(np.float32)
     ref = model(images, training=False)
-    fcn = fcn_from_loc_model(model, image_size=64, backbone_name="mobilenetv2", fcn_size=64)
+    fcn = fcn_from_loc_model(model, image_size=64, backbone_name="mobilenetv2", fcn_size=64, width=width)
     out = fcn(images, training=False)
     assert out["cls"].shape == (2, 1, 1, 3) and out["box"].shape == (2, 1, 1, 4)
     np.testing.assert_allclose(np.asarray(out["cls"])[:, 0, 0], np.asarray(ref["cls"]), atol=1e-5)
     np.testing.assert_allclose(np.asarray(out["box"])[:, 0, 0], np.asarray(ref["box"]), atol=1e-5)
-    big = fcn_from_loc_model(model, image_size=64, backbone_name="mobilenetv2", fcn_size=160)
+    big = fcn_from_loc_model(model, image_size=64, backbone_name="mobilenetv2", fcn_size=160, width=width)
     out = big(np.zeros((1, 160, 160, 3), np.float32), training=False)
     assert out["cls"].shape == (1, 4, 4, 3) and out["evidence"].shape == (1, 5, 5, 3)
     np.testing.assert_allclose(np.asarray(out["cls"]).sum(-1), 1.0, atol=1e-5)

@@ -67,7 +67,10 @@ def test_predict_writes_a_class_mask_per_image_and_never_overwrites(seg_model, t
 
 
 def test_predict_fcn_writes_the_class_score_map_and_never_overwrites(seg_model, tmp_path, capsys):
+    from models.modelfile import read_info
+
     data, model = seg_model
+    assert read_info(model).width == 0.5  # MobileNetV2 from scratch: half width; the FCN rebuilds it so
     image = data / "flower_00003.jpg"
     out = tmp_path / "pred"
     args = ["predict", str(model), str(image), "--out", str(out), "--fcn"]

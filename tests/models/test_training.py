@@ -153,13 +153,54 @@ def test_defaults_depend_on_pretrained_weights_and_never_override_a_choice():
     from models.training import TrainConfig, resolve_defaults
 
     def chosen(config):
-        return config.image_size, config.epochs, config.learning_rate, config.patience
+        return config.image_size, config.width, config.epochs, config.learning_rate, config.patience
 
-    assert chosen(resolve_defaults(TrainConfig("d", "m.keras", weights=None))) == (128, 60, 2e-3, 10)
-    assert chosen(resolve_defaults(TrainConfig("d", "m.keras", weights="none"))) == (128, 60, 2e-3, 10)
-    assert chosen(resolve_defaults(TrainConfig("d", "m.keras", weights="imagenet"))) == (224, 20, 1e-3, 5)
-    mine = TrainConfig("d", "m.keras", weights=None, image_size=64, epochs=3, learning_rate=0.1, patience=1)
-    assert chosen(resolve_defaults(mine)) == (64, 3, 0.1, 1)
+    assert chosen(resolve_defaults(TrainConfig("d", "m.keras", weights=None))) == (128, 1.0, 60, 2e-3, 10)
+    assert chosen(resolve_defaults(TrainConfig("d", "m.keras", weights="none"))) == (128, 1.0, 60, 2e-3, 10)
+    assert chosen(resolve_defaults(TrainConfig("d", "m.keras", weights="imagenet"))) == (
+        224,
+        1.0,
+        20,
+        1e-3,
+        5,
+    )
+    mobile = TrainConfig("d", "m.keras", backbone="mobilenetv2", weights=None)
+    assert chosen(resolve_defaults(mobile)) == (192, 0.5, 60, 2e-3, 10)
+    mobile = TrainConfig("d", "m.keras", backbone="mobilenetv2", weights="imagenet")
+    assert chosen(resolve_defaults(mobile)) == (224, 1.0, 20, 1e-3, 5)
+    mine = TrainConfig(
+        "d",
+        "m.keras",
+        backbone="mobilenetv2",
+        weights=None,
+        image_size=64,
+        width=0.75,
+        epochs=3,
+        learning_rate=0.1,
+        patience=1,
+    )
+    assert chosen(resolve_defaults(mine)) == (64, 0.75, 3, 0.1, 1)
+
+
+@pytest.mark.parametrize("backbone", ["mobilenetv2", "resnet34", "xception"])
+@pytest.mark.parametrize("weights", [None, "none", "imagenet", "/some/file.h5"])
+def test_the_training_dock_offers_the_input_size_training_would_pick(backbone, weights):
+    from annotator.ui.training_runs import default_input_size
+    from models.training import TrainConfig, resolve_defaults
+
+    picked = resolve_defaults(TrainConfig("d", "m.keras", backbone=backbone, weights=weights)).image_size
+    assert default_input_size(backbone, weights) == picked
+
+
+def test_a_width_the_backbone_lacks_stops_training_before_reading_data(tmp_path):
+    from models.training import TrainConfig
+
+    config = TrainConfig(
+        str(tmp_path / "nothing"), str(tmp_path / "m.keras"), backbone="resnet34", weights=None, width=0.5
+    )
+    with pytest.raises(TrainError, match="width must be one of 1.0 for resnet34, got 0.5"):
+        train(config)
+    assert not (tmp_path / "m.keras").exists()
 
 
 def test_same_seed_same_start(tiny_voc):

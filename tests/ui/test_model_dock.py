@@ -55,6 +55,21 @@ def _tiny(dock, epochs: int, heads=("loc",)) -> None:
         box.setChecked(name in heads)
 
 
+def test_input_size_follows_the_backbone_and_weights_until_the_user_sets_it(qtbot, features):
+    dock = features.training_dock
+    dock.backbone.setCurrentText("mobilenetv2")
+    dock.weights.setCurrentIndex(dock.weights.findData("none"))
+    assert dock.image_size.value() == 192  # from scratch MobileNetV2 trains at half width, 192 px
+    dock.weights.setFocus()
+    qtbot.keyClick(dock.weights, Qt.Key.Key_Down)  # -> ImageNet
+    assert dock.weights.currentData() == "imagenet" and dock.image_size.value() == 224
+    qtbot.keyClick(dock.weights, Qt.Key.Key_Up)
+    dock.backbone.setCurrentText("xception")
+    assert dock.image_size.value() == 128
+    dock.image_size.setValue(96)  # the user's own choice is what training gets
+    assert dock.config(Path("m.keras"))["image_size"] == 96
+
+
 def test_train_from_the_dock_curves_update_then_cancel_keeps_the_best_model(
     qtbot, window, features, data_dir
 ):
