@@ -1,8 +1,13 @@
 """Prediction latency per image on this machine for each backbone (loc head): `Predictor.predict` on a JPEG
-(decode + resize + forward pass + decoding), median of N images after a warm-up, next to the bare forward
-pass of the same model on an already-resized array.
+(decode + resize + forward passes + decoding, with the loc head's second look as `predict` does by default), median
+of N images after a warm-up, next to the same with one pass (``--no-refine``) and the bare forward pass of the
+same model on an already-resized array.
 
-    .venv/bin/python benchmarks/bench_models_latency.py [--size 224] [--images 20]
+    .venv/bin/python benchmarks/bench_models_latency.py [--size 224] [--images 20] \
+        [--backbones mobilenetv2,mobilenetv2:0.5@192,resnet34,xception]
+
+An entry ``NAME:WIDTH@SIZE`` sets the width multiplier and input size of that row (``mobilenetv2:0.5@192`` is
+what `flower-annotator train --backbone mobilenetv2 --weights none` builds); a plain name uses ``--size``.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=224)
     parser.add_argument("--images", type=int, default=20)
-    parser.add_argument("--backbones", default="mobilenetv2,resnet34,xception")
+    parser.add_argument("--backbones", default="mobilenetv2,mobilenetv2:0.5@192,resnet34,xception")
     args = parser.parse_args()
     from annotator.core.sample_data import generate
 
@@ -36,22 +41,32 @@ def main() -> None:
     images = [p for p in generate(work / "data", args.images, seed=5, max_flowers=1) if p.suffix == ".jpg"]
     classes = ["daisy", "dandelion", "roses", "sunflowers", "tulips"]
     print(f"{args.images} JPEGs of 320x240, model input {args.size} px, batch 1, {os.cpu_count()} CPUs")
-    print(f"{'backbone':14}{'params':>12}{'predict(file) ms':>18}{'forward only ms':>18}{'file size MB':>14}")
-    for name in args.backbones.split(","):
-        model = build_model(classes, backbone=name, image_size=args.size)
-        path = save_model(model, work / f"{name}.keras", ModelInfo(classes, args.size, name, ["loc"]))
+    print(
+        f"{'backbone':22}{'params':>12}{'predict(file) ms':>18}{'1 pass ms':>11}{'forward only ms':>17}"
+        f"{'file size MB':>14}"
+    )
+    for entry in args.backbones.split(","):
+        name, _, setting = entry.partition(":")
+        width_text, _, size_text = setting.partition("@")
+        width, size = float(width_text or 1.0), int(size_text or args.size)
+        model = build_model(classes, backbone=name, image_size=size, width=width)
+        info = ModelInfo(classes, size, name, ["loc"], width=width)
+        path = save_model(model, work / f"{entry.replace(':', '_').replace('@', '_')}.keras", info)
         predictor = Predictor(path)
         for p in images[:3]:
             predictor.predict(p)
         latencies = [predictor.predict(p).latency_ms for p in images]
-        x = np.zeros((1, args.size, args.size, 3), np.uint8)
+        predictor.refine = False
+        single = [predictor.predict(p).latency_ms for p in images]
+        x = np.zeros((1, size, size, 3), np.uint8)
         forward = []
         for _ in range(len(images)):
             t0 = time.perf_counter()
             predictor.outputs(x)
             forward.append((time.perf_counter() - t0) * 1000)
         print(
-            f"{name:14}{model.count_params():>12,}{np.median(latencies):>18.1f}{np.median(forward):>18.1f}"
+            f"{entry:22}{model.count_params():>12,}{np.median(latencies):>18.1f}{np.median(single):>11.1f}"
+            f"{np.median(forward):>17.1f}"
             f"{path.stat().st_size / 1e6:>14.1f}"
         )
 

@@ -263,6 +263,20 @@ def load_image_for_model(path: str | os.PathLike, image_size: int) -> tuple[np.n
     Returns:
         ``(pixels, (width, height))`` with the full displayed-frame size of the original image.
     """
+    pixels, _, size = load_image_and_source(path, image_size)
+    return pixels, size
+
+
+def load_image_and_source(
+    path: str | os.PathLike, image_size: int
+) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
+    """`load_image_for_model`, plus the decoded image it was stretched from (``source``: (H, W, 3) uint8, the
+    displayed frame, reduced by 2, 4 or 8 only where it stays at least twice the input side): what
+    `models.refine` cuts its second-look windows from.
+
+    Returns:
+        ``(pixels, source, (width, height))``.
+    """
     width, height = imaging.image_size(path)
     reduce = 1
     for r in (8, 4, 2):
@@ -271,7 +285,7 @@ def load_image_for_model(path: str | os.PathLike, image_size: int) -> tuple[np.n
             break
     pixels = imaging.load_image(path, reduce=reduce)
     resized = cv2.resize(pixels, (image_size, image_size), interpolation=cv2.INTER_AREA)
-    return np.ascontiguousarray(resized, np.uint8), (int(width), int(height))
+    return np.ascontiguousarray(resized, np.uint8), pixels, (int(width), int(height))
 
 
 def _load_one(image_path, ann, names, image_size, get_mask, lut, problems):

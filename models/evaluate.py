@@ -2,7 +2,8 @@
 
 Keys: ``n_images`` (images evaluated), ``mean_iou`` / ``iou50_rate`` / ``accuracy`` (loc head: its box against
 each image's largest labelled box, and its class), plus whatever other heads add (``map50``, ``map50_95``,
-``mask_miou``), and ``n_problems`` (files skipped or boxes ignored, see `models.data`).
+``mask_miou``), ``n_problems`` (files skipped or boxes ignored, see `models.data`) and ``refine`` (whether the
+loc head took its second look, `models.refine`, as `flower-annotator predict` does by default).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from models.builder import get_head
-from models.data import load_samples
+from models.data import load_image_and_source, load_samples
 from models.predict import Predictor
 
 SPLITS = ("all", "train", "val")
@@ -40,6 +41,7 @@ def evaluate(
     split: str = "all",
     batch_size: int = 16,
     predictor: Predictor | None = None,
+    refine: bool = True,
 ) -> dict:
     """Evaluate ``model_path`` on the labelled images of ``data_dir``.
 
@@ -48,19 +50,28 @@ def evaluate(
         data_dir: a VOC folder (labels beside the images).
         split: ``all`` images, or the ``train`` / ``val`` list written by training.
         batch_size: images per forward pass.
-        predictor: an already loaded model (skips loading ``model_path``).
+        predictor: an already loaded model (skips loading ``model_path``; its own ``refine`` applies).
+        refine: the loc head's second look (`models.refine`) when the model is loaded here.
 
     Returns:
         A JSON-ready dict (see the module docstring).
     """
-    predictor = predictor or Predictor(model_path)
+    predictor = predictor or Predictor(model_path, refine=refine)
     info = predictor.info
     samples = load_samples(
         data_dir, info.class_names, image_size=info.image_size, ids=split_file_ids(data_dir, split)
     )
     outputs: dict[str, list[np.ndarray]] = {}
     for start in range(0, len(samples), batch_size):
-        for k, v in predictor.outputs(samples.images[start : start + batch_size]).items():
+        batch = samples.images[start : start + batch_size]
+        if predictor.refine:  # the crops are cut from the decoded images, as `Predictor.predict` does
+            paths = samples.paths[start : start + batch_size]
+            out = predictor.refined_outputs(
+                batch, [load_image_and_source(p, info.image_size)[1] for p in paths]
+            )
+        else:
+            out = predictor.outputs(batch)
+        for k, v in out.items():
             outputs.setdefault(k, []).append(v)
     stacked = {k: np.concatenate(v) for k, v in outputs.items()}
     pairs = [({k: v[i] for k, v in stacked.items()}, samples.sample(i)) for i in range(len(samples))]
@@ -70,4 +81,5 @@ def evaluate(
         if spec.evaluate is not None:
             result.update(spec.evaluate(pairs, predictor.ctxs[head]))
     result["n_problems"] = len(samples.problems)
+    result["refine"] = predictor.refine
     return result

@@ -1,7 +1,8 @@
 """Run a trained model on images: `Predictor` turns an image file into a `Prediction` (image pixels, xyxy).
 
 The image goes through the project's loader (`annotator.core.imaging`, EXIF frame), is stretched to the model's
-input size, runs through the model once, and every head's ``decode`` fills its part of the `Prediction`.
+input size, runs through the model, and every head's ``decode`` fills its part of the `Prediction`. A model with
+the ``loc`` head takes a second look (`models.refine`: a crop around its first box) unless ``refine=False``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import numpy as np
 
 from annotator.core.prediction import Prediction
 from models.builder import get_head, head_contexts
-from models.data import load_image_for_model
+from models.data import load_image_and_source
 from models.modelfile import ModelInfo, load_model
+from models.refine import second_look
 
 
 @dataclass(frozen=True)
@@ -32,9 +34,11 @@ class Predictor:
 
     Args:
         model_path: a ``.keras`` file written by `models.training` (loaded with ``safe_mode=True``).
+        refine: give the ``loc`` head a second look at a crop around its first box (`models.refine`); False
+            keeps the single pass (half the time).
     """
 
-    def __init__(self, model_path: str | os.PathLike) -> None:
+    def __init__(self, model_path: str | os.PathLike, *, refine: bool = True) -> None:
         import tensorflow as tf
 
         self.model_path = str(model_path)
@@ -47,6 +51,7 @@ class Predictor:
             head_options=self.info.head_options,
         )
         self._forward = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
+        self.refine = bool(refine) and "loc" in self.info.heads
 
     @property
     def class_names(self) -> list[str]:
@@ -56,6 +61,18 @@ class Predictor:
         """Raw model outputs for a batch of (B, S, S, 3) images (uint8 or float32 RGB 0..255)."""
         out = self._forward(np.asarray(images, np.float32))
         return {k: np.asarray(v) for k, v in out.items()}
+
+    def refined_outputs(self, images: np.ndarray, sources) -> dict[str, np.ndarray]:
+        """`outputs`, with the ``loc`` head's second look when ``refine`` is on.
+
+        Args:
+            images: (B, S, S, 3) the stretched images.
+            sources: the B decoded images (H, W, 3) uint8 they were stretched from (the crops are cut there).
+        """
+        first = self.outputs(images)
+        if not self.refine:
+            return first
+        return second_look(first, list(sources), self.info.image_size, self.outputs)
 
     def decode(
         self, outputs: dict[str, np.ndarray], image_id: str, width: int, height: int, options: PredictOptions
@@ -89,8 +106,9 @@ class Predictor:
         t0 = time.perf_counter()
         height, width = pixels.shape[:2]
         size = self.info.image_size
-        resized = cv2.resize(np.asarray(pixels, np.uint8), (size, size), interpolation=cv2.INTER_AREA)
-        out = self.outputs(resized[None])
+        pixels = np.asarray(pixels, np.uint8)
+        resized = cv2.resize(pixels, (size, size), interpolation=cv2.INTER_AREA)
+        out = self.refined_outputs(resized[None], [pixels])
         prediction = self.decode(
             {k: v[0] for k, v in out.items()},
             image_id,
@@ -108,14 +126,14 @@ class Predictor:
 
         Returns:
             A `Prediction` whose ``image_id`` is ``str(image_path)``; boxes xyxy in image pixels of the displayed
-            frame; ``latency_ms`` covers decoding, the forward pass and post-processing.
+            frame; ``latency_ms`` covers decoding, the forward pass(es) and post-processing.
 
         Raises:
             annotator.core.imaging.ImageError: the image cannot be read.
         """
         t0 = time.perf_counter()
-        pixels, (width, height) = load_image_for_model(image_path, self.info.image_size)
-        out = self.outputs(pixels[None])
+        pixels, source, (width, height) = load_image_and_source(image_path, self.info.image_size)
+        out = self.refined_outputs(pixels[None], [source])
         prediction = self.decode(
             {k: v[0] for k, v in out.items()},
             str(image_path),

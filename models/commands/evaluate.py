@@ -13,6 +13,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--split", default="all", choices=("all", "train", "val"), help="which images")
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--no-refine",
+        action="store_true",
+        help="score the loc head's first pass only (no second look at a crop around its box)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,7 +28,9 @@ def run(args: argparse.Namespace) -> int:
     from models.modelfile import ModelFileError
 
     try:
-        result = evaluate(args.model, args.data, split=args.split, batch_size=args.batch_size)
+        result = evaluate(
+            args.model, args.data, split=args.split, batch_size=args.batch_size, refine=not args.no_refine
+        )
     except (ModelFileError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

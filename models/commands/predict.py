@@ -23,6 +23,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--nms-iou", type=float, default=0.45)
     parser.add_argument("--overwrite", action="store_true", help="replace files already in --out")
     parser.add_argument(
+        "--no-refine",
+        action="store_true",
+        help="one pass only: no second look at a crop around the loc head's box (half the time)",
+    )
+    parser.add_argument(
         "--fcn",
         action="store_true",
         help="also draw each image's fully convolutional class-score map to DIR/IMG_fcn.png (needs the loc head)",
@@ -58,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     for m in missing:
         print(f"error: not found: {m}", file=sys.stderr)
     try:
-        predictor = Predictor(args.model)
+        predictor = Predictor(args.model, refine=not getattr(args, "no_refine", False))
     except ModelFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

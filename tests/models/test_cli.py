@@ -5,10 +5,23 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from annotator import cli
 from annotator.core import voc
+
+
+def _pixels(path):
+    from annotator.core.imaging import load_image
+
+    return load_image(path)
+
+
+def _resized(xml, predictor):
+    from models.data import load_image_for_model
+
+    return load_image_for_model(xml.with_suffix(".png"), predictor.info.image_size)[0]
 
 
 def test_evaluate_json_has_the_documented_keys(scratch_run, tiny_voc, capsys):
@@ -18,25 +31,50 @@ def test_evaluate_json_has_the_documented_keys(scratch_run, tiny_voc, capsys):
     assert result["n_images"] == 24
     for key in ("mean_iou", "iou50_rate", "accuracy"):
         assert 0.0 <= result[key] <= 1.0
+    assert result["refine"] is True  # the loc head's second look, as predict does
     assert cli.main(["evaluate", str(model), str(tiny_voc), "--json", "--split", "val"]) == 0
     assert json.loads(capsys.readouterr().out)["n_images"] == 5
+    assert cli.main(["evaluate", str(model), str(tiny_voc), "--json", "--no-refine"]) == 0
+    single = json.loads(capsys.readouterr().out)
+    assert single["refine"] is False and single["n_images"] == 24
 
 
-def test_evaluate_figures_match_the_predictions(scratch_run, tiny_voc):
+@pytest.mark.parametrize("refine", [True, False])
+def test_evaluate_figures_match_the_predictions(scratch_run, tiny_voc, refine):
     from models.evaluate import evaluate
     from models.metrics import pairwise_iou_xyxy
     from models.predict import Predictor
 
     _, _, model = scratch_run
-    predictor = Predictor(model)
+    predictor = Predictor(model, refine=refine)
     result = evaluate(model, tiny_voc, predictor=predictor)
-    ious = []
+    assert result["refine"] is refine
+    ious, first_boxes = [], []
     for xml in sorted(tiny_voc.glob("*.xml")):
         gt = voc.read(xml).objects[0]
         pred = predictor.predict(xml.with_suffix(".png"), score_threshold=0.0)
         ious.append(pairwise_iou_xyxy([gt.xyxy()], pred.loc_box[None])[0])
+        array = predictor.predict_array(_pixels(xml.with_suffix(".png")), score_threshold=0.0)
+        np.testing.assert_allclose(array.loc_box, pred.loc_box, atol=0.5)  # the window's path: same boxes
+        first_boxes.append(pred.loc_box)
     # predict() resizes from the file itself, evaluate() from the cached samples: the same pixels
     assert result["mean_iou"] == pytest.approx(sum(ious) / len(ious), abs=1e-3)
+    if refine:  # a box whose window is the whole image gets the same answer twice; a smaller one is cut out
+        from models.refine import refine_windows
+
+        predictor.refine = False
+        xmls = sorted(tiny_voc.glob("*.xml"))
+        plain = np.array(
+            [predictor.predict(x.with_suffix(".png"), score_threshold=0.0).loc_box for x in xmls]
+        )
+        sides = refine_windows(predictor.outputs(np.stack([_resized(x, predictor) for x in xmls]))["box"])[
+            :, 2
+        ]
+        for side, one, two in zip(sides, plain, first_boxes, strict=True):
+            if side == 1.0:
+                np.testing.assert_allclose(two, one, atol=1e-3)
+            else:
+                assert np.abs(two - one).max() > 1e-3
 
 
 def test_predict_writes_voc_xml_with_scores_and_never_overwrites(scratch_run, tiny_voc, tmp_path, capsys):
@@ -104,6 +142,21 @@ def test_train_offline_imagenet_names_the_file_and_folder(tiny_voc, tmp_path, mo
         "xception_weights_tf_dim_ordering_tf_kernels_notop.h5" in err and str(tmp_path / "keras_home") in err
     )
     assert "--weights none" in err
+
+
+def test_train_width_names_the_mobilenetv2_file_and_is_refused_elsewhere(
+    tiny_voc, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+    base = ["train", str(tiny_voc), "--out", str(tmp_path / "m.keras"), "--quiet", "--image-size", "160"]
+    code = cli.main([*base, "--backbone", "mobilenetv2", "--width", "0.5"])
+    err = capsys.readouterr().err
+    if code == 0:  # pragma: no cover - only with network access
+        pytest.skip("online: the weights were downloaded")
+    assert code == 2 and "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.5_160_no_top.h5" in err
+    assert cli.main([*base, "--backbone", "xception", "--width", "0.5", "--weights", "none"]) == 2
+    assert "error: width must be one of 1.0 for xception, got 0.5" in capsys.readouterr().err
+    assert not (tmp_path / "m.keras").exists()
 
 
 def test_classify_offline_message_and_cached_file_never_deleted(tmp_path, monkeypatch, capsys):
