@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
+from benchmarks.backbone_entries import parse_entries  # noqa: E402
 from models.builder import build_model  # noqa: E402
 from models.modelfile import ModelInfo, save_model  # noqa: E402
 from models.predict import Predictor  # noqa: E402
@@ -45,13 +46,11 @@ def main() -> None:
         f"{'backbone':22}{'params':>12}{'predict(file) ms':>18}{'1 pass ms':>11}{'forward only ms':>17}"
         f"{'file size MB':>14}"
     )
-    for entry in args.backbones.split(","):
-        name, _, setting = entry.partition(":")
-        width_text, _, size_text = setting.partition("@")
-        width, size = float(width_text or 1.0), int(size_text or args.size)
+    for entry in parse_entries(args.backbones):
+        name, width, size = entry.name, entry.width or 1.0, entry.size or args.size
         model = build_model(classes, backbone=name, image_size=size, width=width)
         info = ModelInfo(classes, size, name, ["loc"], width=width)
-        path = save_model(model, work / f"{entry.replace(':', '_').replace('@', '_')}.keras", info)
+        path = save_model(model, work / f"{entry.stem}.keras", info)
         predictor = Predictor(path)
         for p in images[:3]:
             predictor.predict(p)
@@ -65,7 +64,7 @@ def main() -> None:
             predictor.outputs(x)
             forward.append((time.perf_counter() - t0) * 1000)
         print(
-            f"{entry:22}{model.count_params():>12,}{np.median(latencies):>18.1f}{np.median(single):>11.1f}"
+            f"{entry.label:22}{model.count_params():>12,}{np.median(latencies):>18.1f}{np.median(single):>11.1f}"
             f"{np.median(forward):>17.1f}"
             f"{path.stat().st_size / 1e6:>14.1f}"
         )

@@ -42,6 +42,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from annotator.core.sample_data import generate
+    from benchmarks.backbone_entries import parse_entries
     from models.evaluate import evaluate
     from models.modelfile import read_info
     from models.progress import ProgressEvent
@@ -66,20 +67,18 @@ def main() -> None:
             print(f"  [{event.kind}] {event.phase} {event.message}", flush=True)
 
     rows = []
-    for entry in args.backbones.split(","):
-        backbone, _, setting = entry.partition(":")
-        width, _, size = setting.partition("@")
-        print(f"== {entry}", flush=True)
-        out = work / f"{entry.replace(':', '_').replace('@', '_')}_scratch.keras"
+    for entry in parse_entries(args.backbones):
+        print(f"== {entry.label}", flush=True)
+        out = work / f"{entry.stem}_scratch.keras"
         config = TrainConfig(
             str(train_dir),
             str(out),
-            backbone=backbone,
+            backbone=entry.name,
             weights=None,
             val_fraction=0.1,
             max_minutes=args.minutes,
-            width=float(width) if width else None,
-            image_size=int(size) if size else None,
+            width=entry.width,
+            image_size=entry.size,
         )
         result = train(config, progress=progress)
         info = read_info(result.model_path) if result.model_path else None
@@ -89,7 +88,7 @@ def main() -> None:
         epochs = sum(len(v) for v in result.history.values())
         rows.append(
             {
-                "backbone": entry,
+                "backbone": entry.label,
                 "width": info.width if info else None,
                 "image_size": info.image_size if info else None,
                 "train_minutes": round(result.elapsed_s / 60, 1),

@@ -90,7 +90,5 @@ def second_look(
     rects = [rect for _, rect in cut]
     out = dict(first)
     out["box"] = map_back(second["box"], np.stack(rects)).astype(np.float32)
-    out["cls"] = ((np.asarray(first["cls"], np.float32) + np.asarray(second["cls"], np.float32)) / 2).astype(
-        np.float32
-    )
+    out["cls"] = ((np.asarray(first["cls"]) + np.asarray(second["cls"])) / 2).astype(np.float32)
     return out
