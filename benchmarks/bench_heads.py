@@ -92,7 +92,7 @@ def _flower_boxes(n_images: int, seed: int) -> np.ndarray:
 
 
 def bench_anchors(n_images: int) -> None:
-    from models.anchors import fit_anchors, mean_best_iou, square_anchors
+    from models.heads.grid.anchors import fit_anchors, mean_best_iou, square_anchors
 
     wh = _flower_boxes(n_images, seed=7)
     side = np.sqrt(wh.prod(axis=1))

@@ -23,10 +23,10 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from models import pipeline  # noqa: E402
 from models.backbones import set_fine_tune  # noqa: E402
 from models.builder import build_model, compile_args, head_contexts  # noqa: E402
 from models.data import load_samples  # noqa: E402
+from models.training import pipeline  # noqa: E402
 
 
 class EpochTimes(keras.callbacks.Callback):

@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from models import pipeline  # noqa: E402
 from models.builder import build_model, compile_args, head_contexts  # noqa: E402
 from models.data import load_samples  # noqa: E402
+from models.training import pipeline  # noqa: E402
 
 
 class EpochTimes(keras.callbacks.Callback):

@@ -8,7 +8,7 @@ that also ends with the time budget, GIoU + L1 box loss, augmentation, early sto
 Targets for mobilenetv2: mean IoU >= 0.75 and class accuracy >= 0.90.
 
 Each model is scored twice on the test images: as `flower-annotator evaluate` and `predict` use it (the loc
-head's second look at a crop around its first box, `models.refine`) and with the first pass only
+head's second look at a crop around its first box, `models.heads.loc.refine`) and with the first pass only
 (``--no-refine``), the baseline of the same run.
 
 Each entry of ``--backbones`` is a backbone name (its defaults) or ``NAME:WIDTH@SIZE`` for other settings; the
@@ -45,8 +45,8 @@ def main() -> None:
     from benchmarks.backbone_entries import parse_entries
     from models.evaluate import evaluate
     from models.modelfile import read_info
-    from models.progress import ProgressEvent
     from models.training import TrainConfig, train
+    from models.training.progress import ProgressEvent
 
     work = Path(args.work)
     train_dir, test_dir = work / "train", work / "test"

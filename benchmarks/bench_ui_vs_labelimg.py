@@ -61,7 +61,7 @@ if TOOL == "ours":
     def widget_pt(x, y): return canvas.image_to_widget().map(QPointF(x, y))
     def load_boxes(boxes):
         from annotator.core.annotation import BoxObject
-        from annotator.ui.commands import AddBoxesCommand
+        from annotator.ui.undo import AddBoxesCommand
         win.undo_stack.push(AddBoxesCommand(win.document_model, [BoxObject(n, *b) for n, b in boxes]))
         win.autosave_timer.stop()
 else:

@@ -33,7 +33,7 @@ def main() -> None:
 
     from annotator.core.imaging import load_image
     from annotator.core.masks import VOC_PALETTE
-    from models.fcn import render_fcn_map
+    from models.heads.loc.fcn import render_fcn_map
     from models.predict import Predictor
 
     out = Path(args.out_dir)

@@ -37,7 +37,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from annotator.ui.main_window import MainWindow
-    from annotator.ui.model_features import install_model_features
+    from annotator.ui.model.features import install_model_features
     from annotator.ui.settings import Settings
 
     app = QApplication.instance() or QApplication([])

@@ -17,7 +17,11 @@ import keras
 
 from models.backbones import STRIDES, build_backbone, check_backbone_args
 
-HEAD_MODULES: dict[str, str] = {"loc": "models.loc", "grid": "models.grid", "seg": "models.segmentation"}
+HEAD_MODULES: dict[str, str] = {
+    "loc": "models.heads.loc.head",
+    "grid": "models.heads.grid.head",
+    "seg": "models.heads.seg.head",
+}
 HEAD_ORDER: tuple[str, ...] = ("loc", "grid", "seg")
 
 

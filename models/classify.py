@@ -1,6 +1,6 @@
 """The pretrained ImageNet classifier (ResNet-50), like Keras' ``decode_predictions(top=3)``.
 
-The weights and class index are resolved by `models.weights` (never Keras' ``weights="imagenet"``, which
+The weights and class index are resolved by `models.backbones.weights` (never Keras' ``weights="imagenet"``, which
 deletes a cached file whose hash differs when it retries the download).
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.weights import WeightsError, fetch, imagenet_file, resolve_weights
+from models.backbones.weights import WeightsError, fetch, imagenet_file, resolve_weights
 
 
 class ImagenetClassifier:

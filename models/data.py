@@ -1,7 +1,7 @@
 """Read a VOC folder for training and evaluation through `annotator.core` (the GUI's loader and EXIF frame).
 
 Images are decoded once, stretched to ``image_size x image_size`` and kept in memory as uint8 (the cache the
-tf.data pipeline of `models.pipeline` starts from: N * S * S * 3 bytes, 150 MB for 1,000 images at 224).
+tf.data pipeline of `models.training.pipeline` starts from: N * S * S * 3 bytes, 150 MB for 1,000 images at 224).
 Boxes become **normalized xyxy** in [0, 1] of the image (the same numbers before and after the stretch).
 Problems (unreadable image or XML, images without boxes, unknown classes, degenerate boxes) are collected as
 `DataProblem`s and reported; they never stop the run, and no box is dropped without a problem saying so.
@@ -272,7 +272,7 @@ def load_image_and_source(
 ) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
     """`load_image_for_model`, plus the decoded image it was stretched from (``source``: (H, W, 3) uint8, the
     displayed frame, reduced by 2, 4 or 8 only where it stays at least twice the input side): what
-    `models.refine` cuts its second-look windows from.
+    `models.heads.loc.refine` cuts its second-look windows from.
 
     Returns:
         ``(pixels, source, (width, height))``.

@@ -3,7 +3,7 @@
 Keys: ``n_images`` (images evaluated), ``mean_iou`` / ``iou50_rate`` / ``accuracy`` (loc head: its box against
 each image's largest labelled box, and its class), plus whatever other heads add (``map50``, ``map50_95``,
 ``mask_miou``), ``n_problems`` (files skipped or boxes ignored, see `models.data`) and ``refine`` (whether the
-loc head took its second look, `models.refine`, as `flower-annotator predict` does by default).
+loc head took its second look, `models.heads.loc.refine`, as `flower-annotator predict` does by default).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def evaluate(
         split: ``all`` images, or the ``train`` / ``val`` list written by training.
         batch_size: images per forward pass.
         predictor: an already loaded model (skips loading ``model_path``; its own ``refine`` applies).
-        refine: the loc head's second look (`models.refine`) when the model is loaded here.
+        refine: the loc head's second look (`models.heads.loc.refine`) when the model is loaded here.
 
     Returns:
         A JSON-ready dict (see the module docstring).

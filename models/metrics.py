@@ -8,7 +8,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from models.losses import iou_and_giou
+from models.heads.loc.losses import iou_and_giou
 
 
 @keras.saving.register_keras_serializable(package="flower_annotator")

@@ -117,9 +117,9 @@ def load_model(path: str | os.PathLike) -> tuple[keras.Model, ModelInfo]:
         ModelFileError: missing file, not a model, metadata missing, or unsafe content (e.g. a Lambda layer).
     """
     # Importing the layer modules registers their serializable classes before deserialization.
-    import models.loc  # noqa: F401
+    import models.backbones.resnet34  # noqa: F401
+    import models.heads.loc.head  # noqa: F401
     import models.metrics  # noqa: F401
-    import models.resnet34  # noqa: F401
 
     info = read_info(path)
     for head in info.heads:

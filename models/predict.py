@@ -2,7 +2,7 @@
 
 The image goes through the project's loader (`annotator.core.imaging`, EXIF frame), is stretched to the model's
 input size, runs through the model, and every head's ``decode`` fills its part of the `Prediction`. A model with
-the ``loc`` head takes a second look (`models.refine`: a crop around its first box) unless ``refine=False``.
+the ``loc`` head takes a second look (`models.heads.loc.refine`: a crop around its first box) unless ``refine=False``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import numpy as np
 from annotator.core.prediction import Prediction
 from models.builder import get_head, head_contexts
 from models.data import load_image_and_source
+from models.heads.loc.refine import second_look
 from models.modelfile import ModelInfo, load_model
-from models.refine import second_look
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Predictor:
 
     Args:
         model_path: a ``.keras`` file written by `models.training` (loaded with ``safe_mode=True``).
-        refine: give the ``loc`` head a second look at a crop around its first box (`models.refine`); False
+        refine: give the ``loc`` head a second look at a crop around its first box (`models.heads.loc.refine`); False
             keeps the single pass (half the time).
     """
 

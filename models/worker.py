@@ -1,6 +1,6 @@
 """The model worker process: ``python -m models.worker``. It owns every TensorFlow object of the app.
 
-The GUI never imports TensorFlow; its client (`annotator.ui.model_client`) starts this module as a subprocess and
+The GUI never imports TensorFlow; its client (`annotator.ui.model.client`) starts this module as a subprocess and
 talks to it with the frames of `annotator.core.worker_protocol` over stdin/stdout. Threads here:
 
 - the main thread reads requests; ``cancel`` and ``shutdown`` act at once;

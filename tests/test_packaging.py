@@ -44,3 +44,16 @@ def test_python_dash_m_annotator_prints_help():
     )
     assert out.returncode == 0
     assert "sample-data" in out.stdout and "train" in out.stdout
+
+
+def test_every_package_folder_is_listed_in_pyproject():
+    """A sub-package left out of pyproject's list would be missing from a non-editable install."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        str(init.parent.relative_to(ROOT)).replace("/", ".")
+        for top in ("annotator", "models")
+        for init in (ROOT / top).rglob("__init__.py")
+    }
+    assert found <= listed, sorted(found - listed)

@@ -20,7 +20,7 @@ Requests (client -> worker), each with an integer ``id`` chosen by the client:
     ``shutdown``   cancels what runs and exits.
 Events (worker -> client), each with the ``id`` of the request it answers (``0`` for ``ready``):
     ``ready``      the worker imported its libraries and takes requests (``pid``).
-    ``progress``   ``event``: the fields of `models.progress.ProgressEvent`.
+    ``progress``   ``event``: the fields of `models.training.progress.ProgressEvent`.
     ``prediction`` header fields + arrays of one `annotator.core.prediction.Prediction`.
     ``error``      ``message`` (one line a user can read), ``detail`` (traceback).
     ``done``       ``result``: a JSON object (training metrics and model path, model info, ...);

@@ -22,7 +22,7 @@ def preload_core_in_background() -> threading.Thread:
         import numpy as np
         from PIL import Image
 
-        import annotator.ui.persistence  # noqa: F401 - dataset scanner, image loader, VOC reader
+        import annotator.core.annotation_files  # noqa: F401 - dataset scanner, image loader, VOC reader
 
         # The decoders initialise lazily on their first image: do it now with a tiny JPEG.
         Image.preinit()
@@ -84,7 +84,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
 def _install_model_features(window) -> None:
     try:
-        from annotator.ui.model_features import install_model_features
+        from annotator.ui.model.features import install_model_features
     except ImportError as exc:  # a partial install: the labelling window works without them
         window.statusBar().showMessage(f"Model features unavailable: {exc}", 10000)
         return

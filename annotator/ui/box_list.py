@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
-from annotator.ui.box_painter import class_color
+from annotator.ui.canvas.box_painter import class_color
 from annotator.ui.document import DocumentModel
 
 

@@ -1,6 +1,6 @@
 """The document model: a thin Qt adapter around one image's `ImageAnnotation`.
 
-Only undo commands (`annotator.ui.commands`) call the mutating methods, so every change is undoable and the
+Only undo commands (`annotator.ui.undo`) call the mutating methods, so every change is undoable and the
 undo stack's clean state is the file's saved state. Boxes are `BoxObject`s in continuous image pixels, xyxy, in
 the displayed (EXIF-applied) frame (see `annotator.core.annotation`).
 """

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from annotator.core import box_edit as geo
 from annotator.core.annotation import BoxObject
-from annotator.ui import canvas_geometry as geo
-from annotator.ui.commands import (
+from annotator.ui.label_dialog import LabelDialog
+from annotator.ui.translations import tr as _tr
+from annotator.ui.undo import (
     AddBoxCommand,
     AddBoxesCommand,
     DeleteBoxCommand,
@@ -12,8 +14,6 @@ from annotator.ui.commands import (
     SetBoxGeometryCommand,
     SetVerifiedCommand,
 )
-from annotator.ui.label_dialog import LabelDialog
-from annotator.ui.translations import tr as _tr
 
 
 class EditingMixin:
@@ -116,7 +116,7 @@ class EditingMixin:
         if source is not None:
             boxes = [b.copy() for b in source.boxes]
         else:
-            from annotator.ui.persistence import read_annotation
+            from annotator.core.annotation_files import read_annotation
 
             annotation, error = read_annotation(previous, self._annotation_path(previous))
             if error:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.ui.box_painter import class_color
+from annotator.ui.canvas.box_painter import class_color
 from annotator.ui.translations import tr as _tr
 
 

@@ -31,18 +31,18 @@ from annotator.core.annotation import ImageAnnotation
 from annotator.core.resources import predefined_classes
 from annotator.ui.actions import MENU_TITLES, WindowActions
 from annotator.ui.box_list import BoxList
-from annotator.ui.box_painter import set_class_palette, set_color_overrides
-from annotator.ui.canvas import Canvas
+from annotator.ui.canvas.box_painter import set_class_palette, set_color_overrides
+from annotator.ui.canvas.image_cache import ImageCache
+from annotator.ui.canvas.widget import Canvas
 from annotator.ui.document import DocumentModel
 from annotator.ui.editing import EditingMixin
 from annotator.ui.file_list import FileListPanel
-from annotator.ui.image_cache import ImageCache
 from annotator.ui.navigation import NavigationMixin
 from annotator.ui.settings import Settings
 from annotator.ui.translations import tr as _tr
 
 if TYPE_CHECKING:
-    from annotator.ui.persistence import FolderEntry
+    from annotator.core.annotation_files import FolderEntry
 
 AUTOSAVE_DELAY_MS = 800
 

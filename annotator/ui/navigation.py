@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def _persistence():
     # Imported on first use: it pulls in OpenCV (through the dataset scanner), which the window does not need
     # to appear.
-    from annotator.ui import persistence
+    from annotator.core import annotation_files as persistence
 
     return persistence
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.anchors import (
+from models.heads.grid.anchors import (
     boxes_to_wh,
     fit_anchors,
     kmeans_anchors,

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from models.backbones import build_backbone, set_fine_tune, tap_name
+from models.backbones.resnet34 import ResidualUnit
 from models.builder import build_model
-from models.resnet34 import ResidualUnit
 
 
 @pytest.mark.parametrize(("name", "size"), [("mobilenetv2", 64), ("resnet34", 64), ("xception", 96)])

@@ -60,7 +60,7 @@ def test_evaluate_figures_match_the_predictions(scratch_run, tiny_voc, refine):
     # predict() resizes from the file itself, evaluate() from the cached samples: the same pixels
     assert result["mean_iou"] == pytest.approx(sum(ious) / len(ious), abs=1e-3)
     if refine:  # a box whose window is the whole image gets the same answer twice; a smaller one is cut out
-        from models.refine import refine_windows
+        from models.heads.loc.refine import refine_windows
 
         predictor.refine = False
         xmls = sorted(tiny_voc.glob("*.xml"))

@@ -10,7 +10,14 @@ from annotator.core import voc
 from annotator.core.annotation import BoxObject, ImageAnnotation
 from models.builder import head_contexts
 from models.data import labelled_images, load_samples, split_ids
-from models.pipeline import AugmentConfig, augment, compute_targets, flip_sample, make_dataset, sample_dataset
+from models.training.pipeline import (
+    AugmentConfig,
+    augment,
+    compute_targets,
+    flip_sample,
+    make_dataset,
+    sample_dataset,
+)
 from tests.models.synthetic_voc import make_dataset as write_dataset
 
 

@@ -23,7 +23,7 @@ SCRIPT = textwrap.dedent(
     if sys.argv[3] == "mirrored":
         cpu = tf.config.list_physical_devices("CPU")[0]
         tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-    from models.strategy import make_strategy
+    from models.training.strategy import make_strategy
     strategy = make_strategy(sys.argv[3])  # created first: collectives must be set up before other TF work
     from models.backbones import register_backbone
     from tests.models.conftest import _tiny_backbone

@@ -8,7 +8,7 @@ import pytest
 keras = pytest.importorskip("keras")
 
 from models.builder import build_model  # noqa: E402
-from models.fcn import dense_stack_to_conv, fcn_from_loc_model, window_boxes_to_pixels  # noqa: E402
+from models.heads.loc.fcn import dense_stack_to_conv, fcn_from_loc_model, window_boxes_to_pixels  # noqa: E402
 
 
 def test_classic_flatten_dense_head_on_a_7x7_map():

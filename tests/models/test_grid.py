@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.grid_codec import (
+from models.heads.grid.codec import (
     EncodeStats,
     decode,
     detect,

@@ -7,8 +7,8 @@ import pytest
 
 tf = pytest.importorskip("tensorflow")
 
-from models.grid_codec import encode_targets, grid_shape_for, ideal_logits  # noqa: E402
-from models.grid_loss import GridLoss, decode_tf, encode_targets_tf, grid_loss  # noqa: E402
+from models.heads.grid.codec import encode_targets, grid_shape_for, ideal_logits  # noqa: E402
+from models.heads.grid.loss import GridLoss, decode_tf, encode_targets_tf, grid_loss  # noqa: E402
 
 ANCHORS = np.array([[0.1, 0.1], [0.2, 0.4], [0.5, 0.5], [0.8, 0.8]], np.float32)
 BOXES = np.array([[0.25, 0.25, 0.75, 0.75], [0.05, 0.1, 0.25, 0.5]])
@@ -29,7 +29,7 @@ def test_loss_is_near_zero_at_the_ideal_logits_and_large_elsewhere():
 
 
 def test_decode_tf_matches_numpy_decode():
-    from models.grid_codec import decode
+    from models.heads.grid.codec import decode
 
     raw = np.random.default_rng(0).normal(size=(7, 7, 4 * 7)).astype(np.float32)
     d_np = decode(raw, ANCHORS, 2)

@@ -24,7 +24,7 @@ def test_training_mask_source_prefers_user_masks_then_pseudo_masks(dataset, tmp_
     import shutil
 
     from annotator.core import voc
-    from models.segmentation import training_mask_source
+    from models.heads.seg.head import training_mask_source
 
     root = tmp_path / "copy"
     shutil.copytree(dataset, root)
@@ -42,9 +42,9 @@ def test_train_all_heads_then_evaluate_and_predict(dataset, tmp_path):
     import shutil
 
     from models.evaluate import evaluate
+    from models.heads.seg.head import write_prediction_mask
     from models.modelfile import read_info
     from models.predict import Predictor
-    from models.segmentation import write_prediction_mask
     from models.training import TrainConfig, train
 
     data = tmp_path / "data"
@@ -91,7 +91,7 @@ def test_train_all_heads_then_evaluate_and_predict(dataset, tmp_path):
     back = masks.read_mask_png(png, expected_size=(96, 64))
     assert set(np.unique(back)) <= {0, 1, 2, 3, 4, 5}
 
-    from models.fcn import render_fcn_map
+    from models.heads.loc.fcn import render_fcn_map
 
     fcn_png = tmp_path / "fcn.png"
     shown = render_fcn_map(out, image, fcn_png, scale=2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.losses import BoxLoss, iou_and_giou
+from models.heads.loc.losses import BoxLoss, iou_and_giou
 from models.metrics import BoxIoU, localization_summary, pairwise_iou_xyxy
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.refine import FACTOR, MIN_SIDE, crop_window, map_back, refine_windows, second_look
+from models.heads.loc.refine import FACTOR, MIN_SIDE, crop_window, map_back, refine_windows, second_look
 
 
 def test_windows_are_twice_the_box_at_least_the_minimum_and_stay_inside():

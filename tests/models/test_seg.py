@@ -8,7 +8,7 @@ import pytest
 keras = pytest.importorskip("keras")
 
 from models.builder import HeadContext  # noqa: E402
-from models.segmentation import (  # noqa: E402
+from models.heads.seg.head import (  # noqa: E402
     BilinearUpsampling,
     MaskedSegLoss,
     MaskMeanIoU,

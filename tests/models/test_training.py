@@ -11,10 +11,10 @@ import pytest
 
 from models.backbones import build_backbone
 from models.builder import HeadSpec, register_head
-from models.callbacks import CosineSchedule, ProgressAndGuards, StopTraining
 from models.modelfile import load_model, read_info
-from models.progress import ProgressEvent
 from models.training import TrainError, train
+from models.training.callbacks import CosineSchedule, ProgressAndGuards, StopTraining
+from models.training.progress import ProgressEvent
 from tests.models.conftest import scratch_config
 
 _config = scratch_config  # the shared small from-scratch settings of tests/models/conftest.py
@@ -185,7 +185,7 @@ def test_defaults_depend_on_pretrained_weights_and_never_override_a_choice():
 @pytest.mark.parametrize("backbone", ["mobilenetv2", "resnet34", "xception"])
 @pytest.mark.parametrize("weights", [None, "none", "imagenet", "/some/file.h5"])
 def test_the_training_dock_offers_the_input_size_training_would_pick(backbone, weights):
-    from annotator.ui.training_runs import default_input_size
+    from annotator.core.training_runs import default_input_size
     from models.training import TrainConfig, resolve_defaults
 
     picked = resolve_defaults(TrainConfig("d", "m.keras", backbone=backbone, weights=weights)).image_size

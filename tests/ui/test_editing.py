@@ -198,7 +198,7 @@ def test_undo_history_is_per_image_for_the_session(qtbot, window, image_folder: 
 
 
 def test_class_colours_are_stable_and_distinct(window):
-    from annotator.ui.box_painter import class_color
+    from annotator.ui.canvas.box_painter import class_color
 
     colours = [class_color(name).name() for name in window.classes]
     assert len(set(colours)) == len(colours)  # the predefined classes are told apart
@@ -257,7 +257,7 @@ def test_label_tags_are_drawn_from_a_cache_with_the_class_colour_and_readable_te
     from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTransform
 
     from annotator.core.annotation import BoxObject
-    from annotator.ui.box_painter import class_color, label_image, paint_boxes
+    from annotator.ui.canvas.box_painter import class_color, label_image, paint_boxes
 
     font = QFont()
     font.setPointSizeF(9.0)
@@ -287,9 +287,9 @@ def test_canvas_layers_edit_reuses_the_scaled_image_zoom_and_new_image_redraw_it
     from PySide6.QtGui import QColor, QImage
 
     from annotator.core.annotation import BoxObject, ImageAnnotation
-    from annotator.ui.canvas import Canvas
-    from annotator.ui.commands import AddBoxesCommand
+    from annotator.ui.canvas.widget import Canvas
     from annotator.ui.document import DocumentModel
+    from annotator.ui.undo import AddBoxesCommand
 
     canvas = Canvas()
     qtbot.addWidget(canvas)

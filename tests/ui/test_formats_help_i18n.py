@@ -15,7 +15,7 @@ from ui_helpers import when_modal
 
 from annotator.core.annotation import BoxObject
 from annotator.ui.actions import ACTION_SPECS, CANVAS_KEYS
-from annotator.ui.commands import AddBoxCommand
+from annotator.ui.undo import AddBoxCommand
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,7 +88,7 @@ def test_no_two_actions_share_a_shortcut(window):
         (a.objectName(), s) for a in window.findChildren(QAction) for s in a.shortcuts() if not s.isEmpty()
     ]
     try:  # the model features add their own actions to this window later: check them too
-        from annotator.ui.model_features import MODEL_ACTIONS
+        from annotator.ui.model.features import MODEL_ACTIONS
 
         sequences += [(name, QKeySequence(key)) for name, _, key, _ in MODEL_ACTIONS]
     except ImportError:
@@ -116,30 +116,9 @@ def test_no_two_actions_share_a_shortcut(window):
 
 def _marked_strings() -> set[str]:
     pattern = re.compile(r'_(?:tr|n)\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)', re.S)
-    owned = [
-        "actions",
-        "box_list",
-        "canvas",
-        "commands",
-        "editing",
-        "file_list",
-        "help_dialog",
-        "label_dialog",
-        "main_window",
-        "model_client",
-        "model_features",
-        "model_panel",
-        "navigation",
-        "other_formats",
-        "overlays",
-        "persistence",
-        "prediction_review",
-        "training_dock",
-        "training_runs",
-    ]
     found = set()
-    for name in owned:
-        source = (ROOT / "annotator" / "ui" / f"{name}.py").read_text(encoding="utf-8")
+    for path in sorted((ROOT / "annotator" / "ui").rglob("*.py")):  # every UI module, new ones included
+        source = path.read_text(encoding="utf-8")
         for match in pattern.finditer(source):
             found.add("".join(ast.literal_eval(p) for p in re.findall(r'"(?:[^"\\]|\\.)*"', match.group(1))))
     return found
@@ -186,7 +165,7 @@ def _view_texts(window) -> list[str]:
 
 
 def test_model_features_follow_a_language_switch(qtbot, window, image_folder: Path):
-    from annotator.ui.model_features import install_model_features
+    from annotator.ui.model.features import install_model_features
     from annotator.ui.translations import install_translator
 
     window.open_path(image_folder)

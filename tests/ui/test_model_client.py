@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from annotator.ui.model_client import ModelClient
+from annotator.ui.model.client import ModelClient
 
 
 def _gone(pid: int) -> bool:

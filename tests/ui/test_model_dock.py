@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from annotator.core import sample_data
-from annotator.ui.model_features import install_model_features
+from annotator.ui.model.features import install_model_features
 from tests.ui.model_helpers import TRAINED
 from tests.ui.ui_helpers import click_button
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import signal
 
-from annotator.ui.model_features import install_model_features
+from annotator.ui.model.features import install_model_features
 from tests.ui.conftest import write_jpeg
 
 

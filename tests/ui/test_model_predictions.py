@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.ui.model_features import install_model_features
+from annotator.ui.model.features import install_model_features
 from tests.ui.model_helpers import tiny_model
 
 

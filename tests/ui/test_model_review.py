@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtGui import QUndoStack
 
 from annotator.core.annotation import BoxObject, ImageAnnotation
+from annotator.core.overlay_scene import OverlayScene
 from annotator.core.prediction import Prediction
 from annotator.ui.document import DocumentModel
-from annotator.ui.overlay_scene import OverlayScene
-from annotator.ui.prediction_review import (
+from annotator.ui.model.review import (
     AcceptPredictionsCommand,
     ImageReview,
     RejectPredictionsCommand,

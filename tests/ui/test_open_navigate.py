@@ -8,8 +8,8 @@ from PySide6.QtCore import QPointF, Qt
 
 from annotator.core import voc
 from annotator.core.annotation import BoxObject
-from annotator.ui.commands import AddBoxCommand
 from annotator.ui.file_list import LABELLED, UNLABELLED
+from annotator.ui.undo import AddBoxCommand
 
 
 def test_open_folder_shows_first_image_and_list(window, image_folder: Path):

@@ -9,9 +9,9 @@ from PySide6.QtGui import QImage
 from annotator.cli import main as cli_main
 from annotator.core.annotation import BoxObject, ImageAnnotation
 from annotator.core.masks import VOC_PALETTE
+from annotator.core.overlay_scene import OverlayScene
 from annotator.core.prediction import Prediction
-from annotator.ui.overlay_scene import OverlayScene
-from annotator.ui.overlays import render_image
+from annotator.ui.model.overlays import render_image
 
 W, H = 160, 120
 

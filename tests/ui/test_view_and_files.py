@@ -14,7 +14,7 @@ from ui_helpers import click_button, drag, settle, type_label, widget_point
 
 from annotator.core import voc
 from annotator.core.annotation import BoxObject
-from annotator.ui.commands import AddBoxCommand
+from annotator.ui.undo import AddBoxCommand
 
 
 def wheel(canvas, pos: QPoint, dy: int, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
@@ -238,7 +238,7 @@ def test_exif_rotated_photo_shows_and_saves_in_the_displayed_frame(qtbot, window
 
 
 def test_big_photo_preview_first_then_full_image_same_frame(qtbot, window, tmp_path: Path):
-    from annotator.ui.image_cache import decode_reduced
+    from annotator.ui.canvas.image_cache import decode_reduced
 
     folder = tmp_path / "big"
     folder.mkdir()
@@ -268,7 +268,7 @@ def test_previews_are_32_bit_with_the_photo_colours(qapp, tmp_path: Path):
     """Previews are what the canvas scales at every zoom: 32-bit pixels (no conversion per paint), same colours."""
     from PySide6.QtGui import QImage
 
-    from annotator.ui.image_cache import decode, decode_reduced
+    from annotator.ui.canvas.image_cache import decode, decode_reduced
 
     pixels = np.zeros((1600, 2400, 3), np.uint8)
     pixels[:, :1200] = (220, 40, 10)  # red-orange left, blue right: a swapped channel order would show

@@ -1,0 +1,168 @@
+"""``flower-annotator render IMAGE [--annotations XML] [--model MODEL] [--overlay ...] --out PNG``.
+
+Draws an image with its boxes and the model overlays into a PNG with the very painter functions the canvas uses
+(`annotator.ui.model.overlays`), so a render is what the window shows. Predictions come from the model worker process
+(``python -m models.worker``), as in the app; this command itself never imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from annotator.core.overlay_scene import OVERLAY_NAMES
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("image", help="the image to draw")
+    parser.add_argument(
+        "--annotations",
+        help="Pascal VOC XML with the ground-truth boxes (default: IMAGE's .xml beside it, if any)",
+    )
+    parser.add_argument("--model", help="a .keras model trained by this tool: enables the model overlays")
+    parser.add_argument(
+        "--overlay",
+        default=None,
+        help=f"comma-separated overlays out of {','.join(OVERLAY_NAMES)} "
+        "(default: boxes, plus predictions,iou with --model)",
+    )
+    parser.add_argument("--out", required=True, help="the PNG to write")
+    parser.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    parser.add_argument("--score-threshold", type=float, default=0.3, help="hide predictions below (0.3)")
+    parser.add_argument("--nms-iou", type=float, default=0.45, help="NMS IoU for the grid head (0.45)")
+    parser.add_argument(
+        "--iou-threshold", type=float, default=0.5, help="IoU below which a box is a miss (0.5)"
+    )
+    parser.add_argument("--before-nms", action="store_true", help="grid: show the raw detections before NMS")
+    parser.add_argument(
+        "--cell", help="grid: ROW,COL of the cell whose anchors are drawn (default: best box)"
+    )
+    parser.add_argument("--mask-opacity", type=float, default=0.5, help="mask opacity 0..1 (0.5)")
+    parser.add_argument("--scale", type=float, default=1.0, help="output size relative to the image (1.0)")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for the model (600)")
+
+
+def _fail(message: str) -> int:
+    print(f"flower-annotator render: error: {message}", file=sys.stderr)
+    return 2
+
+
+def predict_with_worker(model: str, image: str, score_threshold: float, nms_iou: float, timeout: float):
+    """One prediction from a fresh worker process (`annotator.core.prediction.Prediction`).
+
+    Raises:
+        RuntimeError: the model could not predict (the worker's message), or the worker died.
+        TimeoutError: no answer within ``timeout`` seconds.
+    """
+    from annotator.core.worker_protocol import WorkerProcess, describe_exit, prediction_from_message
+
+    worker = WorkerProcess()
+    try:
+        rid = worker.send(
+            "predict", model=model, image=image, score_threshold=score_threshold, nms_iou=nms_iou
+        )
+        while True:
+            event = worker.next_event(timeout)
+            if event is None:
+                raise RuntimeError(f"{describe_exit(worker.returncode)} {worker.last_error_lines(3)}".strip())
+            header, arrays = event
+            if header.get("id") != rid:
+                continue
+            if header.get("kind") == "error":
+                raise RuntimeError(str(header.get("message")))
+            if header.get("kind") == "prediction":
+                return prediction_from_message(header, arrays)
+    finally:
+        worker.stop(2.0)
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.core import imaging, voc
+
+    image = Path(args.image)
+    out = Path(args.out)
+    if out.suffix.lower() != ".png":
+        return _fail(f"--out must name a .png file, got {str(out)!r}")
+    if out.exists() and not args.force:
+        return _fail(f"{out} exists; pass --force to overwrite it")
+    if not out.parent.is_dir():
+        return _fail(f"folder {out.parent} does not exist")
+    overlays = [o.strip() for o in (args.overlay or "").split(",") if o.strip()]
+    if not overlays:
+        overlays = ["boxes", "predictions", "iou"] if args.model else ["boxes"]
+    unknown = [o for o in overlays if o not in OVERLAY_NAMES]
+    if unknown:
+        return _fail(f"unknown overlay(s) {', '.join(unknown)}; choose from {', '.join(OVERLAY_NAMES)}")
+    needs_model = [o for o in overlays if o != "boxes"]
+    if needs_model and not args.model:
+        return _fail(f"overlay(s) {', '.join(needs_model)} need --model")
+    if args.model and not Path(args.model).is_file():
+        return _fail(f"model file {args.model} not found")
+    if not 0.0 <= args.mask_opacity <= 1.0:
+        return _fail(f"--mask-opacity must be within 0..1, got {args.mask_opacity}")
+    if not 0.01 <= args.scale <= 16:
+        return _fail(f"--scale must be within 0.01..16, got {args.scale}")
+    cell = None
+    if args.cell:
+        try:
+            row, col = (int(v) for v in args.cell.split(","))
+            cell = (row, col)
+        except ValueError:
+            return _fail(f"--cell must be ROW,COL (two integers), got {args.cell!r}")
+    try:
+        rgb = imaging.load_image(image)
+    except (imaging.ImageError, OSError) as exc:
+        return _fail(f"cannot read image {image}: {exc}")
+
+    annotation = None
+    xml = Path(args.annotations) if args.annotations else image.with_suffix(".xml")
+    if args.annotations or xml.is_file():
+        try:
+            annotation = voc.read(xml)
+        except (voc.VocError, OSError) as exc:
+            return _fail(f"cannot read annotations {xml}: {exc}")
+
+    prediction = None
+    if args.model:
+        try:
+            prediction = predict_with_worker(
+                str(Path(args.model).resolve()),
+                str(image.resolve()),
+                min(args.score_threshold, 0.05),
+                args.nms_iou,
+                args.timeout,
+            )
+        except (RuntimeError, TimeoutError, OSError) as exc:
+            return _fail(f"prediction failed: {exc}")
+
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from annotator.core.overlay_scene import OverlayScene
+    from annotator.ui.model.overlays import render_image
+
+    _app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+    scene = OverlayScene()
+    scene.annotation = annotation
+    scene.prediction = prediction
+    s = scene.settings
+    s.score_threshold, s.nms_iou, s.iou_threshold = args.score_threshold, args.nms_iou, args.iou_threshold
+    s.before_nms, s.chosen_cell, s.mask_opacity = args.before_nms, cell, args.mask_opacity
+    scene.visible = set(overlays)
+    picture = render_image(rgb, scene, overlays, scale=args.scale)
+    tmp = out.with_name(f".{out.name}.tmp.png")
+    if not picture.save(str(tmp), "PNG"):
+        return _fail(f"could not write {out}")
+    os.replace(tmp, out)
+    summary = f"wrote {out} ({picture.width()}x{picture.height()}, overlays: {','.join(overlays)})"
+    if prediction is not None:
+        summary += (
+            f"; {len(scene.detections())} predictions shown, model latency {prediction.latency_ms:.0f} ms"
+        )
+        if "iou" in overlays and annotation is not None:
+            summary += f", mean IoU {scene.iou_summary().mean_iou:.3f}"
+    print(summary)
+    return 0

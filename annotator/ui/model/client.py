@@ -1,0 +1,323 @@
+"""The GUI's client of the model worker process: Qt signals in, protocol frames out. Never imports TensorFlow.
+
+`ModelClient` lives in the GUI thread. The worker (``python -m models.worker``) is started on the first request;
+a `_Reader` QObject on its own QThread blocks on the worker's event pipe and hands each event to the client through
+a queued signal, so the GUI's event loop never waits on the worker. Writes are small frames sent directly.
+
+If the worker dies (a crash, an out-of-memory SIGKILL) the client emits `worker_crashed` with a sentence for the
+user, fails what was pending, and the next request starts a fresh worker. The window and its annotations are
+untouched: they never lived in the worker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from annotator.core.prediction import Prediction
+from annotator.core.worker_protocol import WorkerProcess, describe_exit, prediction_from_message
+from annotator.ui.translations import tr as _tr
+
+DEFAULT_SCORE_THRESHOLD = 0.05  # the worker returns everything above this; the overlay filters further
+
+
+class _Reader(QObject):
+    """Reads events of one worker process on a QThread; `ended` when the worker's stdout closes."""
+
+    message = Signal(int, object, object)  # generation, header, arrays
+    ended = Signal(int)
+
+    def __init__(self, process: WorkerProcess, generation: int) -> None:
+        super().__init__()
+        self._process = process
+        self._generation = generation
+
+    @Slot()
+    def run(self) -> None:
+        while True:
+            event = self._process.read()
+            if event is None:
+                break
+            self.message.emit(self._generation, event[0], event[1])
+        self.ended.emit(self._generation)
+
+
+class ModelClient(QObject):
+    """Sends train / predict / load_model / cancel requests and turns the worker's events into signals.
+
+    Signals:
+        worker_started(int): a fresh worker process with this pid is taking requests.
+        progress(dict): a training progress event (fields of `models.training.progress.ProgressEvent`).
+        training_finished(dict): the training result (``metrics``, ``model_path``, ``status`` ...).
+        training_failed(str): a training run ended with an error (message for the user).
+        model_loaded(str, dict): model path and its info (class names, heads, input size ...).
+        prediction_ready(Prediction): a prediction for the image shown now (stale ones are dropped).
+        prediction_failed(str, str): image path and error message.
+        prediction_scanned(Prediction): a result of `predict_folder` (any image, never dropped).
+        scan_finished(): the last image of a `predict_folder` scan is answered.
+        worker_crashed(str): the worker died; what happened, in a sentence.
+        busy_changed(bool): training started or ended.
+    """
+
+    worker_started = Signal(int)
+    progress = Signal(dict)
+    training_finished = Signal(dict)
+    training_failed = Signal(str)
+    model_loaded = Signal(str, dict)
+    model_load_failed = Signal(str, str)
+    prediction_ready = Signal(object)
+    prediction_scanned = Signal(object)
+    scan_finished = Signal()
+    prediction_failed = Signal(str, str)
+    worker_crashed = Signal(str)
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._process: WorkerProcess | None = None
+        self._thread: QThread | None = None
+        self._reader: _Reader | None = None
+        self._generation = 0
+        self._pending: dict[int, dict[str, Any]] = {}
+        self._train_id: int | None = None
+        self._stopping = False
+        self.model_path: str | None = None
+        # The loaded model has answered a prediction: a later crash is not the model's fault, so the model stays
+        # selected and the next request (which names it) makes the fresh worker load it again.
+        self._model_answered = False
+        self.model_info: dict[str, Any] = {}
+        self.current_image: str | None = None
+        self.stale_dropped = 0
+        self.skipped = 0
+        """Predict requests the worker skipped because a newer one superseded them before they ran."""
+        self.crash_count = 0
+        self.score_threshold = DEFAULT_SCORE_THRESHOLD
+        self.nms_iou = 0.45
+
+    # -- state ------------------------------------------------------------------------------------------------
+    @property
+    def is_training(self) -> bool:
+        return self._train_id is not None
+
+    @property
+    def worker_pid(self) -> int | None:
+        return self._process.pid if self._process is not None and self._process.alive() else None
+
+    def worker_running(self) -> bool:
+        return self._process is not None and self._process.alive()
+
+    # -- requests ---------------------------------------------------------------------------------------------
+    def ensure_worker(self) -> WorkerProcess:
+        """Start a worker if none is running (the first request of a session, or after a crash)."""
+        if self._process is not None and self._process.alive():
+            return self._process
+        if self._process is not None and not self._stopping:
+            self._on_ended(self._generation)  # died before its reader noticed: report it first
+        self._discard_process()
+        self._generation += 1
+        process = WorkerProcess()
+        reader = _Reader(process, self._generation)
+        thread = QThread(self)
+        thread.setObjectName(f"model-worker-reader-{self._generation}")
+        reader.moveToThread(thread)
+        thread.started.connect(reader.run)
+        reader.message.connect(self._on_message)
+        reader.ended.connect(self._on_ended)
+        reader.ended.connect(thread.quit)
+        self._process, self._reader, self._thread = process, reader, thread
+        thread.start()
+        return process
+
+    def _send(self, kind: str, **fields: Any) -> int:
+        process = self.ensure_worker()
+        try:
+            rid = process.send(kind, **fields)
+        except OSError:
+            # Died between the liveness check and the write: one fresh try.
+            self._discard_process()
+            process = self.ensure_worker()
+            rid = process.send(kind, **fields)
+        self._pending[rid] = {"kind": kind, **fields}
+        return rid
+
+    def train(self, config: dict[str, Any]) -> int:
+        """Start a training run with `models.training.TrainConfig` keyword arguments (paths as strings).
+
+        Raises:
+            RuntimeError: a run is already going.
+        """
+        if self.is_training:
+            raise RuntimeError("A training run is already going; cancel it first.")
+        self._train_id = self._send("train", config=config)
+        self.busy_changed.emit(True)
+        return self._train_id
+
+    def cancel_training(self) -> None:
+        """Ask the running training to stop within one batch; it keeps the best model so far."""
+        if self._train_id is not None and self.worker_running():
+            self._send("cancel", target=self._train_id)
+
+    def load_model(self, model_path: str) -> int:
+        """Load a model in the worker; `model_loaded` follows. Later predictions use it."""
+        self.model_path = str(model_path)
+        self._model_answered = False
+        return self._send("load_model", model=self.model_path)
+
+    def set_current_image(self, image_path: str | None) -> None:
+        """The image the window shows now; predictions for any other image are dropped on arrival."""
+        self.current_image = None if image_path is None else str(image_path)
+
+    def predict(self, image_path: str) -> int | None:
+        """Request predictions for ``image_path`` with the loaded model; ``None`` when no model is loaded."""
+        self.set_current_image(image_path)
+        if not self.model_path:
+            return None
+        return self._send(
+            "predict",
+            model=self.model_path,
+            image=str(image_path),
+            score_threshold=float(self.score_threshold),
+            nms_iou=float(self.nms_iou),
+        )
+
+    def predict_folder(self, image_paths: list[str]) -> int:
+        """Predict every image in the background (after the shown image's requests); `prediction_scanned` for
+        each. Returns how many were queued (0 without a model)."""
+        if not self.model_path:
+            return 0
+        for path in image_paths:
+            self._send(
+                "predict",
+                model=self.model_path,
+                image=str(path),
+                score_threshold=float(self.score_threshold),
+                nms_iou=float(self.nms_iou),
+                background=True,
+            )
+        return len(image_paths)
+
+    def cancel_scan(self) -> None:
+        if self.scanning and self.worker_running():
+            self._send("cancel", background=True)
+
+    @property
+    def scanning(self) -> bool:
+        return any(r.get("background") for r in self._pending.values())
+
+    # -- events -----------------------------------------------------------------------------------------------
+    @Slot(int, object, object)
+    def _on_message(self, generation: int, header: dict[str, Any], arrays: dict[str, Any]) -> None:
+        if generation != self._generation:
+            return
+        kind = header.get("kind")
+        rid = int(header.get("id", 0))
+        request = self._pending.get(rid, {})
+        if kind == "ready":
+            self.worker_started.emit(int(header.get("pid", 0)))
+        elif kind == "progress":
+            self.progress.emit(dict(header.get("event") or {}))
+        elif kind == "prediction":
+            prediction: Prediction = prediction_from_message(header, arrays)
+            self._model_answered = True
+            if header.get("background"):
+                self.prediction_scanned.emit(prediction)
+                if prediction.image_id == self.current_image:
+                    self.prediction_ready.emit(prediction)
+                return
+            if prediction.image_id != self.current_image:
+                self.stale_dropped += 1
+                return
+            self.prediction_ready.emit(prediction)
+        elif kind == "error":
+            self._pending.pop(rid, None)
+            message = str(header.get("message", "unknown error"))
+            self._fail(rid, request, message)
+        elif kind == "done":
+            self._pending.pop(rid, None)
+            result = dict(header.get("result") or {})
+            if header.get("skipped"):
+                self.skipped += 1
+            if request.get("background") and not self.scanning:
+                self.scan_finished.emit()
+            if request.get("kind") == "train":
+                self._end_training()
+                self.training_finished.emit(result)
+            elif request.get("kind") == "load_model":
+                self.model_info = dict(result.get("info") or {})
+                self.model_loaded.emit(str(request.get("model")), self.model_info)
+
+    def _fail(self, rid: int, request: dict[str, Any], message: str) -> None:
+        kind = request.get("kind")
+        if kind == "train" or rid == self._train_id:
+            self._end_training()
+            self.training_failed.emit(message)
+        elif kind == "predict":
+            if request.get("background") and not self.scanning:
+                self.scan_finished.emit()
+            if request.get("image") == self.current_image:
+                self.prediction_failed.emit(str(request.get("image")), message)
+        elif kind == "load_model":
+            if self.model_path == request.get("model"):
+                self.model_path = None
+            self.model_load_failed.emit(str(request.get("model")), message)
+
+    def _end_training(self) -> None:
+        if self._train_id is not None:
+            self._train_id = None
+            self.busy_changed.emit(False)
+
+    @Slot(int)
+    def _on_ended(self, generation: int) -> None:
+        if generation != self._generation or self._stopping:
+            return
+        process = self._process
+        returncode = None
+        if process is not None:
+            process.kill()  # reaps it; a no-op when it is already gone
+            returncode = process.returncode
+        self.crash_count += 1
+        detail = process.last_error_lines(3) if process is not None else ""
+        message = (
+            describe_exit(returncode)
+            + " "
+            + _tr("Your annotations are safe; the next request starts a fresh worker.")
+        )
+        if detail:
+            message += "\n" + _tr("Last output: {0}").format(detail)
+        pending = dict(self._pending)
+        self._pending.clear()
+        for rid, request in pending.items():
+            if request.get("kind") == "load_model" and self._model_answered:
+                continue  # its "done" was still on the way, but the model had already predicted
+            if not request.get("background"):
+                self._fail(rid, request, describe_exit(returncode))
+        if any(r.get("background") for r in pending.values()):
+            self.scan_finished.emit()
+        self._discard_process()
+        self.worker_crashed.emit(message)
+
+    # -- shutdown ---------------------------------------------------------------------------------------------
+    def _discard_process(self) -> None:
+        thread, process = self._thread, self._process
+        self._process = self._reader = self._thread = None
+        self._generation += 1  # events still queued from that process are ignored from now on
+        if process is not None:
+            process.kill()
+            process.stop(0)
+        if thread is not None:
+            thread.quit()
+            thread.wait(2000)
+            thread.deleteLater()
+
+    def shutdown(self, grace_s: float = 1.5) -> None:
+        """Cancel what runs, let the worker exit within ``grace_s`` seconds, else kill it. Leaves no process."""
+        self._stopping = True
+        try:
+            if self._process is not None:
+                self._process.stop(grace_s)
+            self._discard_process()
+            self._pending.clear()
+            self._end_training()
+        finally:
+            self._stopping = False

@@ -1,0 +1,482 @@
+"""The training dock: settings, dataset counts, Start/Cancel, progress with ETA, live curves, log, past runs.
+
+Talks only to `annotator.ui.model.client.ModelClient`; the training itself runs in the worker process. Each run
+is saved in ``DATA/.flower-annotator/runs/<time>-<backbone>/`` (``model.keras`` + ``run.json``).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.training_runs import (
+    BACKBONES,
+    DatasetSummary,
+    default_input_size,
+    imagenet_weights_status,
+    list_runs,
+    new_run_dir,
+    summarize_dataset,
+)
+from annotator.ui.model.client import ModelClient
+from annotator.ui.model.training_curves import TrainingCurves
+from annotator.ui.translations import n as _n
+from annotator.ui.translations import tr as _tr
+
+_WEIGHT_CHOICES = ("none", "imagenet", "file")
+_HEAD_TEXTS = {"loc": _n("box + class"), "grid": _n("YOLO grid"), "seg": _n("mask")}
+_RUN_COLUMNS = (_n("Run"), _n("Settings"), _n("Status"), _n("Metrics"), _n("Model"))
+
+
+def _fmt_eta(seconds: float | None) -> str:
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return ""
+    m, s = divmod(int(round(seconds)), 60)
+    return _tr("ETA {0}:{1:02d}").format(m, s)
+
+
+class TrainingDock(QDockWidget):
+    """Dock widget that configures, starts, cancels and watches training runs.
+
+    Signals:
+        load_requested(str): the user asked to load this model file for predictions.
+    """
+
+    load_requested = Signal(str)
+    _summary_ready = Signal(int, object)
+
+    def __init__(self, client: ModelClient, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("training_dock")
+        self.client = client
+        self.data_dir: str | None = None
+        self.save_dir: str | None = None
+        self.summary = DatasetSummary()
+        self.run_dir: Path | None = None
+        self._started = 0.0
+        self._summary_token = 0
+        self._counting = False
+        # What the dataset label and the progress bar say, as functions, so a language switch can say it again.
+        self._dataset_text: Callable[[], str] = lambda: _tr("No folder open.")
+        self._progress_text: Callable[[], str] = lambda: _tr("idle")
+        self._build()
+        self.retranslate()
+        self._summary_ready.connect(self._show_summary)
+        client.progress.connect(self._on_progress)
+        client.training_finished.connect(self._on_finished)
+        client.training_failed.connect(self._on_failed)
+        client.worker_crashed.connect(self._on_crashed)
+        client.busy_changed.connect(self._update_buttons)
+
+    # -- layout ----------------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        """Make the widgets; their texts come from `retranslate`."""
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        form = QFormLayout()
+        self.backbone = QComboBox()
+        self.backbone.addItems(list(BACKBONES))
+        self.weights = QComboBox()
+        for data in _WEIGHT_CHOICES:
+            self.weights.addItem("", data)
+        self.weights_file = QLineEdit()
+        self.browse_button = QPushButton()
+        self.browse_button.clicked.connect(self._browse_weights)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.weights_file)
+        file_row.addWidget(self.browse_button)
+        self.weights_status = QLabel()
+        self.weights_status.setWordWrap(True)
+        self.image_size = QSpinBox()
+        self.image_size.setRange(32, 640)
+        self.image_size.setSingleStep(32)
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, 1000)
+        self.epochs.setValue(10)
+        self.batch_size = QSpinBox()
+        self.batch_size.setRange(1, 256)
+        self.batch_size.setValue(16)
+        heads_row = QHBoxLayout()
+        self.head_boxes = {}
+        for name in _HEAD_TEXTS:
+            box = QCheckBox()
+            box.setChecked(name == "loc")
+            self.head_boxes[name] = box
+            heads_row.addWidget(box)
+        use_row = QHBoxLayout()
+        self.use_all = QRadioButton()
+        self.use_verified = QRadioButton()
+        self.use_all.setChecked(True)
+        use_row.addWidget(self.use_all)
+        use_row.addWidget(self.use_verified)
+        self._form_labels: dict[str, QLabel] = {}
+
+        def add_row(text: str, field_: QWidget | QHBoxLayout) -> None:
+            self._form_labels[text] = QLabel()
+            form.addRow(self._form_labels[text], field_)
+
+        add_row(_n("Backbone"), self.backbone)
+        add_row(_n("Weights"), self.weights)
+        form.addRow("", file_row)
+        form.addRow("", self.weights_status)
+        add_row(_n("Input size"), self.image_size)
+        add_row(_n("Epochs"), self.epochs)
+        add_row(_n("Batch size"), self.batch_size)
+        add_row(_n("Heads"), heads_row)
+        add_row(_n("Images"), use_row)
+        layout.addLayout(form)
+        self.dataset_label = QLabel()
+        self.dataset_label.setWordWrap(True)
+        self.dataset_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.dataset_label)
+        buttons = QHBoxLayout()
+        self.start_button = QPushButton()
+        self.cancel_button = QPushButton()
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(True)
+        layout.addWidget(self.progress_bar)
+
+        tabs = QTabWidget()
+        self.curves = curves = TrainingCurves()
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(5000)
+        runs = QWidget()
+        runs_layout = QVBoxLayout(runs)
+        self.runs_table = QTableWidget(0, len(_RUN_COLUMNS))
+        self.runs_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.runs_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.runs_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.runs_table.horizontalHeader().setStretchLastSection(True)
+        self.runs_table.doubleClicked.connect(lambda _index: self.load_selected_run())
+        self.load_button = QPushButton()
+        self.load_button.clicked.connect(self.load_selected_run)
+        runs_layout.addWidget(self.runs_table)
+        runs_layout.addWidget(self.load_button)
+        for page in (curves, self.log, runs):
+            tabs.addTab(page, "")
+        self.tabs = tabs
+        layout.addWidget(tabs, 1)
+        self.setWidget(body)
+        for widget in (self.backbone, self.weights, self.image_size):
+            signal = widget.currentIndexChanged if isinstance(widget, QComboBox) else widget.valueChanged
+            signal.connect(self._update_weights_status)
+        self.backbone.currentIndexChanged.connect(self._apply_default_size)
+        self.weights.currentIndexChanged.connect(self._apply_default_size)
+        self._apply_default_size()
+        self.use_all.toggled.connect(self.refresh_dataset)
+
+    def retranslate(self) -> None:
+        """Set every text of the dock in the language installed now (called at start and on a language switch)."""
+        self.setWindowTitle(_tr("Training"))
+        for text, label in self._form_labels.items():
+            label.setText(_tr(text))
+        self.weights.setItemText(self.weights.findData("none"), _tr("none (from scratch)"))
+        self.weights.setItemText(self.weights.findData("file"), _tr("weights file..."))
+        self.weights_file.setPlaceholderText(_tr("weights file (.h5 / .weights.h5)"))
+        self.browse_button.setText(_tr("Browse..."))
+        for name, text in _HEAD_TEXTS.items():
+            self.head_boxes[name].setText(_tr(text))
+        self.use_all.setText(_tr("all labelled"))
+        self.use_verified.setText(_tr("verified only"))
+        self.start_button.setText(_tr("Start training"))
+        self.cancel_button.setText(_tr("Cancel"))
+        self.load_button.setText(_tr("Load selected model"))
+        for i, text in enumerate((_n("Curves"), _n("Log"), _n("Past runs"))):
+            self.tabs.setTabText(i, _tr(text))
+        self.runs_table.setHorizontalHeaderLabels([_tr(text) for text in _RUN_COLUMNS])
+        self.curves.retranslate()
+        self.dataset_label.setText(self._dataset_text())
+        self.progress_bar.setFormat(self._progress_text())
+        self._update_weights_status()
+        self._update_buttons()
+        self.refresh_runs()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _set_progress(self, text: Callable[[], str]) -> None:
+        self._progress_text = text
+        self.progress_bar.setFormat(text())
+
+    def _set_dataset_text(self, text: Callable[[], str]) -> None:
+        self._dataset_text = text
+        self.dataset_label.setText(text())
+
+    # -- dataset ---------------------------------------------------------------------------------------------
+    def set_dataset(self, data_dir: str | None, save_dir: str | None = None) -> None:
+        """Show the counts of this VOC folder and its past runs (``None``: no folder open)."""
+        self.data_dir = None if data_dir is None else str(data_dir)
+        self.save_dir = save_dir
+        self.refresh_dataset()
+        self.refresh_runs()
+
+    def refresh_dataset(self) -> None:
+        """Count the dataset on a background thread (it reads every XML); the label updates when done."""
+        self._summary_token += 1
+        if not self.data_dir:
+            self.summary = DatasetSummary()
+            self._set_dataset_text(lambda: _tr("No folder open."))
+            self._update_buttons()
+            return
+        folder = self.data_dir
+        self._set_dataset_text(lambda: _tr("Counting labels in {0}...").format(folder))
+        self._counting = True
+        self._update_buttons()
+        token, folder, save_dir = self._summary_token, self.data_dir, self.save_dir
+        verified_only = self.use_verified.isChecked()
+
+        def count() -> None:
+            try:
+                result: DatasetSummary | str = summarize_dataset(
+                    folder, verified_only=verified_only, save_dir=save_dir
+                )
+            except (OSError, ValueError) as exc:
+                result = _tr("Cannot read {0}: {1}").format(folder, exc)
+            self._summary_ready.emit(token, result)
+
+        threading.Thread(target=count, name="dataset-summary", daemon=True).start()
+
+    def _show_summary(self, token: int, result: object) -> None:
+        if token != self._summary_token:
+            return  # a newer folder or setting replaced this count
+        self._counting = False
+        if isinstance(result, str):
+            self.summary = DatasetSummary()
+            self._set_dataset_text(lambda: str(result))
+            self._update_buttons()
+            return
+        summary = self.summary = result
+        verified_only = self.use_verified.isChecked()
+        self._set_dataset_text(lambda: "<br>".join(summary.describe(verified_only, _tr)))
+        self._update_buttons()
+
+    def refresh_runs(self) -> None:
+        self.runs_table.setRowCount(0)
+        if not self.data_dir:
+            return
+        for run in list_runs(self.data_dir):
+            row = self.runs_table.rowCount()
+            self.runs_table.insertRow(row)
+            cfg = run.config
+            settings = (
+                f"{cfg.get('backbone', '?')} {cfg.get('image_size', '?')}px "
+                f"{cfg.get('epochs', '?')} ep {','.join(cfg.get('heads', []) or [])}"
+            )
+            shown = [
+                (k, v) for k, v in sorted(run.metrics().items()) if k.startswith("val_") and "loss" not in k
+            ]
+            metrics = ", ".join(f"{k[4:]} {v:.3f}" for k, v in shown[:4])
+            values = [run.folder.name, settings, _tr(run.status), metrics, str(run.model_path)]
+            for col, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, str(run.model_path))
+                self.runs_table.setItem(row, col, item)
+        self.runs_table.resizeColumnsToContents()
+
+    def load_selected_run(self) -> None:
+        row = self.runs_table.currentRow()
+        if row < 0:
+            return
+        model = self.runs_table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        if not Path(model).is_file():
+            self._log(_tr("This run saved no model: {0}").format(model))
+            return
+        self._log(_tr("Loading model {0}").format(model))
+        self.load_requested.emit(model)
+
+    # -- settings --------------------------------------------------------------------------------------------
+    def _browse_weights(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, _tr("Weights file"), "", _tr("Weights (*.h5 *.keras)"))
+        if path:
+            self.weights_file.setText(path)
+            self.weights.setCurrentIndex(self.weights.findData("file"))
+
+    def _apply_default_size(self) -> None:
+        """Put the input size training would pick for this backbone and weights (the user may change it after)."""
+        self.image_size.setValue(default_input_size(self.backbone.currentText(), self.weights.currentData()))
+
+    def _update_weights_status(self) -> None:
+        available, text = imagenet_weights_status(self.backbone.currentText(), self.image_size.value(), _tr)
+        index = self.weights.findData("imagenet")
+        self.weights.setItemText(
+            index, _tr("ImageNet (available)") if available else _tr("ImageNet (missing)")
+        )
+        self.weights_status.setText(text)
+        self.weights_file.setEnabled(self.weights.currentData() == "file")
+
+    def heads(self) -> list[str]:
+        return [name for name, box in self.head_boxes.items() if box.isChecked()]
+
+    def config(self, out_path: Path) -> dict:
+        """The `models.training.TrainConfig` keyword arguments for the current settings."""
+        weights = self.weights.currentData()
+        if weights == "file":
+            weights = self.weights_file.text().strip()
+        config = {
+            "data_dir": self.data_dir,
+            "out_path": str(out_path),
+            "backbone": self.backbone.currentText(),
+            "weights": None if weights == "none" else weights,
+            "image_size": self.image_size.value(),
+            "epochs": self.epochs.value(),
+            "batch_size": self.batch_size.value(),
+            "heads": self.heads(),
+        }
+        if self.use_verified.isChecked():
+            config["verified_only"] = True
+        return config
+
+    def problem(self) -> str:
+        """Why training cannot start now, or ``""``."""
+        if self.client.is_training:
+            return _tr("A training run is going.")
+        if not self.data_dir:
+            return _tr("Open a folder of labelled images first.")
+        if self._counting:
+            return _tr("Counting labels...")
+        too_few = self.summary.too_few_message(self.use_verified.isChecked(), _tr)
+        if too_few:
+            return too_few
+        if not self.heads():
+            return _tr("Choose at least one head.")
+        if self.weights.currentData() == "file" and not Path(self.weights_file.text().strip()).is_file():
+            return _tr("The weights file does not exist.")
+        if self.image_size.value() % 32:
+            return _tr("The input size must be a multiple of 32.")
+        return ""
+
+    # -- run -------------------------------------------------------------------------------------------------
+    def start(self) -> bool:
+        """Start a run with the current settings; False (and a log line) when something is missing."""
+        problem = self.problem()
+        if problem:
+            self._log(problem)
+            self._set_progress(lambda: self.problem()[:80] or _tr("idle"))
+            return False
+        self.run_dir = new_run_dir(self.data_dir, self.backbone.currentText())
+        config = self.config(self.run_dir / "model.keras")
+        self.curves.clear()
+        self._started = time.monotonic()
+        self.progress_bar.setValue(0)
+        self._set_progress(lambda: _tr("starting the model worker..."))
+        self._log(_tr("Training {0} -> {1}").format(config["backbone"], self.run_dir))
+        self.client.train(config)
+        self._update_buttons()
+        return True
+
+    def cancel(self) -> None:
+        if self.client.is_training:
+            self._log(_tr("Cancelling (stops within one batch, keeps the best model so far)..."))
+            self._set_progress(lambda: _tr("cancelling..."))
+            self.client.cancel_training()
+
+    def _update_buttons(self, *_args) -> None:
+        training = self.client.is_training
+        self.start_button.setEnabled(not training and not self.problem())
+        self.start_button.setToolTip(self.problem())
+        self.cancel_button.setEnabled(training)
+
+    def _log(self, text: str) -> None:
+        self.log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")
+
+    def _on_progress(self, event: dict) -> None:
+        kind = event.get("kind")
+        phase = event.get("phase") or ""
+        epoch, epochs = event.get("epoch"), event.get("epochs")
+        batch, batches = event.get("batch"), event.get("batches")
+        if kind in ("phase", "log") and event.get("message"):
+            self._log(f"[{phase}] {event['message']}" if phase else str(event["message"]))
+        fraction = None
+        if epochs and epoch is not None:
+            done = (int(epoch) - (1 if kind == "batch" else 0)) + (
+                (int(batch) / int(batches)) if kind == "batch" and batches else 0
+            )
+            fraction = min(max(done / int(epochs), 0.0), 1.0)
+        if fraction is not None:
+            self.progress_bar.setValue(int(fraction * 1000))
+        eta_s = event.get("eta_s")
+
+        def text() -> str:
+            parts = [phase]
+            if epoch is not None and epochs:
+                parts.append(_tr("epoch {0}/{1}").format(epoch, epochs))
+            if batch is not None and batches:
+                parts.append(_tr("batch {0}/{1}").format(batch, batches))
+            parts.append(_fmt_eta(eta_s))
+            return "  ".join(p for p in parts if p)
+
+        if text():
+            self._set_progress(text)
+        if kind == "epoch":
+            self._add_epoch(event)
+
+    def _add_epoch(self, event: dict) -> None:
+        parts = self.curves.add_epoch(event)
+        self._log(
+            f"epoch {event.get('epoch')}/{event.get('epochs')} ({event.get('phase', '')}): "
+            + ", ".join(parts)
+        )
+
+    def curve_data(self, key: str) -> list[tuple[float, float]]:
+        """The points plotted for ``key`` (e.g. ``"loss"``, ``"val_box_iou"``): ``[(epoch_index, value)]``."""
+        return self.curves.curve_data(key)
+
+    def _on_finished(self, result: dict) -> None:
+        status = result.get("status", "finished")
+        metrics = result.get("metrics") or {}
+        summary = ", ".join(f"{k} {v:.3f}" for k, v in metrics.items() if isinstance(v, (int, float)))
+        took = time.monotonic() - self._started
+        self.progress_bar.setValue(1000 if status == "finished" else self.progress_bar.value())
+        self._set_progress(lambda: _tr("{0} in {1:.0f} s").format(_tr(status), took))
+        self._log(_tr("Run {0} in {1:.1f} s. {2}").format(_tr(status), took, summary))
+        self.refresh_runs()
+        self._update_buttons()
+        model = result.get("model_path") or (str(self.run_dir / "model.keras") if self.run_dir else "")
+        if model and Path(model).is_file():
+            self._log(_tr("Model saved: {0}").format(model))
+
+    def _on_failed(self, message: str) -> None:
+        self._set_progress(lambda: _tr("failed: {0}").format(message)[:120])
+        self._log(_tr("Training failed: {0}").format(message))
+        self.refresh_runs()
+        self._update_buttons()
+
+    def _on_crashed(self, message: str) -> None:
+        self._log(message)
+        self._update_buttons()

@@ -1,0 +1,121 @@
+"""``flower-annotator predict MODEL PATH... --out DIR``: write predictions as VOC XML with ``<score>`` per box.
+
+Per image ``IMG``: ``DIR/IMG.xml`` (the boxes of every head: the ``loc`` box and the ``grid`` detections, in
+image pixels); with a ``seg`` head also ``DIR/SegmentationClass/IMG.png`` (the class mask, VOC palette, image
+size); with ``--fcn`` also ``DIR/IMG_fcn.png`` (the fully convolutional class-score map of the ``loc`` head).
+The files open in the labelling window like any annotation, so predictions can be reviewed and accepted.
+Existing files in DIR are never overwritten unless ``--overwrite`` is given: an image any of whose files
+already exists is skipped whole, so no image is left with a mix of old and new files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("model", help="a .keras model file written by `flower-annotator train`")
+    parser.add_argument("paths", nargs="+", help="images, or folders of images")
+    parser.add_argument("--out", required=True, help="folder for the XML files (created if needed)")
+    parser.add_argument("--score-threshold", type=float, default=0.3)
+    parser.add_argument("--nms-iou", type=float, default=0.45)
+    parser.add_argument("--overwrite", action="store_true", help="replace files already in --out")
+    parser.add_argument(
+        "--no-refine",
+        action="store_true",
+        help="one pass only: no second look at a crop around the loc head's box (half the time)",
+    )
+    parser.add_argument(
+        "--fcn",
+        action="store_true",
+        help="also draw each image's fully convolutional class-score map to DIR/IMG_fcn.png (needs the loc head)",
+    )
+
+
+def _images(paths: list[str]) -> tuple[list[Path], list[str]]:
+    from annotator.core.imaging import is_image_file
+
+    found, missing = [], []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += sorted(f for f in p.iterdir() if f.is_file() and is_image_file(f))
+        elif p.is_file():
+            found.append(p)
+        else:
+            missing.append(str(p))
+    return found, missing
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from annotator.core import voc
+    from annotator.core.imaging import ImageError
+    from models.heads.loc.fcn import render_fcn_map
+    from models.heads.seg.head import write_prediction_mask
+    from models.modelfile import ModelFileError
+    from models.predict import Predictor, prediction_to_annotation
+
+    images, missing = _images(args.paths)
+    for m in missing:
+        print(f"error: not found: {m}", file=sys.stderr)
+    try:
+        predictor = Predictor(args.model, refine=not getattr(args, "no_refine", False))
+    except ModelFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    heads = list(predictor.info.heads)
+    fcn = bool(getattr(args, "fcn", False))
+    if fcn and "loc" not in heads:
+        print(
+            f"error: --fcn needs a model with the loc head; {args.model} has {', '.join(heads)}",
+            file=sys.stderr,
+        )
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    failures = len(missing)
+    for image in images:
+        target = out / (image.stem + ".xml")
+        mask_target = out / "SegmentationClass" / (image.stem + ".png") if "seg" in heads else None
+        fcn_target = out / (image.stem + "_fcn.png") if fcn else None
+        existing = [t for t in (target, mask_target, fcn_target) if t is not None and t.exists()]
+        if existing and not args.overwrite:
+            names = ", ".join(str(t) for t in existing)
+            print(
+                f"skipped {image}: {names} exist{'s' if len(existing) == 1 else ''} (use --overwrite)",
+                file=sys.stderr,
+            )
+            failures += 1
+            continue
+        try:
+            pred = predictor.predict(image, score_threshold=args.score_threshold, nms_iou=args.nms_iou)
+        except ImageError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        voc.write(prediction_to_annotation(pred, image.resolve()), target)
+        boxes = ", ".join(
+            f"{pred.class_names[int(c)]} {s:.2f}" for c, s in zip(pred.classes, pred.scores, strict=True)
+        )
+        print(f"{image} -> {target}: {boxes or 'nothing above the threshold'} ({pred.latency_ms:.0f} ms)")
+        if mask_target is not None and pred.mask is not None:
+            mask_target.parent.mkdir(exist_ok=True)
+            write_prediction_mask(pred, mask_target)
+            print(f"{image} -> {mask_target}: class mask {pred.mask.shape[1]}x{pred.mask.shape[0]}")
+        if fcn_target is not None:
+            try:
+                shown = render_fcn_map(args.model, image, fcn_target, scale=2)
+            except (ImageError, ValueError, OSError) as exc:
+                print(f"error: FCN map of {image}: {exc}", file=sys.stderr)
+                failures += 1
+                continue
+            rows, cols = shown["map_shape"]
+            print(
+                f"{image} -> {fcn_target}: FCN map {rows}x{cols} windows, best {shown['best_class']} "
+                f"{shown['best_score']:.2f} at window {tuple(int(v) for v in shown['best_window'])}"
+            )
+    return 0 if failures == 0 else 1

@@ -1,0 +1,131 @@
+"""``flower-annotator train DATA --out MODEL.keras``: train a model on a VOC folder (progress bar, Ctrl+C keeps the best)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+BACKBONE_CHOICES = ("xception", "resnet34", "mobilenetv2")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("data", help="a VOC folder: images with their .xml beside them")
+    parser.add_argument(
+        "--out", required=True, help="the model file to write (.keras); the best epoch is kept"
+    )
+    parser.add_argument("--backbone", default="xception", help=f"one of {', '.join(BACKBONE_CHOICES)}")
+    parser.add_argument(
+        "--weights",
+        default="imagenet",
+        help="imagenet (Keras' cache or a download), none (train from scratch) or a weights FILE",
+    )
+    parser.add_argument(
+        "--image-size",
+        type=int,
+        default=None,
+        help="square input side, a multiple of 32 (default: 224 with pretrained weights; from scratch 192 for "
+        "mobilenetv2, 128 for the others)",
+    )
+    parser.add_argument(
+        "--width",
+        type=float,
+        default=None,
+        help="mobilenetv2's width multiplier (alpha): 0.35, 0.5, 0.75, 1.0, 1.3 or 1.4 (default: 0.5 from "
+        "scratch, 1.0 with pretrained weights); the other backbones have one width, 1.0",
+    )
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=None,
+        help="epochs of the fine-tune (or from-scratch) phase (default: 20 with pretrained weights, 60 from scratch)",
+    )
+    parser.add_argument(
+        "--head-epochs", type=int, default=20, help="epochs of the heads phase (cached features)"
+    )
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--heads", default="loc", help="comma-separated: loc, grid, seg")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--strategy", default="default", choices=("default", "mirrored", "multi-worker"))
+    parser.add_argument(
+        "--lr",
+        type=float,
+        default=None,
+        help="(peak) learning rate: default 1e-3 with pretrained weights (fine-tuning uses a tenth), 2e-3 from scratch",
+    )
+    parser.add_argument(
+        "--patience",
+        type=int,
+        default=None,
+        help="early stopping patience in epochs (default 5 with pretrained weights, 10 from scratch)",
+    )
+    parser.add_argument("--box-loss", default="giou", choices=("giou", "mse"))
+    parser.add_argument(
+        "--lr-schedule",
+        default="auto",
+        choices=("auto", "cosine", "plateau"),
+        help="cosine: warm-up then a cosine decay over the epochs (or --max-minutes); plateau: halve the rate "
+        "when the validation loss stalls; auto: cosine from scratch, plateau with pretrained weights",
+    )
+    parser.add_argument("--val-fraction", type=float, default=0.2)
+    parser.add_argument("--no-augment", action="store_true", help="train on the images as they are")
+    parser.add_argument("--max-minutes", type=float, default=None, help="stop after this wall-clock time")
+    parser.add_argument("--json", action="store_true", help="print the result as one JSON object at the end")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+    import threading
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from models.backbones.weights import WeightsError
+    from models.training import TrainConfig, TrainError, train
+    from models.training.progress import ConsoleProgress
+
+    weights = None if str(args.weights).lower() == "none" else args.weights
+    config = TrainConfig(
+        data_dir=args.data,
+        out_path=args.out,
+        backbone=args.backbone,
+        weights=weights,
+        image_size=args.image_size,
+        width=args.width,
+        epochs=args.epochs,
+        head_epochs=args.head_epochs,
+        batch_size=args.batch_size,
+        heads=tuple(h.strip() for h in args.heads.split(",") if h.strip()),
+        seed=args.seed,
+        strategy=args.strategy,
+        learning_rate=args.lr,
+        patience=args.patience,
+        box_loss=args.box_loss,
+        lr_schedule=args.lr_schedule,
+        val_fraction=args.val_fraction,
+        augment=not args.no_augment,
+        max_minutes=args.max_minutes,
+    )
+    cancel = threading.Event()
+    progress = None if args.quiet else ConsoleProgress()
+    try:
+        result = train(config, progress=progress, cancel=cancel)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except (TrainError, WeightsError, ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    summary = {
+        "model": result.model_path,
+        "stopped": result.stopped,
+        "elapsed_s": round(result.elapsed_s, 1),
+        "classes": result.class_names,
+        "problems": len(result.problems),
+        **{k: round(v, 4) for k, v in result.metrics.items()},
+    }
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        figures = ", ".join(f"{k} {v:.3f}" for k, v in result.metrics.items() if k.startswith("val_"))
+        print(f"{result.stopped}: model {result.model_path} ({figures}) in {result.elapsed_s:.0f} s")
+    return 0 if result.model_path else 1

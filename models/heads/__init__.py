@@ -1,0 +1,1 @@
+"""The heads a backbone can carry: ``loc`` (class + box), ``grid`` (YOLO-style), ``seg`` (FCN-8s mask)."""

@@ -1,0 +1,1 @@
+"""The localization head: one class and one box per image, its losses, the second look and the FCN map."""

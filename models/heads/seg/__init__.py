@@ -1,0 +1,1 @@
+"""The FCN-8s segmentation head."""
