@@ -446,6 +446,9 @@ def write_imported(
         except voc.VocError as exc:
             result.problems.append(f"{rec.source}: {exc}")
             continue
+        except OSError as exc:  # a folder in the way, no permission, a full disk: this file, then go on
+            result.problems.append(f"{target}: cannot write: {exc.strerror or exc}")
+            continue
         result.written.append(target)
         if image is None:
             result.without_image.append(target)
