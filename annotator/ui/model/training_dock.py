@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.phase_texts import batch_text, phase_line, phase_name
 from annotator.core.training_runs import (
     BACKBONES,
     DatasetSummary,
@@ -421,7 +422,7 @@ class TrainingDock(QDockWidget):
         epoch, epochs = event.get("epoch"), event.get("epochs")
         batch, batches = event.get("batch"), event.get("batches")
         if kind in ("phase", "log") and event.get("message"):
-            self._log(f"[{phase}] {event['message']}" if phase else str(event["message"]))
+            self._log(f"[{phase_name(phase, _tr)}] {event['message']}" if phase else str(event["message"]))
         fraction = None
         if epochs and epoch is not None:
             done = (int(epoch) - (1 if kind == "batch" else 0)) + (
@@ -433,12 +434,7 @@ class TrainingDock(QDockWidget):
         eta_s = event.get("eta_s")
 
         def text() -> str:
-            parts = [phase]
-            if epoch is not None and epochs:
-                parts.append(_tr("epoch {0}/{1}").format(epoch, epochs))
-            if batch is not None and batches:
-                parts.append(_tr("batch {0}/{1}").format(batch, batches))
-            parts.append(_fmt_eta(eta_s))
+            parts = [phase_line(phase, epoch, epochs, _tr), batch_text(batch, batches, _tr), _fmt_eta(eta_s)]
             return "  ".join(p for p in parts if p)
 
         if text():
@@ -448,10 +444,8 @@ class TrainingDock(QDockWidget):
 
     def _add_epoch(self, event: dict) -> None:
         parts = self.curves.add_epoch(event)
-        self._log(
-            f"epoch {event.get('epoch')}/{event.get('epochs')} ({event.get('phase', '')}): "
-            + ", ".join(parts)
-        )
+        line = phase_line(str(event.get("phase") or ""), event.get("epoch"), event.get("epochs"), _tr)
+        self._log(f"{line}: " + ", ".join(parts))
 
     def curve_data(self, key: str) -> list[tuple[float, float]]:
         """The points plotted for ``key`` (e.g. ``"loss"``, ``"val_box_iou"``): ``[(epoch_index, value)]``."""
