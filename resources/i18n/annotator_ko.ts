@@ -490,6 +490,18 @@
         <translation>표시된 예측 모두 수락</translation>
     </message>
     <message>
+        <source>How wide the network is: narrower trains and predicts faster, wider can learn more.</source>
+        <translation>신경망의 너비: 좁을수록 학습과 예측이 빠르고, 넓을수록 더 많이 배울 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>No ImageNet weights exist for {0}: choose none (from scratch) or a weights file.</source>
+        <translation>{0}에는 ImageNet 가중치가 없습니다. 없음(처음부터) 또는 가중치 파일을 고르세요.</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>너비</translation>
+    </message>
+    <message>
         <source>A label whose best prediction overlaps it less than this counts as missed.</source>
         <translation>가장 잘 맞는 예측과의 겹침이 이 값보다 작은 레이블은 놓친 것으로 셉니다.</translation>
     </message>
