@@ -39,12 +39,14 @@ def to_coco(items: list[LabelledImage], class_names: list[str]) -> dict[str, Any
     """A COCO instances dict for ``items``; category ``k + 1`` is ``class_names[k]``.
 
     Raises:
-        FormatError: a label is missing from ``class_names``.
+        FormatError: a label is missing from ``class_names``, or an image's size is unknown.
     """
     cat_ids = {name: i + 1 for i, name in enumerate(class_names)}
     images, annotations = [], []
     for image_id, item in enumerate(items, start=1):
         ann = item.annotation
+        if ann.width <= 0 or ann.height <= 0:  # our reader (and COCO's) refuse an image without a size
+            raise FormatError(f"{item.xml_path}: image size unknown, COCO needs width and height")
         images.append(
             {
                 "id": image_id,

@@ -213,7 +213,7 @@ def _names_from_yaml(path: Path) -> list[str]:
     """
     data = bounded.load_yaml(path)
     names = data.get("names") if isinstance(data, dict) else None
-    if isinstance(names, dict):
+    if isinstance(names, dict) and names:
         try:
             keys = sorted(int(k) for k in names if not isinstance(k, bool))
         except (TypeError, ValueError):
