@@ -78,6 +78,8 @@ def _precheck(found: Collected, fmt: str) -> None:
     for item in found.items:
         try:
             if fmt == "yolo":
+                for box in item.annotation.objects:
+                    yolo.check_class_name(box.name, str(item.xml_path))
                 yolo.to_lines(item.annotation, labels, source=str(item.xml_path))
             elif fmt == "voc":
                 voc.dumps(item.annotation, source=str(item.xml_path))

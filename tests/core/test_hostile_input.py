@@ -293,3 +293,20 @@ def test_export_skip_broken_lists_a_deeply_nested_xml_and_goes_on(tmp_path):
     done = run_cli("export", str(data), "--format", "coco", "--out", str(out), "--skip-broken")
     assert done.returncode == 0, done.stderr
     assert "exported 3 images" in done.stdout and "left out 1 broken file(s)" in done.stdout
+
+
+def test_write_errors_name_the_file_asked_for_never_the_temp_file(tmp_path):
+    with pytest.raises(FileNotFoundError) as caught:
+        atomic_write_bytes(tmp_path / "missing" / "a.xml", b"x")
+    assert caught.value.filename == str(tmp_path / "missing" / "a.xml")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    os.chmod(locked, 0o500)
+    try:
+        if os.access(locked, os.W_OK):  # root ignores folder permissions
+            pytest.skip("running as root: a read-only folder is still writable")
+        with pytest.raises(PermissionError) as caught:
+            atomic_write_bytes(locked / "a.xml", b"x")
+        assert caught.value.filename == str(locked / "a.xml")
+    finally:
+        os.chmod(locked, 0o700)
