@@ -21,6 +21,7 @@ from typing import Any
 
 from annotator.core.annotation import BoxObject
 from annotator.core.atomic import atomic_write_text
+from annotator.core.formats import bounded
 from annotator.core.formats.common import (
     FormatError,
     ImportRecord,
@@ -114,20 +115,13 @@ def export_dataset(
 
 
 def load_json(path: Path) -> Any:
-    """Parse a JSON file (UTF-8, BOM allowed).
+    """Parse a JSON file (UTF-8, BOM allowed) with `bounded.load_json`'s limits.
 
     Raises:
-        FormatError: unreadable, not JSON, or over 2 GB.
+        FormatError: unreadable, not a regular file, not JSON, over 2 GB, NaN/Infinity, over-long numbers or
+            nesting over `bounded.MAX_JSON_DEPTH`.
     """
-    path = Path(path)
-    try:
-        if path.stat().st_size > MAX_JSON_BYTES:
-            raise FormatError(f"{path}: over the {MAX_JSON_BYTES:,}-byte limit")
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FormatError(f"{path}: not valid JSON: {exc}") from None
+    return bounded.load_json(path, MAX_JSON_BYTES)
 
 
 def read_records(path: Path) -> tuple[list[ImportRecord], list[str]]:

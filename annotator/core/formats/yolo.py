@@ -21,6 +21,7 @@ import yaml
 
 from annotator.core.annotation import BoxObject, ImageAnnotation
 from annotator.core.atomic import atomic_write_text
+from annotator.core.formats import bounded
 from annotator.core.formats.common import (
     FormatError,
     ImportRecord,
@@ -168,35 +169,73 @@ def export_dataset(
 def find_class_names(src: Path) -> list[str]:
     """Class names for a YOLO folder: ``classes.txt`` or ``data.yaml`` in ``src`` or one of its parents.
 
+    When one folder holds both, they must list the same names in the same order.
+
     Raises:
-        FormatError: neither file is found, or ``data.yaml`` has no usable ``names``.
+        FormatError: neither file is found, one is unreadable, names repeat, or the two files disagree.
     """
     src = Path(src)
     for folder in (src, *src.resolve().parents[:2]):
-        if (folder / CLASSES_FILE).is_file():
-            return read_class_file(folder / CLASSES_FILE)
-        if (folder / "data.yaml").is_file():
-            return _names_from_yaml(folder / "data.yaml")
+        txt, yml = folder / CLASSES_FILE, folder / "data.yaml"
+        if txt.is_file():
+            names = read_class_file(txt)
+            _check_names(names, str(txt))
+            if yml.is_file() and _names_from_yaml(yml) != names:
+                raise FormatError(
+                    f"{txt} and {yml} list different classes ({len(names)} vs {len(_names_from_yaml(yml))}"
+                    " names, or another order); make them agree or pass --classes FILE"
+                )
+            return names
+        if yml.is_file():
+            return _names_from_yaml(yml)
     raise FormatError(f"{src}: no {CLASSES_FILE} or data.yaml found (pass --classes FILE)")
 
 
 def _names_from_yaml(path: Path) -> list[str]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise FormatError(f"{path}: not readable YAML: {exc}") from None
+    """The ``names`` of an Ultralytics ``data.yaml`` (a list, or a dict of indices 0..n-1), checked whole.
+
+    Raises:
+        FormatError: unreadable YAML (aliases refused, see `bounded.loads_yaml`), ``names`` missing or not
+            plain names (a list or mapping where a name belongs), duplicate names, or ``nc`` disagreeing.
+    """
+    data = bounded.load_yaml(path)
     names = data.get("names") if isinstance(data, dict) else None
     if isinstance(names, dict):
         try:
-            keys = sorted(int(k) for k in names)
+            keys = sorted(int(k) for k in names if not isinstance(k, bool))
         except (TypeError, ValueError):
             raise FormatError(f"{path}: 'names' keys must be class indices") from None
-        if keys != list(range(len(keys))):
-            raise FormatError(f"{path}: 'names' indices must be 0..{len(keys) - 1}")
-        return [str(names[k] if k in names else names[str(k)]) for k in keys]
-    if isinstance(names, list) and names:
-        return [str(n) for n in names]
-    raise FormatError(f"{path}: no 'names' list")
+        if len(keys) != len(names) or keys != list(range(len(keys))):
+            raise FormatError(f"{path}: 'names' indices must be 0..{len(names) - 1}")
+        values = [names[k] if k in names else names[str(k)] for k in keys]
+    elif isinstance(names, list) and names:
+        values = names
+    else:
+        raise FormatError(f"{path}: no 'names' list")
+    bad = [i for i, v in enumerate(values) if isinstance(v, bool) or not isinstance(v, (str, int, float))]
+    if bad:
+        raise FormatError(
+            f"{path}: names[{bad[0]}] is {bounded.brief(values[bad[0]])}, not a class name"
+            + (f" ({len(bad)} such entries)" if len(bad) > 1 else "")
+        )
+    result = [str(v).strip() for v in values]
+    _check_names(result, str(path))
+    nc = data.get("nc")
+    if nc is not None and (isinstance(nc, bool) or nc != len(result)):
+        raise FormatError(f"{path}: nc is {bounded.brief(nc)} but 'names' lists {len(result)} classes")
+    return result
+
+
+def _check_names(names: list[str], source: str) -> None:
+    """Refuse empty or repeated class names: two indices with one name would merge two classes."""
+    empty = [i for i, n in enumerate(names) if not n]
+    if empty:
+        raise FormatError(f"{source}: class {empty[0]} has an empty name")
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in seen:
+            raise FormatError(f"{source}: classes {seen[name]} and {i} are both named {name!r}")
+        seen[name] = i
 
 
 def read_records(src: Path, class_names: list[str] | None = None) -> tuple[list[ImportRecord], list[str]]:
