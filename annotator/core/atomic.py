@@ -93,7 +93,10 @@ def atomic_writer(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     target = Path(os.path.realpath(display))
     folder = target.parent
     mode = _target_mode(target, display)
-    fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=_TEMP_SUFFIX, dir=folder)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=_TEMP_SUFFIX, dir=folder)
+    except OSError as exc:  # no such folder, not writable, full: name the file the caller asked for
+        raise type(exc)(exc.errno, exc.strerror or str(exc), display) from None
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:

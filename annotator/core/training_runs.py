@@ -103,7 +103,7 @@ def list_runs(data_dir: str | os.PathLike[str]) -> list[RunRecord]:
         record: dict = {}
         try:
             record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: a run.json nested thousands deep
             pass
         runs.append(RunRecord(folder, folder / "model.keras", record if isinstance(record, dict) else {}))
     return runs

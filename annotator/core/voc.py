@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import stat
 import xml.etree.ElementTree as ET
 
 import defusedxml
@@ -83,6 +84,8 @@ def read(path: str | os.PathLike[str]) -> ImageAnnotation:
         OSError: the file cannot be opened (missing, no permission).
     """
     source = os.fspath(path)
+    if not stat.S_ISREG(os.stat(source).st_mode):  # before opening: opening a FIFO would block
+        raise VocError(source, "not a regular file (a folder, FIFO or device)")
     with open(source, "rb") as f:
         size = os.fstat(f.fileno()).st_size
         if size > MAX_FILE_BYTES:

@@ -189,3 +189,21 @@ def test_an_old_export_file_that_links_to_a_data_image_is_replaced_not_written_t
     place_image(other, out)
     assert data.read_bytes() == original
     assert out.read_bytes() == other.read_bytes() and os.stat(out).st_ino != os.stat(data).st_ino
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_a_link_into_data_inside_an_old_export_is_refused(tmp_path, capsys, what):
+    data = tmp_path / "data"
+    make_dataset(data, count=3)
+    out = tmp_path / "out"
+    assert main(["export", str(data), "--format", "yolo", "--out", str(out)]) == 0
+    link = out / "labels" / "train" / ("flower_00000.txt" if what == "file" else "sub")
+    if link.exists():
+        link.unlink()
+    link.symlink_to(data / "flower_00000.xml" if what == "file" else data)
+    before = snapshot(data)
+    capsys.readouterr()
+    assert main(["export", str(data), "--format", "yolo", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"holds {link}, a link into the data folder" in err
+    assert snapshot(data) == before

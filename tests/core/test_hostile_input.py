@@ -251,3 +251,62 @@ def test_json_written_by_the_exporters_reads_back(tmp_path):
     (tmp_path / "c.json").write_text(json.dumps(spec), encoding="utf-8")
     (record,), problems = coco.read_records(tmp_path / "c.json")
     assert problems == [] and record.image_name == "a.jpg"
+
+
+def test_a_fifo_or_folder_named_xml_never_hangs_a_scan_or_a_read(tmp_path):
+    from PIL import Image
+
+    root = tmp_path / "VOC"
+    (root / "JPEGImages").mkdir(parents=True)
+    (root / "Annotations").mkdir()
+    for name in ("a", "b", "c"):
+        Image.new("RGB", (20, 20)).save(root / "JPEGImages" / f"{name}.jpg")
+    voc.write(ImageAnnotation(filename="a.jpg", width=20, height=20, objects=[BoxObject("x", 1, 1, 9, 9)]),
+              root / "Annotations" / "a.xml")  # fmt: skip
+    os.mkfifo(root / "Annotations" / "b.xml")
+    (root / "Annotations" / "c.xml").mkdir()
+    result: list = []
+    worker = threading.Thread(target=lambda: result.append(scan(root)), daemon=True)
+    worker.start()
+    worker.join(10)
+    if worker.is_alive():
+        with open(root / "Annotations" / "b.xml", "wb"):
+            pass
+        pytest.fail("scan blocked on a FIFO named b.xml")
+    statuses = {Path(e.image_path).name: e.status.name for e in result[0].entries}
+    assert statuses == {"a.jpg": "LABELLED", "b.jpg": "UNLABELLED", "c.jpg": "UNLABELLED"}
+    for name in ("b.xml", "c.xml"):
+        with pytest.raises(voc.VocError, match="not a regular file"):
+            voc.read(root / "Annotations" / name)
+
+
+def test_export_skip_broken_lists_a_deeply_nested_xml_and_goes_on(tmp_path):
+    from formats_helpers import make_dataset, run_cli
+
+    data = tmp_path / "data"
+    make_dataset(data, count=4)
+    (data / "flower_00000.xml").write_bytes(b"<annotation>" + _nested(1000) + b"</annotation>")
+    out = tmp_path / "out"
+    done = run_cli("export", str(data), "--format", "coco", "--out", str(out))
+    assert done.returncode == 2 and "flower_00000.xml" in done.stderr and "levels deep" in done.stderr
+    assert "Traceback" not in done.stderr and not out.exists()
+    done = run_cli("export", str(data), "--format", "coco", "--out", str(out), "--skip-broken")
+    assert done.returncode == 0, done.stderr
+    assert "exported 3 images" in done.stdout and "left out 1 broken file(s)" in done.stdout
+
+
+def test_write_errors_name_the_file_asked_for_never_the_temp_file(tmp_path):
+    with pytest.raises(FileNotFoundError) as caught:
+        atomic_write_bytes(tmp_path / "missing" / "a.xml", b"x")
+    assert caught.value.filename == str(tmp_path / "missing" / "a.xml")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    os.chmod(locked, 0o500)
+    try:
+        if os.access(locked, os.W_OK):  # root ignores folder permissions
+            pytest.skip("running as root: a read-only folder is still writable")
+        with pytest.raises(PermissionError) as caught:
+            atomic_write_bytes(locked / "a.xml", b"x")
+        assert caught.value.filename == str(locked / "a.xml")
+    finally:
+        os.chmod(locked, 0o700)

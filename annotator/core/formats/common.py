@@ -291,6 +291,14 @@ def check_out_dir(data_dir: Path, out_dir: Path, *, recursive: bool = False) -> 
             f"--out {out_dir} contains the data folder {data_dir} (an export replaces and removes files "
             "below --out); choose a folder that does not hold the data"
         )
+    for dirpath, dirs, files in os.walk(out):  # links inside an earlier export that lead into the data
+        for name in dirs + files:
+            path = os.path.join(dirpath, name)
+            if os.path.islink(path) and Path(os.path.realpath(path)).is_relative_to(data):
+                raise FormatError(
+                    f"--out {out_dir} holds {path}, a link into the data folder {data_dir} (an export "
+                    "replaces and removes files below --out); remove the link or choose another folder"
+                )
 
 
 # ---------------------------------------------------------------------------------------------- import
@@ -445,6 +453,9 @@ def write_imported(
             voc.write(ann, target)
         except voc.VocError as exc:
             result.problems.append(f"{rec.source}: {exc}")
+            continue
+        except OSError as exc:  # a folder in the way, no permission, a full disk: this file, then go on
+            result.problems.append(f"{target}: cannot write: {exc.strerror or exc}")
             continue
         result.written.append(target)
         if image is None:
