@@ -37,6 +37,7 @@ from annotator.ui.canvas.widget import Canvas
 from annotator.ui.document import DocumentModel
 from annotator.ui.editing import EditingMixin
 from annotator.ui.file_list import FileListPanel
+from annotator.ui.folder_watch import FolderWatch
 from annotator.ui.navigation import NavigationMixin
 from annotator.ui.settings import Settings
 from annotator.ui.translations import tr as _tr
@@ -117,6 +118,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self.full_image_timer.setInterval(15)
         self.full_image_timer.timeout.connect(self._swap_in_full_image)
         self._last_step = 1
+        self.folder_watch = FolderWatch(self)
 
         self.actions = WindowActions(self)
         self.menus: dict[str, QMenu] = {}
@@ -439,4 +441,5 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self.settings.window_state = self.saveState()
         self.settings.sync()
         self.cache.shutdown()
+        self.folder_watch.stop()
         event.accept()

@@ -72,6 +72,7 @@ class NavigationMixin:
         self.current_path = None
         self.file_panel.model.set_images([e.image_path for e in entries], [e.status for e in entries])
         self.settings.add_recent_folder(folder)
+        self.folder_watch.watch()
         if not entries:
             self._show_nothing(_tr("No images in %s") % folder)
             return False
@@ -306,10 +307,53 @@ class NavigationMixin:
         if doc is not None:
             self.file_panel.model.set_status(path, _status_of(doc.annotation))
             self.file_panel.model.set_error(path, doc.load_error)
+        self._remember_disk(path)
         self._update_banner()
 
     def _remember_disk(self, path: str) -> None:
-        """Hook for the folder watcher: the files of ``path`` on disk are now known to this window."""
+        """The files of ``path`` on disk are now known to this window (the folder watcher ignores them)."""
+        self.folder_watch.remember(path)
+
+    # Changes made by other programs (see `annotator.ui.folder_watch`) -------------------------------------
+    def can_take_disk_changes(self) -> bool:
+        """False while a reload would pull the image from under the user: a box being drawn, a dialog open."""
+        from PySide6.QtWidgets import QApplication
+
+        return not self.canvas.drawing and QApplication.activeModalWidget() is None and not self._navigating
+
+    def disk_changed(self, path: str) -> None:
+        """The annotation files of ``path`` changed on disk (created, removed, rewritten by another program).
+
+        Not open here: the file-list status is read again. Open and unedited here: it is reloaded (the canvas
+        and box list show the new boxes). Open with edits here: nothing is reloaded or written; the document
+        is marked as in conflict (banner, autosave paused) and the next save asks."""
+        entry = self._entries.get(path)
+        if entry is None:
+            return
+        doc = self._documents.get(path)
+        if doc is None:
+            annotation, error = _persistence().read_annotation(path, entry.annotation_path)
+            self.file_panel.model.set_status(path, _status_of(annotation))
+            self.file_panel.model.set_error(path, error)
+            return
+        if doc.disk is not None and not doc.disk.changes():
+            return  # our own save, or the same bytes written again
+        stack = self._stacks.get(path)
+        if stack is not None and not stack.isClean():
+            doc.save_conflict = True
+            if path == self.current_path:
+                self.autosave_timer.stop()
+                self._update_banner()
+            self.statusBar().showMessage(
+                _tr("%s was changed by another program; your edits here are not saved yet.")
+                % Path(entry.annotation_path).name,
+                10000,
+            )
+            return
+        self.reload_from_disk(path)
+        self.statusBar().showMessage(
+            _tr("Reloaded %s: it was changed by another program.") % Path(entry.annotation_path).name, 5000
+        )
 
     def is_dirty(self) -> bool:
         return self.undo_stack is not None and not self.undo_stack.isClean()

@@ -1225,5 +1225,13 @@ classes: {4}</source>
         <source>not verified</source>
         <translation>검증 안 됨</translation>
     </message>
+    <message>
+        <source>%s was changed by another program; your edits here are not saved yet.</source>
+        <translation>다른 프로그램이 %s 파일을 변경했습니다. 여기서 한 편집은 아직 저장되지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Reloaded %s: it was changed by another program.</source>
+        <translation>%s 파일을 다시 읽었습니다: 다른 프로그램이 변경했습니다.</translation>
+    </message>
 </context>
 </TS>

@@ -68,8 +68,15 @@ def ctrl_s(qtbot, window) -> None:
     qtbot.keyClick(window.canvas, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
 
+def no_watch(*windows) -> None:
+    """Stop the folder watchers: the save-time check alone, as on a file system without change events."""
+    for win in windows:
+        win.folder_watch.stop()
+
+
 def _a_then_b(qtbot, two_windows):
     a, b = two_windows
+    no_watch(a, b)
     draw_box(qtbot, a, (10, 10), (60, 50), "roses")
     ctrl_s(qtbot, a)
     assert not a.is_dirty()
@@ -167,6 +174,7 @@ def test_autosave_conflict_writes_nothing_and_shows_a_banner(qtbot, two_windows,
     assert xml.read_bytes() == before
     assert b.banner.isVisible() and "img_00.xml" in b.banner_label.text()
     assert "Autosave is paused" in b.statusBar().currentMessage()
+    assert "Autosave is paused" in b.banner_label.text()
     draw_box(qtbot, b, (20, 80), (50, 110), "daisy")  # more edits: still no autosave
     qtbot.wait(1200)
     assert xml.read_bytes() == before and b.is_dirty()
@@ -198,6 +206,7 @@ def test_own_saves_never_conflict(qtbot, two_windows, image_folder: Path):
 @pytest.mark.parametrize("fmt, sidecar", [("yolo", "img_00.txt"), ("createml", "img_00.json")])
 def test_sidecar_saves_get_the_same_check(qtbot, two_windows, image_folder: Path, fmt, sidecar):
     a, b = two_windows
+    no_watch(a, b)
     for win in (a, b):
         win.settings.save_format = fmt
     draw_box(qtbot, a, (10, 10), (60, 50), "roses")
@@ -232,9 +241,10 @@ def test_unreadable_disk_version_is_said_in_the_dialog(qtbot, two_windows, image
     assert xml.read_bytes() == b"<annotation><object>half written"
 
 
-def test_text_editor_change_while_shown_and_unedited_is_the_reference(qtbot, two_windows, image_folder: Path):
+def test_stale_document_without_the_watcher_still_asks(qtbot, two_windows, image_folder: Path):
     """Without the watcher the stale document still never overwrites: the save asks."""
     _a, b = two_windows
+    no_watch(b)
     xml = image_folder / "img_00.xml"
     ann = ImageAnnotation(
         filename="img_00.jpg", width=200, height=150, objects=[BoxObject("iris", 5, 5, 40, 40)]
@@ -244,3 +254,95 @@ def test_text_editor_change_while_shown_and_unedited_is_the_reference(qtbot, two
     seen = click_button("Cancel")
     assert not b.save() and seen
     assert saved_names(xml) == ["iris"]
+
+
+# The folder watcher ---------------------------------------------------------------------------------------
+
+
+def box_list_names(window) -> list[str]:
+    model = window.box_list.model()
+    return [model.index(r, 0).data().split("  (")[0] for r in range(model.rowCount())]
+
+
+def canvas_names(window) -> list[str]:
+    doc = window.canvas.document
+    return [b.name for b in doc.boxes] if doc is not None else []
+
+
+def _other_program_writes(xml: Path, *names_: str, in_place: bool) -> None:
+    boxes = [BoxObject(n, 5 + 30 * i, 5, 30 + 30 * i, 40) for i, n in enumerate(names_)]
+    data = voc.dumps(ImageAnnotation(filename=xml.stem + ".jpg", width=200, height=150, objects=boxes))
+    if in_place:
+        with open(xml, "wb") as f:  # a text editor writing over the file: no rename
+            f.write(data)
+    else:
+        tmp = xml.with_name(".tmp-" + xml.name)  # LabelImg-style: write aside, rename over
+        tmp.write_bytes(data)
+        tmp.replace(xml)
+
+
+@pytest.mark.parametrize("in_place", [True, False], ids=["in-place", "atomic-rename"])
+def test_change_elsewhere_while_shown_and_unedited_is_reloaded(qtbot, two_windows, image_folder, in_place):
+    _a, b = two_windows
+    xml = image_folder / "img_00.xml"
+    shown = b.current_path
+    _other_program_writes(xml, "iris", in_place=in_place)  # created
+    qtbot.waitUntil(lambda: canvas_names(b) == ["iris"] and box_list_names(b) == ["iris"], timeout=4000)
+    assert b.current_path == shown and not b.is_dirty()
+    assert b.file_panel.model.status(shown) == LABELLED
+    _other_program_writes(xml, "iris", "lotus", in_place=in_place)  # changed again: the watch was re-added
+    qtbot.waitUntil(lambda: canvas_names(b) == ["iris", "lotus"], timeout=4000)
+    assert box_list_names(b) == ["iris", "lotus"]
+    assert "another program" in b.statusBar().currentMessage()
+    assert xml.read_bytes() and not list(image_folder.glob("*.bak"))
+
+
+def test_files_created_and_removed_elsewhere_update_the_list(qtbot, two_windows, image_folder: Path):
+    _a, b = two_windows
+    other = str(image_folder / "img_02.jpg")
+    assert b.file_panel.model.status(other) == "unlabelled"
+    for i in range(5):  # a burst (another tool saving again and again) is one sync
+        _other_program_writes(image_folder / "img_02.xml", *["rose"] * (i + 1), in_place=False)
+    syncs = b.folder_watch.syncs
+    qtbot.waitUntil(lambda: b.file_panel.model.status(other) == LABELLED, timeout=4000)
+    assert b.folder_watch.syncs - syncs <= 2
+    assert b.file_panel.count_label.text().startswith("1 / 4")
+    (image_folder / "img_02.xml").unlink()
+    qtbot.waitUntil(lambda: b.file_panel.model.status(other) == "unlabelled", timeout=4000)
+    _other_program_writes(image_folder / "img_03.xml", "rose", in_place=False)
+    qtbot.waitUntil(lambda: b.file_panel.model.status(str(image_folder / "img_03.jpg")) == LABELLED)
+    b.show_image(str(image_folder / "img_03.jpg"))
+    assert canvas_names(b) == ["rose"]
+
+
+def test_change_elsewhere_while_edited_here_is_flagged_not_reloaded(qtbot, two_windows, image_folder: Path):
+    _a, b = two_windows
+    xml = image_folder / "img_00.xml"
+    draw_box(qtbot, b, (100, 60), (160, 120), "tulips")
+    _other_program_writes(xml, "iris", in_place=True)
+    qtbot.waitUntil(lambda: b.document_model.save_conflict, timeout=4000)
+    assert canvas_names(b) == ["tulips"] and b.is_dirty()  # my edit is still here
+    assert b.banner.isVisible()
+    assert saved_names(xml) == ["iris"]
+    seen = click_button("Keep mine")
+    qtbot.mouseClick(b.banner_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert saved_names(xml) == ["tulips"]
+    [backup] = list(image_folder.glob("img_00.xml.other-*.bak"))
+    assert [o.name for o in voc.loads(backup.read_bytes()).objects] == ["iris"]
+    qtbot.wait(600)  # our own save is seen by the watcher and is not news: no reload, no new conflict
+    assert not b.document_model.save_conflict and not b.banner.isVisible()
+
+
+def test_the_other_window_follows_a_save_through_the_watcher(qtbot, two_windows, image_folder: Path):
+    a, b = two_windows
+    draw_box(qtbot, a, (10, 10), (60, 50), "roses")
+    ctrl_s(qtbot, a)
+    qtbot.waitUntil(lambda: canvas_names(b) == ["roses"], timeout=4000)
+    draw_box(qtbot, b, (100, 60), (160, 120), "tulips")  # now B edits the version it shows: no conflict
+    opened = []
+    when_modal(opened.append)
+    ctrl_s(qtbot, b)
+    qtbot.waitUntil(lambda: not b.is_dirty())
+    assert not opened and saved_names(image_folder / "img_00.xml") == ["roses", "tulips"]
+    qtbot.waitUntil(lambda: canvas_names(a) == ["roses", "tulips"], timeout=4000)
