@@ -18,7 +18,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from annotator.core import imaging, masks, voc
+from annotator.core import imaging, masks
 from annotator.core.annotation import ImageAnnotation
 from annotator.core.resources import predefined_classes
 
@@ -127,27 +127,60 @@ class SampleSet:
         return boxes, classes, counts
 
 
-def labelled_images(folder: str | os.PathLike) -> list[tuple[str, Path, Path]]:
-    """``(image_id, image_path, xml_path)`` for every image of ``folder`` that has a VOC file, sorted by id.
+def labelled_images(
+    folder: str | os.PathLike,
+    *,
+    save_dir: str | os.PathLike | None = None,
+    recursive: bool = False,
+) -> list[tuple[str, Path, Path]]:
+    """``(image_id, image_path, annotation_path)`` for every labelled image of ``folder``, sorted by id.
 
-    Uses `annotator.core.dataset.scan` (XML beside the image, or a VOC root with ``JPEGImages/`` and
-    ``Annotations/``); ids are `ImageEntry.image_id` (the ids of ``ImageSets/Main/*.txt``).
+    Pairing is `annotator.core.dataset.scan`'s, the window's: XML beside the image, a VOC root with
+    ``JPEGImages/`` and ``Annotations/``, or ``save_dir`` (sub-folders mirrored), so the labels a user saved
+    with ``--save-dir`` are the labels trained on. ``annotation_path`` is the VOC file's path; an image whose
+    boxes were saved as YOLO (``NAME.txt``) or Create ML (``NAME.json``) there instead counts as labelled too
+    (`read_labels` reads either). Ids are `ImageEntry.image_id` (the ids of ``ImageSets/Main/*.txt``).
     """
     from annotator.core import dataset
 
     found = []
-    for entry in dataset.scan(Path(folder)).entries:
-        if not entry.annotation_path.is_file():
-            continue
-        found.append((entry.image_id, entry.image_path, entry.annotation_path))
+    scanned = dataset.scan(Path(folder), recursive=recursive, save_dir=save_dir)
+    for entry in scanned.entries:
+        xml = entry.annotation_path
+        if xml.is_file() or xml.with_suffix(".txt").is_file() or xml.with_suffix(".json").is_file():
+            found.append((entry.image_id, entry.image_path, xml))
     return sorted(found)
 
 
-def split_ids(folder: str | os.PathLike, ids: Sequence[str], *, val_fraction: float = 0.2, seed: int = 0):
-    """The deterministic train/val split kept in ``ImageSets/Main/{train,val}.txt`` (written once, reused)."""
+def read_labels(image_path: str | os.PathLike, annotation_path: str | os.PathLike) -> ImageAnnotation:
+    """The image's boxes as the window reads them (VOC, else a YOLO / Create ML sidecar).
+
+    Raises:
+        ValueError: the file cannot be read (the message names it).
+    """
+    from annotator.core.annotation_files import read_annotation
+
+    annotation, error = read_annotation(os.fspath(image_path), os.fspath(annotation_path))
+    if error:
+        raise ValueError(error)
+    return annotation
+
+
+def split_ids(
+    folder: str | os.PathLike,
+    ids: Sequence[str],
+    *,
+    val_fraction: float = 0.2,
+    seed: int = 0,
+    write: bool = True,
+):
+    """The deterministic train/val split kept in ``ImageSets/Main/{train,val}.txt`` (written once, reused;
+    ``write=False`` honours the files without rewriting them)."""
     from annotator.core import dataset
 
-    train, val = dataset.train_val_split(Path(folder), list(ids), val_fraction=val_fraction, seed=seed)
+    train, val = dataset.train_val_split(
+        Path(folder), list(ids), val_fraction=val_fraction, seed=seed, write=write
+    )
     return list(train), list(val)
 
 
@@ -195,6 +228,8 @@ def load_samples(
     *,
     image_size: int,
     ids: Sequence[str] | None = None,
+    save_dir: str | os.PathLike | None = None,
+    recursive: bool = False,
     mask_source: MaskSource | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancel: threading.Event | None = None,
@@ -206,6 +241,8 @@ def load_samples(
         class_names: the model's classes; None: the classes found (predefined order first).
         image_size: the square side images are stretched to.
         ids: only these image ids (from `labelled_images` / the split), in this order.
+        save_dir: the folder the annotations were saved to (the window's ``--save-dir``), None for beside the
+            images / a VOC root. recursive: also images in sub-folders.
         mask_source: where masks come from; default `default_mask_source`.
         progress: called ``(done, total)`` after each image.
         cancel: stops early when set (the samples read so far are returned).
@@ -216,7 +253,7 @@ def load_samples(
     root = Path(folder)
     if not root.is_dir():
         raise FileNotFoundError(f"dataset folder not found: {root}")
-    listing = labelled_images(root)
+    listing = labelled_images(root, save_dir=save_dir, recursive=recursive)
     if ids is not None:
         by_id = {i: (p, x) for i, p, x in listing}
         listing = [(i, *by_id[i]) for i in ids if i in by_id]
@@ -224,8 +261,8 @@ def load_samples(
     parsed: list[tuple[str, Path, ImageAnnotation]] = []
     for image_id, image_path, xml_path in listing:
         try:
-            parsed.append((image_id, image_path, voc.read(xml_path)))
-        except (voc.VocError, OSError) as exc:
+            parsed.append((image_id, image_path, read_labels(image_path, xml_path)))
+        except (ValueError, OSError) as exc:
             problems.append(DataProblem(str(xml_path), f"annotation skipped: {exc}"))
     names = list(class_names) if class_names is not None else discover_classes([a for _, _, a in parsed])
     get_mask = mask_source or default_mask_source(root)

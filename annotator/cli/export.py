@@ -33,6 +33,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "data", metavar="DATA", help="folder of images with VOC XML (LabelImg or VOC devkit layout)"
     )
+    parser.add_argument(
+        "--save-dir",
+        metavar="DIR",
+        help="folder the annotations were saved to (as in the window: sub-folders mirrored); default: beside the images",
+    )
     parser.add_argument("--format", required=True, choices=FORMATS, help="dataset format to write")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder (created when missing)")
     parser.add_argument(
@@ -98,7 +103,11 @@ def _run(args: argparse.Namespace) -> int:
     if not data.is_dir():
         raise FormatError(f"{data}: not a folder")
     check_out_dir(data, out, recursive=args.recursive)
-    found = collect(data, recursive=args.recursive)
+    if args.save_dir:
+        check_out_dir(Path(args.save_dir), out, recursive=args.recursive)
+    found = collect(data, recursive=args.recursive, save_dir=args.save_dir)
+    where = f"{data}" + (f" with annotations in {args.save_dir}" if args.save_dir else "")
+    print(f"found {len(found.items)} labelled images in {where}", file=sys.stderr)
     _precheck(found, args.format)
     for problem in found.problems:
         print(f"problem: {problem}", file=sys.stderr)

@@ -19,6 +19,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="a .keras model file written by `flower-annotator train`")
     parser.add_argument("paths", nargs="+", help="images, or folders of images")
     parser.add_argument("--out", required=True, help="folder for the XML files (created if needed)")
+    parser.add_argument(
+        "--save-dir",
+        metavar="DIR",
+        help="folder holding the images' annotations (as in the window: sub-folders mirrored); "
+        "when an image has one, its IoU with the prediction is printed (default: XML beside the image)",
+    )
     parser.add_argument("--score-threshold", type=float, default=0.3)
     parser.add_argument("--nms-iou", type=float, default=0.45)
     parser.add_argument("--overwrite", action="store_true", help="replace files already in --out")
@@ -46,6 +52,34 @@ def _images(paths: list[str]) -> tuple[list[Path], list[str]]:
         else:
             missing.append(str(p))
     return found, missing
+
+
+def _ground_truth_iou(image: Path, pred, save_dir: str | None) -> str:
+    """`` (IoU vs ground truth: ...)`` for an image whose annotation exists (beside it or in ``save_dir``).
+
+    Each labelled box is matched with its best-overlapping predicted box (xyxy image pixels); the text gives
+    the mean of those IoUs over the labelled boxes (a missed box counts 0), or ``""`` without an annotation.
+    """
+    import numpy as np
+
+    from annotator.core import dataset, voc
+    from annotator.core.geometry import iou_matrix
+
+    path = dataset.annotation_path_for(image, image.parent, save_dir)
+    if not path.is_file():
+        return ""
+    try:
+        truth = voc.read(path)
+    except (voc.VocError, OSError) as exc:
+        return f" (ground truth unreadable: {exc})"
+    gt = np.array([o.xyxy() for o in truth.objects], np.float64).reshape(-1, 4)
+    if len(gt) == 0:
+        return " (ground truth: no boxes)"
+    found = np.asarray(pred.boxes, np.float64).reshape(-1, 4)
+    best = iou_matrix(gt, found).max(axis=1) if len(found) else np.zeros(len(gt))
+    return (
+        f" (IoU vs ground truth: {float(best.mean()):.3f} over {len(gt)} box{'es' if len(gt) != 1 else ''})"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -101,7 +135,10 @@ def run(args: argparse.Namespace) -> int:
         boxes = ", ".join(
             f"{pred.class_names[int(c)]} {s:.2f}" for c, s in zip(pred.classes, pred.scores, strict=True)
         )
-        print(f"{image} -> {target}: {boxes or 'nothing above the threshold'} ({pred.latency_ms:.0f} ms)")
+        truth = _ground_truth_iou(image, pred, args.save_dir)
+        print(
+            f"{image} -> {target}: {boxes or 'nothing above the threshold'} ({pred.latency_ms:.0f} ms){truth}"
+        )
         if mask_target is not None and pred.mask is not None:
             mask_target.parent.mkdir(exist_ok=True)
             write_prediction_mask(pred, mask_target)

@@ -14,6 +14,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", required=True, help="the model file to write (.keras); the best epoch is kept"
     )
+    parser.add_argument(
+        "--save-dir",
+        metavar="DIR",
+        help="folder the annotations were saved to (as in the window: sub-folders mirrored); default: beside the images",
+    )
+    parser.add_argument(
+        "--recursive", action="store_true", help="also train on images in sub-folders of DATA"
+    )
+    parser.add_argument(
+        "--verified-only", action="store_true", help="train on the images marked verified only"
+    )
     parser.add_argument("--backbone", default="xception", help=f"one of {', '.join(BACKBONE_CHOICES)}")
     parser.add_argument(
         "--weights",
@@ -87,6 +98,9 @@ def run(args: argparse.Namespace) -> int:
     config = TrainConfig(
         data_dir=args.data,
         out_path=args.out,
+        save_dir=args.save_dir,
+        recursive=args.recursive,
+        verified_only=args.verified_only,
         backbone=args.backbone,
         weights=weights,
         image_size=args.image_size,
@@ -121,6 +135,8 @@ def run(args: argparse.Namespace) -> int:
         "elapsed_s": round(result.elapsed_s, 1),
         "classes": result.class_names,
         "problems": len(result.problems),
+        "n_train": result.n_train,
+        "n_val": result.n_val,
         **{k: round(v, 4) for k, v in result.metrics.items()},
     }
     if args.json:

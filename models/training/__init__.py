@@ -43,7 +43,11 @@ class TrainConfig:
     """Settings of one training run (the CLI flags of ``flower-annotator train``).
 
     Attributes:
-        data_dir: the VOC folder. out_path: the model file to write (``.keras``).
+        data_dir: the image folder. out_path: the model file to write (``.keras``).
+        save_dir: the folder the annotations were saved to (``--save-dir`` of the window and the CLI: sub-folders
+            mirrored), None for XML beside the images or a VOC root. recursive: also images in sub-folders.
+        verified_only: train on the images marked verified only (the split files are then only read, never
+            rewritten, so the dataset's split for all images is kept).
         backbone: ``xception`` | ``resnet34`` | ``mobilenetv2``. weights: ``"imagenet"``, None (from scratch)
             or a weights file. image_size: square input side (multiple of 32); None picks
             `default_image_size`. width: the backbone's width multiplier (MobileNetV2's ``alpha``, one of
@@ -69,6 +73,9 @@ class TrainConfig:
 
     data_dir: str
     out_path: str
+    save_dir: str | None = None
+    recursive: bool = False
+    verified_only: bool = False
     backbone: str = "xception"
     weights: str | None = "imagenet"
     image_size: int | None = None
@@ -106,6 +113,7 @@ class TrainResult:
         problems: data problems, as text.
         class_names: the model's classes.
         elapsed_s: wall-clock seconds.
+        n_train, n_val: the images trained and validated on (after skipping unusable ones).
     """
 
     model_path: str | None
@@ -115,6 +123,8 @@ class TrainResult:
     problems: list[str]
     class_names: list[str]
     elapsed_s: float
+    n_train: int = 0
+    n_val: int = 0
 
 
 def _emit_to(progress: Callable[[ProgressEvent], None] | None) -> Callable[[ProgressEvent], None]:
@@ -206,6 +216,8 @@ def train(
             [str(p) for p in problems],
             train_set.class_names,
             time.monotonic() - t0,
+            len(train_set),
+            len(val_set),
         )
     class_names = train_set.class_names
     options = {h: dict(config.head_options.get(h, {})) for h in heads}
@@ -297,6 +309,8 @@ def train(
         [str(p) for p in problems],
         list(class_names),
         elapsed,
+        len(train_set),
+        len(val_set),
     )
 
 
@@ -305,11 +319,32 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
     root = Path(config.data_dir)
     if not root.is_dir():
         raise TrainError(f"dataset folder not found: {root}")
-    listing = data.labelled_images(root)
+    listing = data.labelled_images(root, save_dir=config.save_dir, recursive=config.recursive)
+    where = f"{root}" + (f" with annotations in {config.save_dir}" if config.save_dir else "")
     if not listing:
-        raise TrainError(f"no labelled images in {root} (an image needs its VOC .xml beside it)")
+        raise TrainError(
+            f"no labelled images in {where} (an image needs its VOC .xml beside it, or in the folder given "
+            "with --save-dir)"
+        )
+    found = len(listing)
+    if config.verified_only:
+        listing = [item for item in listing if _is_verified(item[2])]
+        if not listing:
+            raise TrainError(
+                f"no verified image in {where}: mark images verified (Space) or train on all labelled"
+            )
+    emit(
+        ProgressEvent(
+            "log",
+            "loading",
+            message=f"found {found} labelled images in {where}"
+            + (f", {len(listing)} verified" if config.verified_only else ""),
+        )
+    )
     ids = [i for i, _, _ in listing]
-    train_ids, val_ids = data.split_ids(root, ids, val_fraction=config.val_fraction, seed=config.seed)
+    train_ids, val_ids = data.split_ids(
+        root, ids, val_fraction=config.val_fraction, seed=config.seed, write=not config.verified_only
+    )
 
     def tick(done: int, total: int) -> None:
         emit(ProgressEvent("batch", "loading", batch=done, batches=total))
@@ -320,6 +355,8 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
         config.class_names,
         image_size=config.image_size,
         ids=list(train_ids) + list(val_ids),
+        save_dir=config.save_dir,
+        recursive=config.recursive,
         mask_source=mask_source(root) if mask_source else None,
         progress=tick,
         cancel=cancel,
@@ -346,6 +383,15 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
         )
     )
     return train_set, val_set, everything.problems
+
+
+def _is_verified(annotation_path: Path) -> bool:
+    from annotator.core import voc
+
+    try:
+        return annotation_path.is_file() and voc.read(annotation_path).verified
+    except (voc.VocError, OSError):
+        return False
 
 
 def _jsonable(value):

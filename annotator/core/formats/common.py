@@ -102,12 +102,15 @@ class Collected:
     problems: list[str] = field(default_factory=list)
 
 
-def collect(data_dir: Path, *, recursive: bool = False) -> Collected:
+def collect(
+    data_dir: Path, *, recursive: bool = False, save_dir: str | os.PathLike[str] | None = None
+) -> Collected:
     """Read every labelled image of a folder (and its sub-folders when ``recursive``).
 
     Pairing is `annotator.core.dataset.scan`'s: LabelImg's layout (``IMG.jpg`` with ``IMG.xml`` beside it) or
     the VOC devkit's (``JPEGImages/IMG.jpg`` with ``Annotations/IMG.xml``). An image counts as labelled when
     its XML exists, even with no boxes (a negative example); images without XML are listed as unlabelled.
+    With ``save_dir`` (the window's ``--save-dir``) the XML is looked for there, sub-folders mirrored.
     Broken XML, unreadable images and images sharing one XML (``a.jpg`` + ``a.png``) are reported in
     ``problems``; nothing is dropped silently.
 
@@ -115,7 +118,7 @@ def collect(data_dir: Path, *, recursive: bool = False) -> Collected:
         FormatError: ``data_dir`` is not a readable folder.
     """
     try:
-        dataset = scan(data_dir, recursive=recursive)
+        dataset = scan(data_dir, recursive=recursive, save_dir=save_dir)
     except DatasetError as exc:
         raise FormatError(str(exc)) from None
     result = Collected()
