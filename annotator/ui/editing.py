@@ -40,7 +40,7 @@ class EditingMixin:
         return list(dict.fromkeys(names))
 
     def ask_label(self, current: str = "", difficult: bool = False) -> tuple[str, bool] | None:
-        dialog = LabelDialog(self.known_classes(), self)
+        dialog = LabelDialog(self.known_classes(), self.class_colors, self)
         try:
             return dialog.ask(current, difficult)
         finally:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox
@@ -12,9 +11,6 @@ from PySide6.QtWidgets import QMessageBox
 from annotator.ui.document import DocumentModel
 from annotator.ui.file_list import LABELLED, UNLABELLED, VERIFIED
 from annotator.ui.translations import tr as _tr
-
-if TYPE_CHECKING:
-    pass
 
 
 def _persistence():
