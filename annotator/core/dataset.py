@@ -149,7 +149,8 @@ def read_status(annotation_path: str | os.PathLike[str]) -> ImageStatus:
     read further, in 64 KB steps, until one is found.
     """
     try:
-        fd = os.open(annotation_path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        # O_NONBLOCK: a FIFO named NAME.xml must not hang the scan (regular files ignore the flag)
+        fd = os.open(annotation_path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return ImageStatus.UNLABELLED
     try:
@@ -320,7 +321,7 @@ def _list_xml(folder: str, cache: dict[str, frozenset[str]]) -> frozenset[str]:
     if names is None:
         try:
             with os.scandir(folder) as it:
-                names = frozenset(e.name for e in it if e.name.endswith(ANNOTATION_SUFFIX))
+                names = frozenset(e.name for e in it if e.name.endswith(ANNOTATION_SUFFIX) and e.is_file())
         except OSError:
             names = frozenset()
         cache[folder] = names

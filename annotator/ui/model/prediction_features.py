@@ -21,6 +21,7 @@ from annotator.core.prediction import Prediction
 from annotator.ui.model.client import DEFAULT_SCORE_THRESHOLD, ModelClient
 from annotator.ui.model.overlays import OverlayLayer, OverlayStyle
 from annotator.ui.model.panel import ModelPanel
+from annotator.ui.model.picking import CanvasPicker
 from annotator.ui.model.review import AcceptPredictionsCommand, RejectPredictionsCommand, ReviewTracker
 from annotator.ui.translations import n as _n
 from annotator.ui.translations import tr as _tr
@@ -63,7 +64,7 @@ class PredictionFeatures(QObject):
         self.last_message = ""
         self._scan_total = self._scan_done = 0
         self._status_text: tuple[str, tuple] = ("", ())
-        self._model_text: tuple[str, tuple] = (_n("No model loaded."), ())
+        self.canvas_picker = CanvasPicker(window.canvas, self.scene, self.model_panel)
         self._connect(actions)
 
     def _connect(self, actions: dict[str, QAction]) -> None:
@@ -145,15 +146,9 @@ class PredictionFeatures(QObject):
         self.scene.set_prediction(prediction)
         self.repaint()
 
-    def _set_model_text(self, template: str, *args: object) -> None:
-        self._model_text = (template, args)
-        self.model_panel.model_label.setText(_tr(template).format(*args))
-
     def retranslate(self) -> None:
         """Show the dock and the last messages in the language now installed."""
         self.model_panel.retranslate()
-        template, args = self._model_text
-        self._set_model_text(template, *args)
         if self._status_text[0]:
             template, args = self._status_text
             self.model_panel.status_label.setText(_tr(template).format(*args))
@@ -175,27 +170,18 @@ class PredictionFeatures(QObject):
             if not path:
                 return
         self.client.load_model(path)
-        self._set_model_text(_n("Loading {0}..."), path)
+        self.model_panel.show_loading(path)
         if self._window.current_path:
             self.client.predict(self._window.current_path)
         if not (self.scene.visible & set(OVERLAY_ACTIONS.values())):
             self._show_predictions.setChecked(True)
 
     def on_model_loaded(self, path: str, info: dict) -> None:
-        heads = ", ".join(info.get("heads") or []) or "?"
-        classes = ", ".join(info.get("class_names") or [])
-        self._set_model_text(
-            _n("Model: {0}\n{1}, {2} px, heads: {3}\nclasses: {4}"),
-            Path(path).name,
-            info.get("backbone", "?"),
-            info.get("image_size", "?"),
-            heads,
-            classes,
-        )
+        self.model_panel.show_model(path, info)
         self._status(_n("Model loaded: {0}"), Path(path).name)
 
     def on_model_load_failed(self, path: str, message: str) -> None:
-        self._set_model_text(_n("No model loaded."))
+        self.model_panel.show_no_model()
         self._status(_n("Could not load {0}: {1}"), Path(path).name, message)
 
     def on_crashed(self, message: str) -> None:
