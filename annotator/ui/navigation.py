@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox
 
+from annotator.core.dataset import ImageStatus
 from annotator.ui.document import DocumentModel
-from annotator.ui.file_list import LABELLED, UNLABELLED, VERIFIED
 from annotator.ui.translations import tr as _tr
 
 
@@ -192,7 +192,7 @@ class NavigationMixin:
         paths = model.paths()
         start = model.row_of(self.current_path) + 1 if self.current_path else 0
         for path in paths[start:] + paths[:start]:
-            if model.status(path) == UNLABELLED and path != self.current_path:
+            if model.status(path) is ImageStatus.UNLABELLED and path != self.current_path:
                 return self.show_image(path)
         self.statusBar().showMessage(_tr("Every image is labelled."), 4000)
         return False
@@ -221,7 +221,11 @@ class NavigationMixin:
             )
             return False
         stack.setClean()
-        status = VERIFIED if doc.annotation.verified else (LABELLED if doc.boxes else UNLABELLED)
+        status = (
+            ImageStatus.VERIFIED
+            if doc.annotation.verified
+            else (ImageStatus.LABELLED if doc.boxes else ImageStatus.UNLABELLED)
+        )
         self.file_panel.model.set_status(doc.image_path, status)
         self.statusBar().showMessage(_tr("Saved %s") % written, 3000)
         self._update_title()

@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF, Qt
 from ui_helpers import drag, press_escape, settle, type_label, widget_point
 
 from annotator.core import voc
+from annotator.core.dataset import ImageStatus
 
 
 def boxes(window):
@@ -156,7 +157,7 @@ def test_space_verifies_and_saves_verified(qtbot, window, image_folder: Path):
     assert window.document.verified
     assert window.save()
     assert voc.read(image_folder / "img_00.xml").verified
-    assert window.file_panel.model.status(window.current_path) == "verified"
+    assert window.file_panel.model.status(window.current_path) is ImageStatus.VERIFIED
     qtbot.keyClick(window.canvas, Qt.Key.Key_Space)
     assert not window.document.verified
 

@@ -18,11 +18,12 @@ from PySide6.QtWidgets import QFileDialog
 from annotator.core.annotation import ImageAnnotation
 from annotator.core.overlay_scene import OverlayScene
 from annotator.core.prediction import Prediction
+from annotator.core.prediction_review import ReviewTracker
 from annotator.ui.model.client import DEFAULT_SCORE_THRESHOLD, ModelClient
 from annotator.ui.model.overlays import OverlayLayer, OverlayStyle
 from annotator.ui.model.panel import ModelPanel
 from annotator.ui.model.picking import CanvasPicker
-from annotator.ui.model.review import AcceptPredictionsCommand, RejectPredictionsCommand, ReviewTracker
+from annotator.ui.model.review import AcceptPredictionsCommand, RejectPredictionsCommand, review_status_text
 from annotator.ui.translations import n as _n
 from annotator.ui.translations import tr as _tr
 
@@ -123,7 +124,7 @@ class PredictionFeatures(QObject):
         self._window.canvas.update()
 
     def _set_file_status(self, path: str) -> None:
-        self._window.file_panel.set_extra_status(path, self.tracker.status_text(path))
+        self._window.file_panel.set_extra_status(path, review_status_text(self.tracker, path))
 
     # -- navigation and predictions -------------------------------------------------------------------------
     def on_image_shown(self, path: str) -> None:
