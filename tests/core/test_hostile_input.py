@@ -310,3 +310,13 @@ def test_write_errors_name_the_file_asked_for_never_the_temp_file(tmp_path):
         assert caught.value.filename == str(locked / "a.xml")
     finally:
         os.chmod(locked, 0o700)
+
+
+def test_a_fifo_as_split_file_is_a_dataset_error_not_a_hang(tmp_path):
+    from annotator.core.dataset import DatasetError, train_val_split
+
+    main = tmp_path / "ImageSets" / "Main"
+    main.mkdir(parents=True)
+    os.mkfifo(main / "train.txt")
+    with pytest.raises(DatasetError, match="not a regular file"):
+        train_val_split(tmp_path, ["a", "b", "c"], 0.3, 0)
