@@ -57,9 +57,14 @@ def main(argv: list[str] | None = None) -> int:
         name = argv[0]
         module_name, help_ = COMMANDS[name]
         module = importlib.import_module(module_name)
-        parser = argparse.ArgumentParser(prog=f"flower-annotator {name}", description=help_)
+        from annotator.cli.args import OneLineParser
+
+        parser = OneLineParser(prog=f"flower-annotator {name}", description=help_)
         module.add_arguments(parser)
-        args = parser.parse_args(argv[1:])
+        try:
+            args = parser.parse_args(argv[1:])
+        except SystemExit as exc:  # --help (0) or a bad argument (2, one line already printed)
+            return int(exc.code or 0)
         return int(module.run(args) or 0)
     args = gui_parser().parse_args(argv)
     from annotator.ui.app import run_gui

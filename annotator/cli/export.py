@@ -11,9 +11,20 @@ import argparse
 import sys
 from pathlib import Path
 
+from annotator.cli.args import float_range, int_range
 from annotator.core import voc
+from annotator.core.atomic import recording_writes
 from annotator.core.formats import coco, createml, voc_layout, yolo
-from annotator.core.formats.common import FormatError, check_out_dir, collect, read_class_file, split_ids
+from annotator.core.formats.common import (
+    Collected,
+    FormatError,
+    check_out_dir,
+    collect,
+    finish_manifest,
+    read_class_file,
+    read_manifest,
+    split_ids,
+)
 
 FORMATS = ("voc", "yolo", "coco", "createml")
 
@@ -26,11 +37,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder (created when missing)")
     parser.add_argument(
         "--val-fraction",
-        type=float,
+        type=float_range(0, 1, hi_open=True),
         default=0.2,
         help="share of images for validation (default 0.2); DATA/ImageSets/Main/train.txt+val.txt win if present",
     )
-    parser.add_argument("--seed", type=int, default=0, help="random seed of the train/val split (default 0)")
+    parser.add_argument(
+        "--seed", type=int_range(0), default=0, help="random seed of the train/val split (default 0)"
+    )
     parser.add_argument(
         "--classes",
         metavar="FILE",
@@ -57,12 +70,36 @@ def run(args: argparse.Namespace) -> int:
     return 2
 
 
+def _precheck(found: Collected, fmt: str) -> None:
+    """Convert every item once before anything is written; those that cannot be exported move to problems.
+
+    (A YOLO box wholly outside its image, a VOC file that could not be stored faithfully.) The whole set is
+    checked, so the report lists every such file and an export without ``--skip-broken`` writes nothing.
+    """
+    labels = sorted({o.name for item in found.items for o in item.annotation.objects})
+    kept = []
+    for item in found.items:
+        try:
+            if fmt == "yolo":
+                for box in item.annotation.objects:
+                    yolo.check_class_name(box.name, str(item.xml_path))
+                yolo.to_lines(item.annotation, labels, source=str(item.xml_path))
+            elif fmt == "voc":
+                voc.dumps(item.annotation, source=str(item.xml_path))
+        except (FormatError, voc.VocError) as exc:
+            found.problems.append(str(exc))
+            continue
+        kept.append(item)
+    found.items = kept
+
+
 def _run(args: argparse.Namespace) -> int:
     data, out = Path(args.data), Path(args.out)
     if not data.is_dir():
         raise FormatError(f"{data}: not a folder")
     check_out_dir(data, out, recursive=args.recursive)
     found = collect(data, recursive=args.recursive)
+    _precheck(found, args.format)
     for problem in found.problems:
         print(f"problem: {problem}", file=sys.stderr)
     if found.problems and not args.skip_broken:
@@ -82,6 +119,27 @@ def _run(args: argparse.Namespace) -> int:
     ids = [item.image_id for item in found.items]
     train, val = split_ids(ids, args.val_fraction, args.seed, data)
     out.mkdir(parents=True, exist_ok=True)
+    earlier = read_manifest(out)
+    with recording_writes() as written:
+        classes = _export(args, found, data, out, train, val, base)
+    removed = finish_manifest(out, earlier, written)
+    boxes = sum(len(item.annotation.objects) for item in found.items)
+    print(
+        f"exported {len(found.items)} images ({len(train)} train, {len(val)} val), {boxes} boxes as {args.format} to {out}"
+    )
+    if removed:
+        print(f"removed {len(removed)} file(s) an earlier export wrote for images no longer exported")
+    if classes:
+        first = 1 if args.format == "coco" else 0  # COCO category ids start at 1, YOLO class indices at 0
+        print("classes: " + ", ".join(f"{i}={name}" for i, name in enumerate(classes, start=first)))
+    if found.unlabelled:
+        print(f"left out {len(found.unlabelled)} image(s) without XML")
+    if found.problems:
+        print(f"left out {len(found.problems)} broken file(s) (listed above)")
+    return 0
+
+
+def _export(args, found, data, out, train, val, base) -> list[str]:
     classes: list[str] = []
     if args.format == "yolo":
         classes = yolo.export_dataset(found.items, out, train, val, base)
@@ -92,15 +150,4 @@ def _run(args: argparse.Namespace) -> int:
     else:
         masks = voc_layout.export_dataset(found.items, data, out, train, val)
         print(f"copied {masks} segmentation mask(s)")
-    boxes = sum(len(item.annotation.objects) for item in found.items)
-    print(
-        f"exported {len(found.items)} images ({len(train)} train, {len(val)} val), {boxes} boxes as {args.format} to {out}"
-    )
-    if classes:
-        first = 1 if args.format == "coco" else 0  # COCO category ids start at 1, YOLO class indices at 0
-        print("classes: " + ", ".join(f"{i}={name}" for i, name in enumerate(classes, start=first)))
-    if found.unlabelled:
-        print(f"left out {len(found.unlabelled)} image(s) without XML")
-    if found.problems:
-        print(f"left out {len(found.problems)} broken file(s) (listed above)")
-    return 0
+    return classes

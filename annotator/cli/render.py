@@ -12,7 +12,12 @@ import os
 import sys
 from pathlib import Path
 
+from annotator.cli.args import float_range
+from annotator.core.atomic import atomic_write_bytes
 from annotator.core.overlay_scene import OVERLAY_NAMES
+
+# 64 MP: an 8000x8000 PNG (about 190 MB of pixels to encode); --scale 16 of a 12 MP photo would be 3 GP.
+MAX_OUTPUT_PIXELS = 64_000_000
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,18 +35,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", required=True, help="the PNG to write")
     parser.add_argument("--force", action="store_true", help="overwrite --out if it exists")
-    parser.add_argument("--score-threshold", type=float, default=0.3, help="hide predictions below (0.3)")
-    parser.add_argument("--nms-iou", type=float, default=0.45, help="NMS IoU for the grid head (0.45)")
     parser.add_argument(
-        "--iou-threshold", type=float, default=0.5, help="IoU below which a box is a miss (0.5)"
+        "--score-threshold", type=float_range(0, 1), default=0.3, help="hide predictions below (0.3)"
+    )
+    parser.add_argument(
+        "--nms-iou", type=float_range(0, 1), default=0.45, help="NMS IoU for the grid head (0.45)"
+    )
+    parser.add_argument(
+        "--iou-threshold", type=float_range(0, 1), default=0.5, help="IoU below which a box is a miss (0.5)"
     )
     parser.add_argument("--before-nms", action="store_true", help="grid: show the raw detections before NMS")
     parser.add_argument(
         "--cell", help="grid: ROW,COL of the cell whose anchors are drawn (default: best box)"
     )
-    parser.add_argument("--mask-opacity", type=float, default=0.5, help="mask opacity 0..1 (0.5)")
-    parser.add_argument("--scale", type=float, default=1.0, help="output size relative to the image (1.0)")
-    parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for the model (600)")
+    parser.add_argument("--mask-opacity", type=float_range(0, 1), default=0.5, help="mask opacity 0..1 (0.5)")
+    parser.add_argument(
+        "--scale", type=float_range(0.01, 16), default=1.0, help="output size relative to the image (1.0)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float_range(0, 86400, lo_open=True),
+        default=600.0,
+        help="seconds to wait for the model (600)",
+    )
 
 
 def _fail(message: str) -> int:
@@ -100,10 +116,6 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"overlay(s) {', '.join(needs_model)} need --model")
     if args.model and not Path(args.model).is_file():
         return _fail(f"model file {args.model} not found")
-    if not 0.0 <= args.mask_opacity <= 1.0:
-        return _fail(f"--mask-opacity must be within 0..1, got {args.mask_opacity}")
-    if not 0.01 <= args.scale <= 16:
-        return _fail(f"--scale must be within 0.01..16, got {args.scale}")
     cell = None
     if args.cell:
         try:
@@ -111,6 +123,16 @@ def run(args: argparse.Namespace) -> int:
             cell = (row, col)
         except ValueError:
             return _fail(f"--cell must be ROW,COL (two integers), got {args.cell!r}")
+    try:
+        width, height = imaging.image_size(image)
+    except (imaging.ImageError, OSError) as exc:
+        return _fail(f"cannot read image {image}: {exc}")
+    out_w, out_h = max(1, round(width * args.scale)), max(1, round(height * args.scale))
+    if out_w * out_h > MAX_OUTPUT_PIXELS:
+        return _fail(
+            f"--scale {args.scale:g} would make a {out_w}x{out_h} PNG ({out_w * out_h / 1e6:.0f} MP, over the "
+            f"{MAX_OUTPUT_PIXELS / 1e6:.0f} MP limit); use a smaller --scale"
+        )
     try:
         rgb = imaging.load_image(image)
     except (imaging.ImageError, OSError) as exc:
@@ -153,10 +175,18 @@ def run(args: argparse.Namespace) -> int:
     s.before_nms, s.chosen_cell, s.mask_opacity = args.before_nms, cell, args.mask_opacity
     scene.visible = set(overlays)
     picture = render_image(rgb, scene, overlays, scale=args.scale)
-    tmp = out.with_name(f".{out.name}.tmp.png")
-    if not picture.save(str(tmp), "PNG"):
-        return _fail(f"could not write {out}")
-    os.replace(tmp, out)
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not picture.save(buffer, "PNG"):
+        return _fail(f"could not encode {out} as PNG")
+    buffer.close()
+    try:  # temp file + rename: a kill or a full disk never leaves a torn PNG; the umask is honoured
+        atomic_write_bytes(out, bytes(data.data()))
+    except OSError as exc:
+        return _fail(f"could not write {out}: {exc.strerror or exc}")
     summary = f"wrote {out} ({picture.width()}x{picture.height()}, overlays: {','.join(overlays)})"
     if prediction is not None:
         summary += (

@@ -11,8 +11,12 @@ import sys
 import time
 from pathlib import Path
 
+from annotator.cli.args import int_range
+
 
 def _size(text: str) -> tuple[int, int] | None:
+    from annotator.core.sample_data import MAX_PIXELS, MAX_SIDE, MIN_SIDE
+
     if text.strip().lower() == "varied":
         return None
     try:
@@ -21,16 +25,21 @@ def _size(text: str) -> tuple[int, int] | None:
         raise argparse.ArgumentTypeError(
             f"expected WIDTHxHEIGHT (e.g. 320x240) or 'varied', got {text!r}"
         ) from None
+    if not (MIN_SIDE <= w <= MAX_SIDE and MIN_SIDE <= h <= MAX_SIDE) or w * h > MAX_PIXELS:
+        raise argparse.ArgumentTypeError(
+            f"each side must be {MIN_SIDE} to {MAX_SIDE} pixels and the image at most "
+            f"{MAX_PIXELS / 1e6:.1f} MP, got {text!r}"
+        )
     return (w, h)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("out", help="folder to write into (created if missing)")
-    parser.add_argument("--count", type=int, default=40, help="number of images (40)")
+    parser.add_argument("--count", type=int_range(0, 99_999), default=40, help="number of images (40)")
     parser.add_argument(
-        "--seed", type=int, default=0, help="random seed: the same seed gives the same files (0)"
+        "--seed", type=int_range(0), default=0, help="random seed: the same seed gives the same files (0)"
     )
-    parser.add_argument("--max-flowers", type=int, default=3, help="1 to K flowers per image (3)")
+    parser.add_argument("--max-flowers", type=int_range(1, 8), default=3, help="1 to K flowers per image (3)")
     parser.add_argument(
         "--size", type=_size, default=(320, 240), help="image size WIDTHxHEIGHT, or 'varied' (320x240)"
     )

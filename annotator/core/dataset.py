@@ -30,6 +30,7 @@ import enum
 import os
 import random
 import re
+import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -149,7 +150,8 @@ def read_status(annotation_path: str | os.PathLike[str]) -> ImageStatus:
     read further, in 64 KB steps, until one is found.
     """
     try:
-        fd = os.open(annotation_path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        # O_NONBLOCK: a FIFO named NAME.xml must not hang the scan (regular files ignore the flag)
+        fd = os.open(annotation_path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return ImageStatus.UNLABELLED
     try:
@@ -320,7 +322,7 @@ def _list_xml(folder: str, cache: dict[str, frozenset[str]]) -> frozenset[str]:
     if names is None:
         try:
             with os.scandir(folder) as it:
-                names = frozenset(e.name for e in it if e.name.endswith(ANNOTATION_SUFFIX))
+                names = frozenset(e.name for e in it if e.name.endswith(ANNOTATION_SUFFIX) and e.is_file())
         except OSError:
             names = frozenset()
         cache[folder] = names
@@ -427,8 +429,18 @@ def scan(
 # ---------------------------------------------------------------- train / validation split
 
 
+MAX_SPLIT_FILE_BYTES = 64 * 1024 * 1024
+
+
 def _read_ids(path: Path) -> list[str]:
     try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):  # before opening: opening a FIFO would block
+            raise DatasetError(f"{path}: cannot read the split file (not a regular file)")
+        if info.st_size > MAX_SPLIT_FILE_BYTES:
+            raise DatasetError(
+                f"{path}: {info.st_size:,} bytes, over the {MAX_SPLIT_FILE_BYTES:,}-byte limit"
+            )
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return []

@@ -102,6 +102,8 @@ class OverlayScene:
         self.visible: set[str] = set()
         self.reviewed: set[tuple] = set()
         """Keys (`prediction_key`) of predictions accepted or rejected on this image: no longer drawn as pending."""
+        self.selected: set[tuple] = set()
+        """Keys (`prediction_key`) of the predictions the user selected (list or canvas): drawn highlighted."""
 
     def set_prediction(self, prediction: Prediction | None) -> None:
         """Show another prediction; review marks are kept only when it is for the same image."""
@@ -112,11 +114,24 @@ class OverlayScene:
         )
         if not same:
             self.reviewed = set()
+            self.selected = set()
         self.prediction = prediction
 
     def prediction_key(self, det: Detections, index: int) -> tuple:
         """A key that names one shown prediction across re-thresholding: class and box rounded to 0.1 px."""
         return (int(det.classes[index]), *(round(float(v), 1) for v in det.boxes[index]))
+
+    def prediction_at(self, x: float, y: float) -> int | None:
+        """The pending prediction under image point ``(x, y)``: of the boxes (xyxy image pixels) holding it, the
+        smallest, so a box inside another can still be picked; None when no pending box holds the point."""
+        det = self.detections()
+        best, best_area = None, float("inf")
+        for i in self.pending():
+            x0, y0, x1, y1 = (float(v) for v in det.boxes[i])
+            area = (x1 - x0) * (y1 - y0)
+            if x0 <= x <= x1 and y0 <= y <= y1 and area < best_area:
+                best, best_area = i, area
+        return best
 
     def pending(self) -> list[int]:
         """Indices into `detections()` of the predictions not yet accepted or rejected, best score first."""

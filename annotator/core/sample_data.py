@@ -40,6 +40,8 @@ GENERATOR_VERSION = 1
 MARKER_NAME = ".sample-complete.json"
 ENV_SAMPLE_DIR = "FLOWER_ANNOTATOR_SAMPLE_DIR"
 MIN_SIDE = 32
+MAX_SIDE = 8192
+MAX_PIXELS = 4096 * 4096
 
 
 def image_stem(index: int) -> str:
@@ -78,8 +80,11 @@ def check_arguments(count: int, seed: int, max_flowers: int, image_size: tuple[i
             w, h = (int(v) for v in image_size)
         except (TypeError, ValueError):
             raise ValueError(f"image_size must be (width, height) or None, got {image_size!r}") from None
-        if w < MIN_SIDE or h < MIN_SIDE or w * h > 4096 * 4096:
-            raise ValueError(f"image_size must be at least {MIN_SIDE}x{MIN_SIDE} pixels, got {image_size!r}")
+        if not (MIN_SIDE <= w <= MAX_SIDE and MIN_SIDE <= h <= MAX_SIDE) or w * h > MAX_PIXELS:
+            raise ValueError(
+                f"image_size sides must be {MIN_SIDE} to {MAX_SIDE} pixels and at most {MAX_PIXELS:,} pixels "
+                f"in all, got {image_size!r}"
+            )
 
 
 _VARIED_SIZES = ((320, 240), (240, 320), (288, 288), (400, 300), (360, 240), (256, 320))

@@ -103,7 +103,7 @@ def list_runs(data_dir: str | os.PathLike[str]) -> list[RunRecord]:
         record: dict = {}
         try:
             record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: a run.json nested thousands deep
             pass
         runs.append(RunRecord(folder, folder / "model.keras", record if isinstance(record, dict) else {}))
     return runs
@@ -213,21 +213,55 @@ def default_input_size(backbone: str, weights: str | None) -> int:
     return 192 if backbone == "mobilenetv2" else 128
 
 
-def imagenet_weights_status(backbone: str, image_size: int, tr: Translate = _n) -> tuple[bool, str]:
-    """Whether Keras' cache holds this backbone's ImageNet weights, checked by file path (no TensorFlow).
+WIDTHS: dict[str, tuple[float, ...]] = {"mobilenetv2": (0.35, 0.5, 0.75, 1.0, 1.3, 1.4)}
+"""Width multipliers (MobileNetV2's ``alpha``) a backbone can be built at (`models.backbones.WIDTHS`, kept in
+step by a test); a backbone not listed has one width, 1.0."""
+
+
+def default_width(backbone: str, weights: str | None) -> float:
+    """The width training picks when none is given (`models.training.default_width`, kept in step by a test):
+    MobileNetV2 from scratch at half width (0.5), everything else and pretrained weights at 1.0."""
+    scratch = weights is None or str(weights).lower() == "none"
+    return 0.5 if backbone == "mobilenetv2" and scratch else 1.0
+
+
+def imagenet_file_name(backbone: str, image_size: int, width: float = 1.0) -> str | None:
+    """The file Keras caches ImageNet weights of ``backbone`` in (without the top classifier), for this input
+    side and width (`models.backbones.weights.imagenet_file`, kept in step by a test); None when no ImageNet
+    weights are published for it (resnet34). MobileNetV2's files exist for 96, 128, 160, 192 and 224 px; any
+    other side loads the 224 px file (its convolutions fit any size)."""
+    if backbone == "xception":
+        return "xception_weights_tf_dim_ordering_tf_kernels_notop.h5"
+    if backbone == "mobilenetv2":
+        rows = image_size if image_size in (96, 128, 160, 192, 224) else 224
+        return f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(width)}_{rows}_no_top.h5"
+    return None
+
+
+def keras_cache_dir() -> Path:
+    """Where Keras keeps downloaded model files (`models.backbones.weights.keras_cache_dir`)."""
+    home = os.environ.get("KERAS_HOME")
+    if home:
+        return Path(home).expanduser() / "models"
+    base = Path("~").expanduser()
+    if not os.access(base, os.W_OK):
+        base = Path("/tmp")
+    return base / ".keras" / "models"
+
+
+def imagenet_weights_status(
+    backbone: str, image_size: int, tr: Translate = _n, width: float = 1.0
+) -> tuple[bool, str]:
+    """Whether Keras' cache holds this backbone's ImageNet weights for this input side and width, checked by
+    file path (no TensorFlow).
 
     Returns:
         ``(available, text)``: ``text`` (translated by ``tr``) names the file and where it is or should be put.
     """
-    home = os.environ.get("KERAS_HOME")
-    cache = Path(home).expanduser() / "models" if home else Path("~").expanduser() / ".keras" / "models"
-    if backbone == "xception":
-        name = "xception_weights_tf_dim_ordering_tf_kernels_notop.h5"
-    elif backbone == "mobilenetv2":
-        rows = image_size if image_size in (96, 128, 160, 192, 224) else 224
-        name = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{rows}_no_top.h5"
-    else:
+    name = imagenet_file_name(backbone, image_size, width)
+    if name is None:
         return False, tr(_NO_WEIGHTS).format(backbone)
+    cache = keras_cache_dir()
     path = cache / name
     if path.is_file():
         return True, tr(_WEIGHTS_AVAILABLE).format(path)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import stat
 import xml.etree.ElementTree as ET
 
 import defusedxml
@@ -37,6 +38,9 @@ from annotator.core.annotation import BoxObject, ImageAnnotation
 from annotator.core.atomic import atomic_write_bytes
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# Levels an unknown element may nest (CVAT/LabelImg extras use 2 or 3); deeper ones would exhaust the recursion
+# of ElementTree's serializer, so they are refused with a VocError instead.
+MAX_UNKNOWN_NESTING = 32
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
 _TRUE = frozenset({"1", "true", "yes", "y", "t", "on"})
@@ -80,6 +84,8 @@ def read(path: str | os.PathLike[str]) -> ImageAnnotation:
         OSError: the file cannot be opened (missing, no permission).
     """
     source = os.fspath(path)
+    if not stat.S_ISREG(os.stat(source).st_mode):  # before opening: opening a FIFO would block
+        raise VocError(source, "not a regular file (a folder, FIFO or device)")
     with open(source, "rb") as f:
         size = os.fstat(f.fileno()).st_size
         if size > MAX_FILE_BYTES:
@@ -189,8 +195,34 @@ def _size_value(el: ET.Element, source: str, field: str) -> int:
     return int(value)
 
 
-def _serialize_unknown(el: ET.Element) -> str:
-    """Compact XML of an element we do not know: indentation whitespace dropped, content kept verbatim."""
+def _nesting(el: ET.Element) -> int:
+    """How many levels deep ``el`` goes (1 for a leaf), counted without recursion."""
+    deepest, stack = 0, [(el, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node)
+    return deepest
+
+
+def _check_nesting(el: ET.Element, source: str, index: int | None) -> None:
+    depth = _nesting(el)
+    if depth > MAX_UNKNOWN_NESTING:
+        raise VocError(
+            source,
+            f"unknown element <{str(el.tag)[:40]}> is nested {depth} levels deep, over the limit of "
+            f"{MAX_UNKNOWN_NESTING}",
+            object_index=index,
+        )
+
+
+def _serialize_unknown(el: ET.Element, source: str = "<annotation>", index: int | None = None) -> str:
+    """Compact XML of an element we do not know: indentation whitespace dropped, content kept verbatim.
+
+    Raises:
+        VocError: it is nested deeper than `MAX_UNKNOWN_NESTING` (checked before any recursive step).
+    """
+    _check_nesting(el, source, index)
     for node in el.iter():
         if len(node) and node.text is not None and not node.text.strip():
             node.text = None
@@ -210,7 +242,7 @@ def _parse_annotation(root: ET.Element, source: str) -> ImageAnnotation:
             ann.objects.append(_parse_object(child, len(ann.objects), source))
             continue
         if tag in seen or tag not in ("folder", "filename", "path", "source", "size", "segmented"):
-            ann.extra_elements.append(_serialize_unknown(child))  # a duplicate is kept, not lost
+            ann.extra_elements.append(_serialize_unknown(child, source))  # a duplicate is kept, not lost
             continue
         seen.add(tag)
         if tag == "folder":
@@ -222,20 +254,20 @@ def _parse_annotation(root: ET.Element, source: str) -> ImageAnnotation:
         elif tag == "segmented":
             ann.segmented = _flag(child, source, "segmented")
         elif tag == "source":
-            _parse_source(child, ann)
+            _parse_source(child, ann, source)
         else:
             _parse_size(child, ann, source)
     return ann
 
 
-def _parse_source(el: ET.Element, ann: ImageAnnotation) -> None:
+def _parse_source(el: ET.Element, ann: ImageAnnotation, source: str) -> None:
     got_database = False
     for child in el:
         if child.tag == "database" and not got_database:
             ann.database = _text(child)
             got_database = True
         else:
-            ann.source_extra_elements.append(_serialize_unknown(child))
+            ann.source_extra_elements.append(_serialize_unknown(child, source))
 
 
 def _parse_size(el: ET.Element, ann: ImageAnnotation, source: str) -> None:
@@ -260,7 +292,7 @@ def _parse_object(el: ET.Element, index: int, source: str) -> BoxObject:
         if tag in _OBJECT_FIELDS and tag not in known:
             known[tag] = child
         else:
-            extras.append(_serialize_unknown(child))  # unknown, or a duplicate: kept, not lost
+            extras.append(_serialize_unknown(child, source, index))  # unknown, or a duplicate: kept, not lost
     name_el = known.get("name")
     name = (name_el.text or "").strip() if name_el is not None else None
     if not name:
@@ -364,7 +396,10 @@ def dumps(annotation: ImageAnnotation, *, source: str = "<annotation>") -> bytes
     for index, obj in enumerate(a.objects):
         out.append(_render_object(obj, index, int(a.width), int(a.height), src))
     out.append("</annotation>\n")
-    return "".join(out).encode("utf-8")
+    data = "".join(out).encode("utf-8")
+    if len(data) > MAX_FILE_BYTES:  # `read` would refuse it: never write a file we cannot open again
+        raise VocError(src, f"would be {len(data):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit of `read`")
+    return data
 
 
 def voc_box(
@@ -456,6 +491,6 @@ def _render_unknown(xml: str, level: int, source: str, index: int | None) -> str
             source, f"kept unknown element is not well-formed XML ({exc}): {xml[:80]!r}", object_index=index,
             field="extra_elements",
         ) from None  # fmt: skip
-    _serialize_unknown(el)
+    _serialize_unknown(el, source, index)
     ET.indent(el, space="\t", level=level)
     return "\t" * level + ET.tostring(el, encoding="unicode") + "\n"

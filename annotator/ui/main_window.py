@@ -38,6 +38,7 @@ from annotator.ui.canvas.widget import Canvas
 from annotator.ui.document import DocumentModel
 from annotator.ui.editing import EditingMixin
 from annotator.ui.file_list import FileListPanel
+from annotator.ui.folder_watch import FolderWatch
 from annotator.ui.navigation import NavigationMixin
 from annotator.ui.settings import Settings
 from annotator.ui.translations import tr as _tr
@@ -141,6 +142,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self.full_image_timer.setInterval(15)
         self.full_image_timer.timeout.connect(self._swap_in_full_image)
         self._last_step = 1
+        self.folder_watch = FolderWatch(self)
 
         self.actions = WindowActions(self)
         self.menus: dict[str, QMenu] = {}
@@ -168,7 +170,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self.banner_label.setStyleSheet("color: #5a4300;")
         self.banner_button = QPushButton(banner)
         self.banner_button.setObjectName("banner_overwrite")
-        self.banner_button.clicked.connect(self.overwrite_broken_annotation)
+        self.banner_button.clicked.connect(self._banner_clicked)
         row.addWidget(self.banner_label, 1)
         row.addWidget(self.banner_button)
         banner.hide()
@@ -336,7 +338,6 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self.recent_menu.setTitle(_tr("Open &recent folder"))
         self.file_dock.setWindowTitle(_tr("Files"))
         self.box_dock.setWindowTitle(_tr("Boxes"))
-        self.banner_button.setText(_tr("Overwrite it (keep a backup)"))
         self._update_banner()
         self._update_title()
 
@@ -364,9 +365,27 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
                 )
                 % (doc.annotation_path, doc.load_error)
             )
+            self.banner_button.setText(_tr("Overwrite it (keep a backup)"))
+            self.banner.show()
+        elif doc is not None and doc.save_conflict:
+            self.banner_label.setText(
+                _tr(
+                    "%s was changed by another program while you edited it here. Autosave is paused for this "
+                    "image and nothing was written."
+                )
+                % doc.annotation_path
+            )
+            self.banner_button.setText(_tr("Compare and choose..."))
             self.banner.show()
         else:
             self.banner.hide()
+
+    def _banner_clicked(self) -> None:
+        doc = self.document_model
+        if doc is not None and doc.read_only:
+            self.overwrite_broken_annotation()
+        elif doc is not None and doc.save_conflict:
+            self.save()
 
     def _update_status_size(self) -> None:
         w, h = self.canvas.image_size()
@@ -486,4 +505,5 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self.settings.window_state = self.saveState()
         self.settings.sync()
         self.cache.shutdown()
+        self.folder_watch.stop()
         event.accept()

@@ -490,6 +490,158 @@
         <translation>표시된 예측 모두 수락</translation>
     </message>
     <message>
+        <source>How wide the network is: narrower trains and predicts faster, wider can learn more.</source>
+        <translation>신경망의 너비: 좁을수록 학습과 예측이 빠르고, 넓을수록 더 많이 배울 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>No ImageNet weights exist for {0}: choose none (from scratch) or a weights file.</source>
+        <translation>{0}에는 ImageNet 가중치가 없습니다. 없음(처음부터) 또는 가중치 파일을 고르세요.</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>너비</translation>
+    </message>
+    <message>
+        <source>A label whose best prediction overlaps it less than this counts as missed.</source>
+        <translation>가장 잘 맞는 예측과의 겹침이 이 값보다 작은 레이블은 놓친 것으로 셉니다.</translation>
+    </message>
+    <message>
+        <source>Click a cell on the image to see its anchor boxes; 'best box' follows the surest box.</source>
+        <translation>이미지에서 셀을 클릭하면 그 셀의 앵커 상자가 보입니다. '최고 상자'는 가장 확실한 상자를 따라갑니다.</translation>
+    </message>
+    <message>
+        <source>Click a prediction here or on the image, then Accept or Reject it.</source>
+        <translation>여기나 이미지에서 예측을 클릭한 뒤 수락하거나 거부하세요.</translation>
+    </message>
+    <message>
+        <source>Hide predictions the model is less sure of than this.</source>
+        <translation>모델의 확신이 이 값보다 낮은 예측은 숨깁니다.</translation>
+    </message>
+    <message>
+        <source>How strongly the predicted mask colours the image.</source>
+        <translation>예측한 마스크가 이미지를 얼마나 진하게 칠할지 정합니다.</translation>
+    </message>
+    <message>
+        <source>Losses (lower is better)</source>
+        <translation>손실 (낮을수록 좋음)</translation>
+    </message>
+    <message>
+        <source>Model: {0}
+{1}, {2} px, finds: {3}
+classes: {4}</source>
+        <translation>모델: {0}
+{1}, {2} px, 찾는 것: {3}
+클래스: {4}</translation>
+    </message>
+    <message>
+        <source>No model loaded: train one in the Training panel, or load a .keras file.</source>
+        <translation>불러온 모델이 없습니다. 학습 패널에서 학습하거나 .keras 파일을 불러오세요.</translation>
+    </message>
+    <message>
+        <source>Of two predicted boxes of one class that overlap more than this, keep only the surer.</source>
+        <translation>같은 클래스의 두 예측 상자가 이 값보다 많이 겹치면 더 확실한 상자만 남깁니다.</translation>
+    </message>
+    <message>
+        <source>Scores (higher is better)</source>
+        <translation>점수 (높을수록 좋음)</translation>
+    </message>
+    <message>
+        <source>Shade each grid cell by how sure the model is an object is there.</source>
+        <translation>모델이 그 셀에 객체가 있다고 확신하는 정도로 각 그리드 셀을 칠합니다.</translation>
+    </message>
+    <message>
+        <source>batch {0} of {1}</source>
+        <translation>배치 {0}/{1}</translation>
+    </message>
+    <message>
+        <source>box IoU</source>
+        <translation>상자 IoU</translation>
+    </message>
+    <message>
+        <source>box loss</source>
+        <translation>상자 손실</translation>
+    </message>
+    <message>
+        <source>class accuracy</source>
+        <translation>클래스 정확도</translation>
+    </message>
+    <message>
+        <source>class loss</source>
+        <translation>클래스 손실</translation>
+    </message>
+    <message>
+        <source>epoch {0} of {1}</source>
+        <translation>에포크 {0}/{1}</translation>
+    </message>
+    <message>
+        <source>epoch {0}: {1}</source>
+        <translation>에포크 {0}: {1}</translation>
+    </message>
+    <message>
+        <source>epochs {0}-{1}: {2}</source>
+        <translation>에포크 {0}-{1}: {2}</translation>
+    </message>
+    <message>
+        <source>fine-tuning the pretrained network</source>
+        <translation>사전 학습된 신경망 미세 조정</translation>
+    </message>
+    <message>
+        <source>grid loss</source>
+        <translation>그리드 손실</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>손실</translation>
+    </message>
+    <message>
+        <source>mask IoU</source>
+        <translation>마스크 IoU</translation>
+    </message>
+    <message>
+        <source>mask loss</source>
+        <translation>마스크 손실</translation>
+    </message>
+    <message>
+        <source>passing the images through the pretrained network once</source>
+        <translation>사전 학습된 신경망에 이미지를 한 번 통과시키는 중</translation>
+    </message>
+    <message>
+        <source>reading the labelled images</source>
+        <translation>레이블된 이미지 읽는 중</translation>
+    </message>
+    <message>
+        <source>score</source>
+        <translation>점수</translation>
+    </message>
+    <message>
+        <source>solid: training, dashed: validation</source>
+        <translation>실선: 학습, 점선: 검증</translation>
+    </message>
+    <message>
+        <source>starting TensorFlow</source>
+        <translation>TensorFlow 시작 중</translation>
+    </message>
+    <message>
+        <source>total loss</source>
+        <translation>전체 손실</translation>
+    </message>
+    <message>
+        <source>training the new layers</source>
+        <translation>새 층 학습</translation>
+    </message>
+    <message>
+        <source>training the whole network</source>
+        <translation>신경망 전체 학습</translation>
+    </message>
+    <message>
+        <source>{0} (validation)</source>
+        <translation>{0} (검증)</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}: {1}</translation>
+    </message>
+    <message>
         <source>Accept prediction '%s'</source>
         <translation>예측 '%s' 수락</translation>
     </message>
@@ -1004,6 +1156,82 @@ classes: {4}</source>
     <message>
         <source>{0} shown, {1} pending, {2:.0f} ms</source>
         <translation>표시 {0}개, 대기 {1}개, {2:.0f} ms</translation>
+    </message>
+    <message>
+        <source>%s was changed by another program while you edited it here. Autosave is paused for this image and nothing was written.</source>
+        <translation>여기서 편집하는 동안 다른 프로그램이 %s 파일을 변경했습니다. 이 이미지의 자동 저장을 멈췄으며 아무것도 쓰지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Changed on disk</source>
+        <translation>디스크에서 변경됨</translation>
+    </message>
+    <message>
+        <source>Compare and choose...</source>
+        <translation>비교하고 선택...</translation>
+    </message>
+    <message>
+        <source>Keep mine (back up the other version)</source>
+        <translation>내 것 유지 (다른 버전은 백업)</translation>
+    </message>
+    <message>
+        <source>Moved or resized (%d): %s</source>
+        <translation>이동 또는 크기 변경 (%d): %s</translation>
+    </message>
+    <message>
+        <source>Not saved.</source>
+        <translation>저장하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Not saved: %s was changed by another program. Autosave is paused for this image.</source>
+        <translation>저장하지 않음: 다른 프로그램이 %s 파일을 변경했습니다. 이 이미지의 자동 저장을 멈췄습니다.</translation>
+    </message>
+    <message>
+        <source>On disk the image is %s, here it is %s.</source>
+        <translation>디스크에서는 이미지가 %s 상태이고, 여기서는 %s 상태입니다.</translation>
+    </message>
+    <message>
+        <source>On disk: %d boxes. Here: %d boxes.</source>
+        <translation>디스크: 상자 %d개. 여기: 상자 %d개.</translation>
+    </message>
+    <message>
+        <source>Only here (%d): %s</source>
+        <translation>여기에만 있음 (%d): %s</translation>
+    </message>
+    <message>
+        <source>Only on disk (%d): %s</source>
+        <translation>디스크에만 있음 (%d): %s</translation>
+    </message>
+    <message>
+        <source>Reload from disk (drop my changes)</source>
+        <translation>디스크에서 다시 읽기 (내 변경 버림)</translation>
+    </message>
+    <message>
+        <source>Saved %s; the other version was kept as %s</source>
+        <translation>%s 저장함; 다른 버전은 %s(으)로 보관했습니다</translation>
+    </message>
+    <message>
+        <source>The annotation of %s was changed by another program since it was opened here. Nothing was saved.</source>
+        <translation>여기서 연 뒤 다른 프로그램이 %s의 주석을 변경했습니다. 아무것도 저장하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>The boxes are the same; other parts of the file differ.</source>
+        <translation>상자는 같습니다. 파일의 다른 부분이 다릅니다.</translation>
+    </message>
+    <message>
+        <source>The version on disk cannot be read: %s</source>
+        <translation>디스크의 버전을 읽을 수 없습니다: %s</translation>
+    </message>
+    <message>
+        <source>not verified</source>
+        <translation>검증 안 됨</translation>
+    </message>
+    <message>
+        <source>%s was changed by another program; your edits here are not saved yet.</source>
+        <translation>다른 프로그램이 %s 파일을 변경했습니다. 여기서 한 편집은 아직 저장되지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Reloaded %s: it was changed by another program.</source>
+        <translation>%s 파일을 다시 읽었습니다: 다른 프로그램이 변경했습니다.</translation>
     </message>
 </context>
 </TS>

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 from PIL import Image
@@ -56,3 +59,12 @@ def find_xml(folder: Path, stem: str) -> Path:
 def voc_boxes(ann: ImageAnnotation) -> list[tuple]:
     """The integer 1-based VOC boxes and labels a file would hold, for exact comparisons."""
     return [(o.name, *voc.voc_box(o, ann.width, ann.height)) for o in ann.objects]
+
+
+def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the installed ``flower-annotator`` script (``python -m annotator`` where it is not installed) as a
+    subprocess; this checkout's code is used because the test run's PYTHONPATH/sys.path is passed on."""
+    script = Path(sys.executable).with_name("flower-annotator")
+    command = [str(script)] if script.is_file() else [sys.executable, "-m", "annotator"]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=timeout, env=env)

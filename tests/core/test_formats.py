@@ -198,7 +198,7 @@ def test_coco_export_is_valid_for_pycocotools_and_round_trips(data, tmp_path):
         ]
 
 
-def test_coco_broken_annotation_keeps_its_image_out_and_says_why(tmp_path):
+def test_coco_file_with_broken_entries_imports_nothing_and_names_each(tmp_path):
     spec = {
         "images": [
             {"id": 1, "file_name": "a.jpg", "width": 10, "height": 10},
@@ -213,11 +213,13 @@ def test_coco_broken_annotation_keeps_its_image_out_and_says_why(tmp_path):
     }
     path = tmp_path / "c.json"
     path.write_text(json.dumps(spec))
-    records, problems = coco.read_records(path)
-    assert records == []
-    assert any("annotations[0]" in p and "no area" in p for p in problems)
-    assert any("annotations[1]" in p and "category_id 9" in p for p in problems)
-    assert any("annotations[2]" in p and "image_id 5" in p for p in problems)
+    with pytest.raises(FormatError) as caught:
+        coco.read_records(path)
+    message = str(caught.value)
+    assert "3 inconsistent entries, nothing imported" in message
+    assert "annotations[0]: 'bbox' [1, 1, 0, 3] has no area" in message
+    assert "annotations[1]: category_id 9 is not in 'categories'" in message
+    assert "annotations[2]: image_id 5 is not in 'images'" in message
     path.write_text("[1, 2")
     with pytest.raises(FormatError, match="not valid JSON"):
         coco.read_records(path)
@@ -252,7 +254,7 @@ def test_createml_uses_centre_xywh_pixels_and_round_trips(data, tmp_path):
     _assert_same_voc(back, original)
 
 
-def test_createml_bad_entry_is_reported_and_good_ones_kept(tmp_path):
+def test_createml_file_with_a_bad_entry_imports_nothing_and_names_each(tmp_path):
     path = tmp_path / "c.json"
     good = {"label": "daisy", "coordinates": {"x": 20, "y": 20, "width": 10, "height": 8}}
     entries = [
@@ -264,11 +266,15 @@ def test_createml_bad_entry_is_reported_and_good_ones_kept(tmp_path):
         {"annotations": []},
     ]
     path.write_text(json.dumps(entries), encoding="utf-8")
-    records, problems = createml.read_records(path)
-    assert [r.image_name for r in records] == ["a.jpg"]
-    assert records[0].boxes[0].xyxy() == (15, 16, 25, 24)
-    assert any("[1].annotations[1]" in p and "coordinates.width" in p for p in problems)
-    assert any("[2]" in p and "'image'" in p for p in problems)
+    with pytest.raises(FormatError) as caught:
+        createml.read_records(path)
+    message = str(caught.value)
+    assert "2 inconsistent entries, nothing imported" in message
+    assert "[1].annotations[1]: coordinates.width '9' is not a finite number" in message
+    assert "[2]: needs an 'image' file name" in message
+    path.write_text(json.dumps(entries[:1]), encoding="utf-8")
+    (record,), problems = createml.read_records(path)
+    assert problems == [] and record.image_name == "a.jpg" and record.boxes[0].xyxy() == (15, 16, 25, 24)
     path.write_text('{"image": "a.jpg"}', encoding="utf-8")
     with pytest.raises(FormatError, match="JSON list"):
         createml.read_records(path)

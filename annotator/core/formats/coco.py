@@ -21,6 +21,8 @@ from typing import Any
 
 from annotator.core.annotation import BoxObject
 from annotator.core.atomic import atomic_write_text
+from annotator.core.formats import bounded
+from annotator.core.formats.bounded import brief
 from annotator.core.formats.common import (
     FormatError,
     ImportRecord,
@@ -37,12 +39,14 @@ def to_coco(items: list[LabelledImage], class_names: list[str]) -> dict[str, Any
     """A COCO instances dict for ``items``; category ``k + 1`` is ``class_names[k]``.
 
     Raises:
-        FormatError: a label is missing from ``class_names``.
+        FormatError: a label is missing from ``class_names``, or an image's size is unknown.
     """
     cat_ids = {name: i + 1 for i, name in enumerate(class_names)}
     images, annotations = [], []
     for image_id, item in enumerate(items, start=1):
         ann = item.annotation
+        if ann.width <= 0 or ann.height <= 0:  # our reader (and COCO's) refuse an image without a size
+            raise FormatError(f"{item.xml_path}: image size unknown, COCO needs width and height")
         images.append(
             {
                 "id": image_id,
@@ -114,107 +118,218 @@ def export_dataset(
 
 
 def load_json(path: Path) -> Any:
-    """Parse a JSON file (UTF-8, BOM allowed).
+    """Parse a JSON file (UTF-8, BOM allowed) with `bounded.load_json`'s limits.
 
     Raises:
-        FormatError: unreadable, not JSON, or over 2 GB.
+        FormatError: unreadable, not a regular file, not JSON, over 2 GB, NaN/Infinity, over-long numbers or
+            nesting over `bounded.MAX_JSON_DEPTH`.
     """
-    path = Path(path)
-    try:
-        if path.stat().st_size > MAX_JSON_BYTES:
-            raise FormatError(f"{path}: over the {MAX_JSON_BYTES:,}-byte limit")
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FormatError(f"{path}: not valid JSON: {exc}") from None
+    return bounded.load_json(path, MAX_JSON_BYTES)
+
+
+MAX_SIDE = 100_000  # pixels; a stated width or height above this is a broken file, not a photo
+MAX_COORDINATE = 1e7
 
 
 def read_records(path: Path) -> tuple[list[ImportRecord], list[str]]:
     """One record per image of a COCO instances file (images without annotations give empty records).
 
+    The whole file is checked before any record is returned: duplicate image, category or annotation ids,
+    an ``image_id``/``category_id`` that names no entry, two images with one ``file_name``, two categories
+    with one name (their boxes would merge), wrong types (a list or object where a number belongs), booleans
+    as ids, non-finite, negative or absurd sizes and coordinates, and boxes outside the size the file states.
     ``iscrowd`` boxes are imported with ``difficult=True`` (VOC's "ignore in evaluation").
 
     Returns:
-        ``(records, problems)``; a broken annotation makes its image a problem (the image is not imported, so
-        no box is lost silently); other images are still imported.
+        ``(records, [])``: a consistent file imports whole (problems finding the images are the caller's).
 
     Raises:
-        FormatError: the file is not a COCO instances dict (no ``images``/``annotations``/``categories``).
+        FormatError: the file is not a COCO instances dict, or any entry is inconsistent; the message names the
+            first entries (``images[3]``, ``annotations[17]``) and counts the rest. Nothing is imported then.
     """
     path = Path(path)
     data = load_json(path)
     if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in ("images", "categories")):
         raise FormatError(f"{path}: not a COCO instances file (needs 'images' and 'categories' lists)")
-    categories: dict[Any, str] = {}
-    for i, cat in enumerate(data["categories"]):
-        if not isinstance(cat, dict) or "id" not in cat or not str(cat.get("name", "")).strip():
-            raise FormatError(f"{path}: categories[{i}] needs an 'id' and a 'name'")
-        categories[cat["id"]] = str(cat["name"]).strip()
-    images: dict[Any, dict] = {}
-    problems: list[str] = []
-    for i, img in enumerate(data["images"]):
-        where = f"{path}: images[{i}]"
-        if not isinstance(img, dict) or "id" not in img or not img.get("file_name"):
-            raise FormatError(f"{where} needs an 'id' and a 'file_name'")
-        images[img["id"]] = img
+    annotations = data.get("annotations", [])
+    if not isinstance(annotations, list):
+        raise FormatError(f"{path}: 'annotations' must be a list, got {brief(annotations)}")
+    issues: list[str] = []
+    categories = _categories(data["categories"], issues)
+    images = _images(data["images"], issues)
     boxes: dict[Any, list[BoxObject]] = {img_id: [] for img_id in images}
-    bad_images: dict[Any, str] = {}
-    for i, ann in enumerate(data.get("annotations") or []):
-        where = f"{path}: annotations[{i}]"
-        image_id = ann.get("image_id") if isinstance(ann, dict) else None
-        if image_id not in images:
-            problems.append(f"{where}: image_id {image_id!r} is not in 'images'")
+    seen_ann: dict[Any, int] = {}
+    for i, ann in enumerate(annotations):
+        where = f"annotations[{i}]"
+        if not isinstance(ann, dict):
+            issues.append(f"{where}: not an object ({brief(ann)})")
+            continue
+        if "id" in ann:
+            ann_id = ann["id"]
+            if not _is_id(ann_id):
+                issues.append(f"{where}: id {brief(ann_id)} is not a whole number or a string")
+            elif ann_id in seen_ann:
+                issues.append(f"{where}: id {brief(ann_id)} repeats annotations[{seen_ann[ann_id]}]")
+            else:
+                seen_ann[ann_id] = i
+        image_id = ann.get("image_id")
+        if not _is_id(image_id) or image_id not in images:
+            issues.append(f"{where}: image_id {brief(image_id)} is not in 'images'")
             continue
         try:
-            boxes[image_id].append(_box(ann, categories, where))
+            box = _box(ann, categories, where, images[image_id])
         except FormatError as exc:
-            bad_images.setdefault(image_id, str(exc))
+            issues.append(str(exc))
+            continue
+        boxes[image_id].append(box)
+    if issues:
+        raise FormatError(inconsistent(path, issues))
     records = []
     for img_id, img in images.items():
-        if img_id in bad_images:
-            problems.append(f"{bad_images[img_id]} (image {img['file_name']!r} not imported)")
-            continue
-        width, height = img.get("width"), img.get("height")
-        sized = all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in (width, height)
-        )
         records.append(
             ImportRecord(
-                image_name=str(img["file_name"]),
+                image_name=img["file_name"],
                 boxes=boxes[img_id],
                 source=f"{path}: image id {img_id}",
-                width=int(width) if sized else None,
-                height=int(height) if sized else None,
+                width=img.get("width"),
+                height=img.get("height"),
             )
         )
-    return records, problems
+    return records, []
 
 
-def _box(ann: dict, categories: dict[Any, str], where: str) -> BoxObject:
-    if ann.get("category_id") not in categories:
-        raise FormatError(f"{where}: category_id {ann.get('category_id')!r} is not in 'categories'")
+def inconsistent(path: Path, issues: list[str], shown: int = 5) -> str:
+    """The one message for a file refused whole: its first ``shown`` problems, then how many more."""
+    lines = [
+        f"{path}: {len(issues)} inconsistent entr{'y' if len(issues) == 1 else 'ies'}, nothing imported:"
+    ]
+    lines += [f"  {issue}" for issue in issues[:shown]]
+    if len(issues) > shown:
+        lines.append(f"  ... and {len(issues) - shown} more")
+    return "\n".join(lines)
+
+
+def _is_id(value: Any) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)) or (
+        isinstance(value, str) and value != ""
+    )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _categories(entries: list, issues: list[str]) -> dict[Any, str]:
+    categories: dict[Any, str] = {}
+    first_of: dict[Any, int] = {}
+    by_name: dict[str, int] = {}
+    for i, cat in enumerate(entries):
+        where = f"categories[{i}]"
+        if not isinstance(cat, dict):
+            issues.append(f"{where}: not an object ({brief(cat)})")
+            continue
+        cat_id, name = cat.get("id"), cat.get("name")
+        if not _is_id(cat_id):
+            issues.append(f"{where}: id {brief(cat_id)} is not a whole number or a string")
+            continue
+        if not isinstance(name, str) or not name.strip():
+            issues.append(f"{where}: name {brief(name)} is not a non-empty string")
+            continue
+        name = name.strip()
+        if cat_id in first_of:
+            issues.append(
+                f"{where}: id {brief(cat_id)} repeats categories[{first_of[cat_id]}] "
+                f"({categories[cat_id]!r} vs {name!r})"
+            )
+            continue
+        if name in by_name:
+            issues.append(
+                f"{where}: name {name!r} repeats categories[{by_name[name]}] (their boxes would merge)"
+            )
+        first_of[cat_id], by_name[name] = i, i
+        categories[cat_id] = name
+    return categories
+
+
+def _images(entries: list, issues: list[str]) -> dict[Any, dict]:
+    images: dict[Any, dict] = {}
+    first_of: dict[Any, int] = {}
+    by_file: dict[str, int] = {}
+    for i, img in enumerate(entries):
+        where = f"images[{i}]"
+        if not isinstance(img, dict):
+            issues.append(f"{where}: not an object ({brief(img)})")
+            continue
+        img_id, file_name = img.get("id"), img.get("file_name")
+        if not _is_id(img_id):
+            issues.append(f"{where}: id {brief(img_id)} is not a whole number or a string")
+            continue
+        if not isinstance(file_name, str) or not file_name.strip():
+            issues.append(f"{where}: file_name {brief(file_name)} is not a non-empty string")
+            continue
+        if img_id in first_of:
+            issues.append(f"{where}: id {brief(img_id)} repeats images[{first_of[img_id]}]")
+            continue
+        if file_name in by_file:
+            issues.append(f"{where}: file_name {file_name!r} repeats images[{by_file[file_name]}]")
+            continue
+        size: dict[str, int] = {}
+        for key in ("width", "height"):
+            value = img.get(key)
+            if value is None:
+                continue
+            if not _is_number(value) or value != int(value) or not 0 < value <= MAX_SIDE:
+                issues.append(
+                    f"{where}: {key} {brief(value)} is not a whole number of pixels in 1..{MAX_SIDE:,}"
+                )
+                break
+            size[key] = int(value)
+        else:
+            first_of[img_id], by_file[file_name] = i, i
+            images[img_id] = {"file_name": file_name, **(size if len(size) == 2 else {})}
+    return images
+
+
+def _box(ann: dict, categories: dict[Any, str], where: str, image: dict) -> BoxObject:
+    cat_id = ann.get("category_id")
+    if not _is_id(cat_id) or cat_id not in categories:
+        raise FormatError(f"{where}: category_id {brief(cat_id)} is not in 'categories'")
     bbox = ann.get("bbox")
     if not isinstance(bbox, list) or len(bbox) != 4:
-        raise FormatError(f"{where}: 'bbox' must be [x, y, width, height], got {bbox!r}")
-    try:
-        x, y, w, h = (float(v) for v in bbox)
-    except (TypeError, ValueError):
-        raise FormatError(f"{where}: 'bbox' {bbox!r} holds a non-number") from None
-    if not all(math.isfinite(v) for v in (x, y, w, h)):
-        raise FormatError(f"{where}: 'bbox' {bbox!r} holds a non-finite number")
+        raise FormatError(f"{where}: 'bbox' must be [x, y, width, height], got {brief(bbox)}")
+    if not all(_is_number(v) for v in bbox):
+        raise FormatError(f"{where}: 'bbox' {brief(bbox)} holds something other than a finite number")
+    x, y, w, h = (float(v) for v in bbox)
+    if max(abs(x), abs(y), w, h) > MAX_COORDINATE:
+        raise FormatError(f"{where}: 'bbox' {brief(bbox)} is out of range")
     if w <= 0 or h <= 0:
-        raise FormatError(f"{where}: 'bbox' {bbox!r} has no area")
-    attrs = ann.get("attributes") if isinstance(ann.get("attributes"), dict) else {}
+        raise FormatError(f"{where}: 'bbox' {brief(bbox)} has no area")
+    width, height = image.get("width"), image.get("height")
+    if width is not None and (x + w <= 0 or y + h <= 0 or x >= width or y >= height):
+        raise FormatError(f"{where}: 'bbox' {brief(bbox)} lies outside the {width}x{height} image")
+    attrs = ann.get("attributes", {})
+    if not isinstance(attrs, dict):
+        raise FormatError(f"{where}: 'attributes' must be an object, got {brief(attrs)}")
+    flags = {}
+    for key, value in (("difficult", attrs.get("difficult", False)), ("truncated", attrs.get("truncated", False)),
+                       ("iscrowd", ann.get("iscrowd", 0))):  # fmt: skip
+        if isinstance(value, (list, dict, str)) or value not in (0, 1):  # true/false and 0/1 (true == 1)
+            raise FormatError(f"{where}: {key} {brief(value)} is not 0/1/true/false")
+        flags[key] = bool(value)
+    pose = attrs.get("pose", "Unspecified")
+    if not isinstance(pose, str):
+        raise FormatError(f"{where}: pose {brief(pose)} is not a string")
     score = ann.get("score")
+    if score is not None and not (_is_number(score) and 0 <= score <= 1):
+        raise FormatError(f"{where}: score {brief(score)} is not a number in 0..1")
     return BoxObject(
-        name=categories[ann["category_id"]],
+        name=categories[cat_id],
         xmin=x,
         ymin=y,
         xmax=x + w,
         ymax=y + h,
-        difficult=bool(attrs.get("difficult", False)) or bool(ann.get("iscrowd", 0)),
-        truncated=bool(attrs.get("truncated", False)),
-        pose=str(attrs.get("pose", "Unspecified")),
-        score=float(score) if isinstance(score, (int, float)) and math.isfinite(score) else None,
+        difficult=flags["difficult"] or flags["iscrowd"],
+        truncated=flags["truncated"],
+        pose=pose,
+        score=float(score) if score is not None else None,
     )

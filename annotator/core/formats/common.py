@@ -9,10 +9,12 @@ for CreateML).
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import os
 import random
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from annotator.core import voc
 from annotator.core.annotation import BoxObject, ImageAnnotation
+from annotator.core.atomic import atomic_write_text, atomic_writer, note_written
 from annotator.core.dataset import DatasetError, annotation_path_for, scan, train_val_split
 from annotator.core.imaging import IMAGE_EXTENSIONS, ImageError
 from annotator.core.imaging import image_size as _image_size
@@ -187,31 +190,75 @@ def ordered_classes(base: Iterable[str], labels: Iterable[str]) -> list[str]:
     return names
 
 
+MAX_CLASS_FILE_BYTES = 1024 * 1024
+
+
 def read_class_file(path: Path) -> list[str]:
     """One class a line (blank lines ignored, surrounding spaces stripped), as in LabelImg's classes.txt.
 
     Raises:
-        FormatError: the file is not UTF-8 text.
+        FormatError: the file is not a regular file, over 1 MB, or not UTF-8 text.
         OSError: the file cannot be read.
     """
+    path = Path(path)
+    if not stat.S_ISREG(os.stat(path).st_mode):  # before opening: opening a FIFO would block
+        raise FormatError(f"{path}: not a regular file")
+    with open(path, "rb") as f:
+        info = os.fstat(f.fileno())
+        if info.st_size > MAX_CLASS_FILE_BYTES:
+            raise FormatError(f"{path}: {info.st_size:,} bytes, over the {MAX_CLASS_FILE_BYTES:,}-byte limit")
+        data = f.read(MAX_CLASS_FILE_BYTES + 1)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FormatError(f"{path}: not UTF-8 text") from None
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def place_image(src: Path, dst: Path) -> None:
-    """Put a copy of the image ``src`` at ``dst``: a hard link when possible (no extra disk), else a copy."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    if dst.exists() or dst.is_symlink():
-        if dst.exists() and os.path.samefile(src, dst):
-            return
-        dst.unlink()
+    """Put a real copy of the image ``src`` at ``dst``: a hard link when possible (no extra disk), else a copy.
+
+    A symlinked ``src`` is resolved first, so ``dst`` holds the image's bytes, never a (dangling) link. A copy
+    goes to a temp file beside ``dst`` that is renamed into place only when complete (`atomic_writer`), so a
+    full disk or a kill leaves no truncated image; the error names ``dst``, the file being written. An existing
+    ``dst`` (from an earlier export) is unlinked or replaced by the rename, never written through: it may be a
+    hard link of a source image.
+
+    Raises:
+        FormatError: ``src`` is not a readable file, or ``dst`` cannot be written (the message names the file).
+    """
+    src, dst = Path(src), Path(dst)
+    real = Path(os.path.realpath(src))
+    if not real.is_file():
+        link = f" (a link to {real})" if real != src.absolute() else ""
+        raise FormatError(f"{src}: image not found{link}")
     try:
-        os.link(src, dst)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if dst.is_symlink():
+            dst.unlink()
+        elif dst.exists():
+            if os.path.samefile(real, dst):
+                note_written(dst)
+                return
+            dst.unlink()
+    except OSError as exc:
+        raise FormatError(f"{dst}: cannot write the image: {exc.strerror or exc}") from None
+    try:
+        os.link(real, dst)
+        note_written(dst)
+        return
     except OSError:
-        shutil.copy2(src, dst)
+        pass  # another file system, or links not allowed: copy
+    try:
+        source = open(real, "rb")  # noqa: SIM115 - closed below; opened first so its error names the source
+    except OSError as exc:
+        raise FormatError(f"{src}: cannot read the image: {exc.strerror or exc}") from None
+    try:
+        with source, atomic_writer(dst) as out:
+            shutil.copyfileobj(source, out, 1024 * 1024)
+        shutil.copystat(real, dst)
+    except OSError as exc:
+        raise FormatError(f"{dst}: cannot write the image copy: {exc.strerror or exc}") from None
 
 
 def remove_stale(paths: Iterable[Path]) -> None:
@@ -223,16 +270,89 @@ def remove_stale(paths: Iterable[Path]) -> None:
             pass
 
 
+MANIFEST = ".flower-export.json"
+
+
+def read_manifest(out_dir: Path) -> set[str]:
+    """The files (``/``-separated, relative to ``out_dir``) an earlier export recorded in `MANIFEST`.
+
+    A missing or unreadable manifest gives an empty set (nothing will be removed)."""
+    from annotator.core.formats import bounded
+
+    path = Path(out_dir) / MANIFEST
+    if not path.is_file():
+        return set()
+    try:
+        data = bounded.load_json(path, 64 * 1024 * 1024)
+    except FormatError:
+        return set()
+    files = data.get("files") if isinstance(data, dict) else None
+    return {f for f in files if isinstance(f, str)} if isinstance(files, list) else set()
+
+
+def finish_manifest(out_dir: Path, old: set[str], written: set[str]) -> list[str]:
+    """Remove the files an earlier export wrote that this one did not write again, then record this one's.
+
+    Only paths listed in the old manifest are candidates, and only when they stay inside ``out_dir`` (no
+    ``..``, no link leading out) and are files or links: a file the user put into ``out_dir`` is never
+    touched. Returns the removed paths (relative).
+    """
+    out = Path(os.path.realpath(out_dir))
+    now = set()
+    for path in written:
+        p = Path(path)
+        if p.is_relative_to(Path(os.path.abspath(out_dir))):
+            now.add(p.relative_to(Path(os.path.abspath(out_dir))).as_posix())
+        elif Path(os.path.realpath(p)).is_relative_to(out):
+            now.add(Path(os.path.realpath(p)).relative_to(out).as_posix())
+    removed = []
+    for rel in sorted(old - now):
+        candidate = Path(out_dir) / rel
+        parts = PurePosixPath(rel).parts
+        if not parts or PurePosixPath(rel).is_absolute() or ".." in parts or rel == MANIFEST:
+            continue
+        if not Path(os.path.realpath(candidate.parent)).is_relative_to(out):
+            continue
+        if candidate.is_symlink() or candidate.is_file():
+            candidate.unlink()
+            removed.append(rel)
+    text = json.dumps({"written_by": "flower-annotator export", "files": sorted(now)}, ensure_ascii=False)
+    atomic_write_text(Path(out_dir) / MANIFEST, text + "\n")
+    return removed
+
+
 def check_out_dir(data_dir: Path, out_dir: Path, *, recursive: bool = False) -> None:
-    """Refuse an export that would write into the folder being exported (or below it, when its sub-folders are
-    exported too: the next export would pick the copies up again)."""
-    data, out = Path(data_dir).resolve(), Path(out_dir).resolve()
+    """Refuse an export whose output folder overlaps the data folder (``recursive`` is accepted, unused).
+
+    An export writes, replaces and removes files below ``--out`` (an image that moved from one split to the
+    other is removed from the first), so ``--out`` may be neither the data folder, nor inside it, nor above it
+    (``DATA = OUT/train`` is the layout a COCO export itself produces), symlinks resolved. That way exporting
+    never moves, unlinks or rewrites a file under the data folder.
+
+    Raises:
+        FormatError: the folders overlap (the message says how).
+    """
+    del recursive
+    data, out = Path(os.path.realpath(data_dir)), Path(os.path.realpath(out_dir))
     if out == data:
-        raise FormatError(f"--out {out_dir} is the data folder itself; choose another folder")
-    if recursive and out.is_relative_to(data):
+        raise FormatError(f"--out {out_dir} is the data folder itself; choose a folder outside {data_dir}")
+    if out.is_relative_to(data):
         raise FormatError(
-            f"--out {out_dir} lies inside the data folder exported with --recursive; choose another"
+            f"--out {out_dir} lies inside the data folder {data_dir}; choose a folder outside it"
         )
+    if data.is_relative_to(out):
+        raise FormatError(
+            f"--out {out_dir} contains the data folder {data_dir} (an export replaces and removes files "
+            "below --out); choose a folder that does not hold the data"
+        )
+    for dirpath, dirs, files in os.walk(out):  # links inside an earlier export that lead into the data
+        for name in dirs + files:
+            path = os.path.join(dirpath, name)
+            if os.path.islink(path) and Path(os.path.realpath(path)).is_relative_to(data):
+                raise FormatError(
+                    f"--out {out_dir} holds {path}, a link into the data folder {data_dir} (an export "
+                    "replaces and removes files below --out); remove the link or choose another folder"
+                )
 
 
 # ---------------------------------------------------------------------------------------------- import
@@ -387,6 +507,9 @@ def write_imported(
             voc.write(ann, target)
         except voc.VocError as exc:
             result.problems.append(f"{rec.source}: {exc}")
+            continue
+        except OSError as exc:  # a folder in the way, no permission, a full disk: this file, then go on
+            result.problems.append(f"{target}: cannot write: {exc.strerror or exc}")
             continue
         result.written.append(target)
         if image is None:

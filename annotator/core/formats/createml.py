@@ -19,7 +19,8 @@ from typing import Any
 
 from annotator.core.annotation import BoxObject
 from annotator.core.atomic import atomic_write_text
-from annotator.core.formats.coco import load_json
+from annotator.core.formats.bounded import brief
+from annotator.core.formats.coco import inconsistent, load_json
 from annotator.core.formats.common import FormatError, ImportRecord, LabelledImage, place_image, remove_stale
 
 ANNOTATIONS_FILE = "annotations.json"
@@ -71,46 +72,70 @@ def export_dataset(
 def read_records(path: Path) -> tuple[list[ImportRecord], list[str]]:
     """One record per image entry of a Create ML file (sizes left to the image).
 
+    The whole file is checked first: entries without an ``image`` string, an image listed twice, labels that are
+    not strings, coordinates that are not finite numbers (or absurdly large), empty boxes.
+
     Returns:
-        ``(records, problems)``: an entry with a broken annotation is a problem and is not imported.
+        ``(records, [])``: a consistent file imports whole.
 
     Raises:
-        FormatError: the file is not a JSON list.
+        FormatError: the file is not a JSON list, or any entry is broken (the first few named, the rest counted);
+            nothing is imported then.
     """
     path = Path(path)
     data = load_json(path)
     if not isinstance(data, list):
         raise FormatError(f"{path}: a Create ML file is a JSON list of {{'image', 'annotations'}} entries")
-    records, problems = [], []
+    records, issues = [], []
+    first_of: dict[str, int] = {}
     for i, entry in enumerate(data):
-        where = f"{path}: [{i}]"
+        where = f"[{i}]"
         try:
             if not isinstance(entry, dict) or not isinstance(entry.get("image"), str) or not entry["image"]:
                 raise FormatError(f"{where}: needs an 'image' file name")
-            anns = entry.get("annotations") or []
+            if entry["image"] in first_of:
+                raise FormatError(f"{where}: image {entry['image']!r} repeats [{first_of[entry['image']]}]")
+            first_of[entry["image"]] = i
+            anns = entry.get("annotations", [])
             if not isinstance(anns, list):
-                raise FormatError(f"{where}: 'annotations' must be a list")
-            boxes = [_box(a, f"{where}.annotations[{j}]") for j, a in enumerate(anns)]
+                raise FormatError(f"{where}: 'annotations' must be a list, got {brief(anns)}")
+            boxes, broken = [], []
+            for j, a in enumerate(anns):
+                try:
+                    boxes.append(_box(a, f"{where}.annotations[{j}]"))
+                except FormatError as exc:
+                    broken.append(str(exc))
+            if broken:
+                issues.extend(broken)
+                continue
         except FormatError as exc:
-            problems.append(str(exc))
+            issues.append(str(exc))
             continue
-        records.append(ImportRecord(image_name=entry["image"], boxes=boxes, source=where))
-    return records, problems
+        records.append(ImportRecord(image_name=entry["image"], boxes=boxes, source=f"{path}: {where}"))
+    if issues:
+        raise FormatError(inconsistent(path, issues))
+    return records, []
+
+
+MAX_COORDINATE = 1e7
 
 
 def _box(ann: Any, where: str) -> BoxObject:
-    if not isinstance(ann, dict) or not str(ann.get("label", "")).strip():
-        raise FormatError(f"{where}: needs a 'label'")
+    if not isinstance(ann, dict) or not isinstance(ann.get("label"), str) or not ann["label"].strip():
+        label = ann.get("label") if isinstance(ann, dict) else ann
+        raise FormatError(f"{where}: needs a 'label' string, got {brief(label)}")
     coords = ann.get("coordinates")
     if not isinstance(coords, dict):
-        raise FormatError(f"{where}: needs 'coordinates' {{x, y, width, height}}")
+        raise FormatError(f"{where}: needs 'coordinates' {{x, y, width, height}}, got {brief(coords)}")
     values = {}
     for key in ("x", "y", "width", "height"):
         value = coords.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise FormatError(f"{where}: coordinates.{key} {value!r} is not a finite number")
+            raise FormatError(f"{where}: coordinates.{key} {brief(value)} is not a finite number")
+        if abs(value) > MAX_COORDINATE:
+            raise FormatError(f"{where}: coordinates.{key} {brief(value)} is out of range")
         values[key] = float(value)
     if values["width"] <= 0 or values["height"] <= 0:
         raise FormatError(f"{where}: box of width {values['width']} and height {values['height']} is empty")
     cx, cy, w, h = values["x"], values["y"], values["width"], values["height"]
-    return BoxObject(str(ann["label"]).strip(), cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+    return BoxObject(ann["label"].strip(), cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)

@@ -60,22 +60,15 @@ def read_other(image_path: str, annotation_path: str, width: int, height: int) -
         names = yolo.read_class_file(txt.parent / yolo.CLASSES_FILE)
         if width <= 0 or height <= 0:
             raise FormatError(f"{txt}: the image size is unknown")
-        boxes = yolo.from_lines(txt.read_text(encoding="utf-8"), names, width, height, source=str(txt))
+        boxes = yolo.from_lines(yolo.read_label_file(txt), names, width, height, source=str(txt))
         for box in boxes:  # six-decimal normalized numbers: undo the float noise of the round trip
             box.xmin, box.ymin, box.xmax, box.ymax = (round(v, 3) for v in box.xyxy())
     elif js.is_file():
-        try:
-            data = json.loads(js.read_text(encoding="utf-8"))
-            entry = next(e for e in data if Path(str(e.get("image", ""))).name == image.name)
-            boxes = []
-            for i, ann in enumerate(entry.get("annotations", [])):
-                c = ann["coordinates"]
-                x, y, w, h = (float(c[k]) for k in ("x", "y", "width", "height"))
-                if not (w > 0 and h > 0):
-                    raise FormatError(f"{js}: annotation #{i + 1} has no area")
-                boxes.append(BoxObject(str(ann["label"]), x - w / 2, y - h / 2, x + w / 2, y + h / 2))
-        except (ValueError, KeyError, TypeError, AttributeError, StopIteration) as exc:
-            raise FormatError(f"{js}: cannot read CreateML annotations: {exc!r}") from None
+        records, _ = createml.read_records(js)  # checked whole, bounded (see createml / bounded)
+        found = [r for r in records if Path(r.image_name.replace("\\", "/")).name == image.name]
+        if not found:
+            raise FormatError(f"{js}: has no entry for {image.name!r}")
+        boxes = found[0].boxes
     if boxes is None:
         return None
     return ImageAnnotation(

@@ -21,6 +21,7 @@ from annotator.core.overlay_scene import OverlayScene
 from annotator.ui.model.client import DEFAULT_SCORE_THRESHOLD, ModelClient
 from annotator.ui.model.overlays import OverlayLayer
 from annotator.ui.model.panel import ModelPanel
+from annotator.ui.model.picking import CanvasPicker
 from annotator.ui.model.review import AcceptPredictionsCommand, RejectPredictionsCommand, ReviewTracker
 from annotator.ui.model.training_dock import TrainingDock
 from annotator.ui.translations import n as _n
@@ -77,7 +78,6 @@ class _Controller(QObject):
         self.last_message = ""
         self._scan_total = self._scan_done = 0
         self._status_text: tuple[str, tuple] = ("", ())
-        self._model_text: tuple[str, tuple] = (_n("No model loaded."), ())
 
     # -- helpers --------------------------------------------------------------------------------------------
     def _document_model(self):
@@ -143,10 +143,6 @@ class _Controller(QObject):
         self.f.scene.set_prediction(prediction)
         self.repaint()
 
-    def _set_model_text(self, template: str, *args: object) -> None:
-        self._model_text = (template, args)
-        self.f.model_panel.model_label.setText(_tr(template).format(*args))
-
     def retranslate(self) -> None:
         """Show the menu, the actions, the docks and the last messages in the language now installed."""
         self.f.menu.setTitle(_tr(MENU_TITLE))
@@ -154,8 +150,6 @@ class _Controller(QObject):
             self.f.actions[name].setText(_tr(text))
         self.f.training_dock.retranslate()
         self.f.model_panel.retranslate()
-        template, args = self._model_text
-        self._set_model_text(template, *args)
         if self._status_text[0]:
             template, args = self._status_text
             self.f.model_panel.status_label.setText(_tr(template).format(*args))
@@ -174,7 +168,7 @@ class _Controller(QObject):
             if not path:
                 return
         self.f.client.load_model(path)
-        self._set_model_text(_n("Loading {0}..."), path)
+        self.f.model_panel.show_loading(path)
         current = getattr(self.window, "current_path", None)
         if current:
             self.f.client.predict(str(current))
@@ -182,20 +176,11 @@ class _Controller(QObject):
             self.f.actions["overlay_predictions"].setChecked(True)
 
     def on_model_loaded(self, path: str, info: dict) -> None:
-        heads = ", ".join(info.get("heads") or []) or "?"
-        classes = ", ".join(info.get("class_names") or [])
-        self._set_model_text(
-            _n("Model: {0}\n{1}, {2} px, heads: {3}\nclasses: {4}"),
-            Path(path).name,
-            info.get("backbone", "?"),
-            info.get("image_size", "?"),
-            heads,
-            classes,
-        )
+        self.f.model_panel.show_model(path, info)
         self._status(_n("Model loaded: {0}"), Path(path).name)
 
     def on_model_load_failed(self, path: str, message: str) -> None:
-        self._set_model_text(_n("No model loaded."))
+        self.f.model_panel.show_no_model()
         self._status(_n("Could not load {0}: {1}"), Path(path).name, message)
 
     def on_crashed(self, message: str) -> None:
@@ -374,6 +359,7 @@ def install_model_features(window: QMainWindow) -> ModelFeatures:
         actions[action_name].setChecked(True)
         actions[action_name].toggled.connect(dock.setVisible)
         dock.visibilityChanged.connect(actions[action_name].setChecked)
+    model_panel.canvas_picker = CanvasPicker(window.canvas, scene, model_panel)
     model_panel.load_clicked.connect(lambda: c.load_model())
     model_panel.accept_selected.connect(c.accept)
     model_panel.reject_selected.connect(c.reject)

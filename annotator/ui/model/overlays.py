@@ -93,20 +93,34 @@ def _banner(painter: QPainter, t: QTransform, lines: list[str], *, bottom_of: fl
 
 
 def paint_predictions(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
-    """Dashed boxes of the predictions not yet accepted or rejected, with ``class score`` tags."""
+    """Dashed boxes of the predictions not yet accepted or rejected, with ``class score`` tags; the selected
+    ones (``scene.selected``) solid, thicker and tinted, drawn last so they are on top."""
     det = scene.detections()
     painter.save()
-    _font(painter, 8.5)
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    for i in scene.pending():
+    pending = scene.pending()
+    chosen = [i for i in pending if scene.prediction_key(det, i) in scene.selected]
+    for i in [i for i in pending if i not in chosen] + chosen:
         box, score, cls = det.boxes[i], det.scores[i], det.classes[i]
         name = scene.class_name(int(cls))
         color = class_color(name)
         rect = _rect(t, box)
-        painter.setPen(_pen(QColor(0, 0, 0, 160), 3.0, Qt.PenStyle.DashLine))
-        painter.drawRect(rect)
-        painter.setPen(_pen(color, 2.0, Qt.PenStyle.DashLine))
-        painter.drawRect(rect)
+        if i in chosen:
+            fill = QColor(color)
+            fill.setAlpha(60)
+            painter.fillRect(rect, fill)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(_pen(QColor(255, 255, 255), 5.0))
+            painter.drawRect(rect)
+            painter.setPen(_pen(color, 3.0))
+            painter.drawRect(rect)
+            _font(painter, 9.0, bold=True)
+        else:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(_pen(QColor(0, 0, 0, 160), 3.0, Qt.PenStyle.DashLine))
+            painter.drawRect(rect)
+            painter.setPen(_pen(color, 2.0, Qt.PenStyle.DashLine))
+            painter.drawRect(rect)
+            _font(painter, 8.5)
         _label(painter, rect.bottomLeft(), f"{name} {score:.2f}", color, below=True)
     painter.restore()
 

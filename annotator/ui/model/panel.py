@@ -1,8 +1,16 @@
-"""The "Model" dock: which model is loaded, overlay knobs, the shown image's predictions and review buttons."""
+"""The "Model" dock: which model is loaded, overlay knobs, the shown image's predictions and review buttons.
+
+Without a model it is one line and a Load button; the knobs appear once a model is loaded, only those its heads
+use (NMS and the grid for the YOLO grid head, the mask opacity for the mask head). The selected rows of the
+prediction list are the scene's ``selected`` predictions, drawn highlighted on the canvas; a click on the canvas
+selects the prediction under it (`annotator.ui.model.picking`).
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,6 +32,10 @@ from annotator.core.overlay_scene import OverlayScene
 from annotator.ui.translations import n as _n
 from annotator.ui.translations import tr as _tr
 
+NO_MODEL_TEXT = _n("No model loaded: train one in the Training panel, or load a .keras file.")
+HEAD_TEXTS = {"loc": _n("box + class"), "grid": _n("YOLO grid"), "seg": _n("mask")}
+"""What each head finds, in the user's words (the Training dock's head check boxes say the same)."""
+
 
 def _slider(value: float) -> QSlider:
     slider = QSlider(Qt.Orientation.Horizontal)
@@ -32,15 +44,25 @@ def _slider(value: float) -> QSlider:
     return slider
 
 
+class _StatusLabel(QLabel):
+    """A wrapped label that takes no room while it has nothing to say."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setVisible(bool(text))
+
+
 class ModelPanel(QDockWidget):
     """Controls of the prediction overlays. Emits `settings_changed` after any knob moves.
 
     Signals:
         settings_changed(): thresholds, opacity, NMS mode or chosen cell changed: repaint.
+        highlight_changed(): the selected predictions changed (list or canvas click): repaint the canvas.
         load_clicked(), accept_selected(list), reject_selected(list), accept_all(): user requests.
     """
 
     settings_changed = Signal()
+    highlight_changed = Signal()
     load_clicked = Signal()
     accept_selected = Signal(list)
     reject_selected = Signal(list)
@@ -50,19 +72,31 @@ class ModelPanel(QDockWidget):
         super().__init__(parent)
         self.setObjectName("model_dock")
         self.scene = scene
+        # What the model line says, as a function, so a language switch can say it again.
+        self._model_text: Callable[[], str] = lambda: _tr(NO_MODEL_TEXT)
+        self.heads: list[str] | None = None
+        """The loaded model's heads; None while no model is loaded."""
         s = scene.settings
         body = QWidget()
         layout = QVBoxLayout(body)
-        self.model_label = QLabel(_tr("No model loaded."))
+        self.model_label = QLabel()
         self.model_label.setWordWrap(True)
         self.load_button = QPushButton()
         self.load_button.clicked.connect(self.load_clicked)
-        self.status_label = QLabel("")
+        self.status_label = _StatusLabel()
         self.status_label.setWordWrap(True)
+        self.status_label.setText("")
         layout.addWidget(self.model_label)
-        layout.addWidget(self.load_button)
+        load_row = QHBoxLayout()
+        load_row.addWidget(self.load_button)
+        load_row.addStretch(1)
+        layout.addLayout(load_row)
         layout.addWidget(self.status_label)
-        form = QFormLayout()
+
+        self.controls = QWidget()
+        controls = QVBoxLayout(self.controls)
+        controls.setContentsMargins(0, 0, 0, 0)
+        self.form = form = QFormLayout()
         self.score_slider = _slider(s.score_threshold)
         self.nms_slider = _slider(s.nms_iou)
         self.iou_slider = _slider(s.iou_threshold)
@@ -70,21 +104,50 @@ class ModelPanel(QDockWidget):
         self.score_label, self.nms_label, self.iou_label, self.opacity_label = (QLabel() for _ in range(4))
         # Texts of this dock's fixed labels, keyed by their English source; `retranslate` sets them.
         self._texts: dict[str, QLabel] = {}
-        for text, slider, label in (
-            (_n("Score threshold"), self.score_slider, self.score_label),
-            (_n("NMS IoU"), self.nms_slider, self.nms_label),
-            (_n("Miss below IoU"), self.iou_slider, self.iou_label),
-            (_n("Mask opacity"), self.opacity_slider, self.opacity_label),
+        self._tips: list[tuple[QWidget, str]] = []
+        self._rows: dict[str, int] = {}
+        for name, text, tip, slider, label in (
+            (
+                "score",
+                _n("Score threshold"),
+                _n("Hide predictions the model is less sure of than this."),
+                self.score_slider,
+                self.score_label,
+            ),
+            (
+                "nms",
+                _n("NMS IoU"),
+                _n("Of two predicted boxes of one class that overlap more than this, keep only the surer."),
+                self.nms_slider,
+                self.nms_label,
+            ),
+            (
+                "iou",
+                _n("Miss below IoU"),
+                _n("A label whose best prediction overlaps it less than this counts as missed."),
+                self.iou_slider,
+                self.iou_label,
+            ),
+            (
+                "opacity",
+                _n("Mask opacity"),
+                _n("How strongly the predicted mask colours the image."),
+                self.opacity_slider,
+                self.opacity_label,
+            ),
         ):
             row = QHBoxLayout()
             row.addWidget(slider, 1)
             row.addWidget(label)
             form.addRow(self._text_label(text), row)
+            self._rows[name] = form.rowCount() - 1
+            self._tips += [(self._texts[text], tip), (slider, tip)]
             slider.valueChanged.connect(self._sliders_moved)
         self.heatmap_box = QCheckBox()
         self.heatmap_box.setChecked(s.heatmap)
         self.heatmap_box.toggled.connect(self._sliders_moved)
         form.addRow(self._text_label(_n("Grid")), self.heatmap_box)
+        self._rows["grid"] = form.rowCount() - 1
         cell_row = QHBoxLayout()
         self.auto_cell = QCheckBox()
         self.auto_cell.setChecked(True)
@@ -100,13 +163,23 @@ class ModelPanel(QDockWidget):
         cell_row.addWidget(self._text_label(_n("col")))
         cell_row.addWidget(self.cell_col_spin)
         form.addRow(self._text_label(_n("Anchors of cell")), cell_row)
-        layout.addLayout(form)
+        self._rows["cell"] = form.rowCount() - 1
+        cell_tip = _n("Click a cell on the image to see its anchor boxes; 'best box' follows the surest box.")
+        self._tips += [(self._texts["Anchors of cell"], cell_tip), (self.auto_cell, cell_tip)]
+        self._tips.append(
+            (self.heatmap_box, _n("Shade each grid cell by how sure the model is an object is there."))
+        )
+        controls.addLayout(form)
         self.summary_label = QLabel("")
         self.summary_label.setWordWrap(True)
-        layout.addWidget(self.summary_label)
+        controls.addWidget(self.summary_label)
+        self.hint_label = QLabel()
+        self.hint_label.setWordWrap(True)
+        controls.addWidget(self.hint_label)
         self.predictions = QListWidget()
         self.predictions.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
-        layout.addWidget(self.predictions, 1)
+        self.predictions.itemSelectionChanged.connect(self._list_selection_changed)
+        controls.addWidget(self.predictions, 1)
         buttons = QHBoxLayout()
         self.accept_button = QPushButton()
         self.reject_button = QPushButton()
@@ -116,9 +189,13 @@ class ModelPanel(QDockWidget):
         self.accept_all_button.clicked.connect(self.accept_all)
         for b in (self.accept_button, self.reject_button, self.accept_all_button):
             buttons.addWidget(b)
-        layout.addLayout(buttons)
+        controls.addLayout(buttons)
+        layout.addWidget(self.controls, 1)
+        self._spacer = QWidget()  # takes the dock's height while the controls are hidden
+        layout.addWidget(self._spacer, 1)
         self.setWidget(body)
         self._sync_labels()
+        self._show_controls()
         self.retranslate()
 
     def _text_label(self, text: str) -> QLabel:
@@ -129,10 +206,14 @@ class ModelPanel(QDockWidget):
         """Set the dock's fixed texts in the language installed now, and redo the summary."""
         self.setWindowTitle(_tr("Model"))
         self.load_button.setText(_tr("Load model..."))
+        self.model_label.setText(self._model_text())
         for text, label in self._texts.items():
             label.setText(_tr(text))
+        for widget, tip in self._tips:
+            widget.setToolTip(_tr(tip))
         self.heatmap_box.setText(_tr("objectness heat map"))
         self.auto_cell.setText(_tr("best box"))
+        self.hint_label.setText(_tr("Click a prediction here or on the image, then Accept or Reject it."))
         self.accept_button.setText(_tr("Accept"))
         self.reject_button.setText(_tr("Reject"))
         self.accept_all_button.setText(_tr("Accept all shown"))
@@ -143,6 +224,49 @@ class ModelPanel(QDockWidget):
             self.retranslate()
         super().changeEvent(event)
 
+    # -- which model -----------------------------------------------------------------------------------------
+    def _set_model_text(self, text: Callable[[], str]) -> None:
+        self._model_text = text
+        self.model_label.setText(text())
+
+    def _show_controls(self) -> None:
+        heads = self.heads
+        self.controls.setVisible(heads is not None)
+        self._spacer.setVisible(heads is None)
+        if heads is None:
+            return
+        has_grid, has_mask = "grid" in heads, "seg" in heads
+        for name, visible in (
+            ("nms", has_grid),
+            ("grid", has_grid),
+            ("cell", has_grid),
+            ("opacity", has_mask),
+        ):
+            self.form.setRowVisible(self._rows[name], visible)
+
+    def show_no_model(self) -> None:
+        """One line and the Load button: nothing loaded (at start, or a load failed)."""
+        self.heads = None
+        self._set_model_text(lambda: _tr(NO_MODEL_TEXT))
+        self._show_controls()
+
+    def show_loading(self, path: str) -> None:
+        self._set_model_text(lambda: _tr("Loading {0}...").format(Path(path).name))
+
+    def show_model(self, path: str, info: dict) -> None:
+        """The loaded model in words and the knobs its heads use."""
+        heads = [h for h in (info.get("heads") or []) if isinstance(h, str)]
+        self.heads = heads
+        name, backbone, size = Path(path).name, info.get("backbone", "?"), info.get("image_size", "?")
+        classes = ", ".join(str(c) for c in info.get("class_names") or [])
+        self._set_model_text(
+            lambda: _tr("Model: {0}\n{1}, {2} px, finds: {3}\nclasses: {4}").format(
+                name, backbone, size, ", ".join(_tr(HEAD_TEXTS.get(h, h)) for h in heads) or "?", classes
+            )
+        )
+        self._show_controls()
+
+    # -- knobs -----------------------------------------------------------------------------------------------
     def _sync_labels(self) -> None:
         s = self.scene.settings
         self.score_label.setText(f"{s.score_threshold:.2f}")
@@ -165,6 +289,21 @@ class ModelPanel(QDockWidget):
         self.refresh()
         self.settings_changed.emit()
 
+    def choose_cell(self, row: int, col: int) -> None:
+        """Show the anchors of grid cell ``(row, col)`` (a click on the canvas chose it)."""
+        widgets = (self.auto_cell, self.cell_row_spin, self.cell_col_spin)
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            self.auto_cell.setChecked(False)
+            self.cell_row_spin.setValue(row)
+            self.cell_col_spin.setValue(col)
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+        self._sliders_moved()
+
+    # -- predictions -----------------------------------------------------------------------------------------
     def selected_indices(self) -> list[int]:
         """Detection indices of the selected rows; the best pending prediction when nothing is selected."""
         rows = [item.data(Qt.ItemDataRole.UserRole) for item in self.predictions.selectedItems()]
@@ -173,16 +312,42 @@ class ModelPanel(QDockWidget):
         pending = self.scene.pending()
         return pending[:1]
 
+    def _list_selection_changed(self) -> None:
+        det = self.scene.detections()
+        rows = [int(item.data(Qt.ItemDataRole.UserRole)) for item in self.predictions.selectedItems()]
+        self.scene.selected = {self.scene.prediction_key(det, i) for i in rows}
+        self.highlight_changed.emit()
+
+    def select_prediction(self, index: int | None) -> None:
+        """Select (only) the list row of detection ``index``; None clears the selection."""
+        self.predictions.clearSelection()
+        for row in range(self.predictions.count()):
+            item = self.predictions.item(row)
+            if index is not None and int(item.data(Qt.ItemDataRole.UserRole)) == index:
+                item.setSelected(True)
+                self.predictions.scrollToItem(item)
+        self._list_selection_changed()
+
     def refresh(self) -> None:
-        """Rebuild the list of pending predictions and the summary for the shown image."""
+        """Rebuild the list of pending predictions and the summary for the shown image; the selected
+        predictions stay selected while they are pending."""
+        self.predictions.blockSignals(True)
+        try:
+            self._fill_list()
+        finally:
+            self.predictions.blockSignals(False)
+
+    def _fill_list(self) -> None:
         self.predictions.clear()
         p = self.scene.prediction
         if p is None:
             self.summary_label.setText("")
+            self.scene.selected = set()
             return
         det = self.scene.detections()
         summary = self.scene.iou_summary()
         iou_of = {d: v for _, d, v in summary.pairs}
+        still_selected = set()
         for i in self.scene.pending():
             iou = iou_of.get(i)
             text = f"{self.scene.class_name(int(det.classes[i]))}  {det.scores[i]:.2f}"
@@ -191,6 +356,11 @@ class ModelPanel(QDockWidget):
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, i)
             self.predictions.addItem(item)
+            key = self.scene.prediction_key(det, i)
+            if key in self.scene.selected:
+                item.setSelected(True)
+                still_selected.add(key)
+        self.scene.selected = still_selected
         lines = [
             _tr("{0} shown, {1} pending, {2:.0f} ms").format(len(det), self.predictions.count(), p.latency_ms)
         ]

@@ -35,10 +35,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.phase_texts import batch_text, phase_line, phase_name
 from annotator.core.training_runs import (
     BACKBONES,
+    WIDTHS,
     DatasetSummary,
     default_input_size,
+    default_width,
+    imagenet_file_name,
     imagenet_weights_status,
     list_runs,
     new_run_dir,
@@ -116,6 +120,7 @@ class TrainingDock(QDockWidget):
         self.image_size = QSpinBox()
         self.image_size.setRange(32, 640)
         self.image_size.setSingleStep(32)
+        self.width_choice = QComboBox()  # filled per backbone by `_apply_default_size`
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 1000)
         self.epochs.setValue(10)
@@ -146,6 +151,8 @@ class TrainingDock(QDockWidget):
         form.addRow("", file_row)
         form.addRow("", self.weights_status)
         add_row(_n("Input size"), self.image_size)
+        add_row(_n("Width"), self.width_choice)
+        self.form = form
         add_row(_n("Epochs"), self.epochs)
         add_row(_n("Batch size"), self.batch_size)
         add_row(_n("Heads"), heads_row)
@@ -191,7 +198,7 @@ class TrainingDock(QDockWidget):
         self.tabs = tabs
         layout.addWidget(tabs, 1)
         self.setWidget(body)
-        for widget in (self.backbone, self.weights, self.image_size):
+        for widget in (self.backbone, self.weights, self.image_size, self.width_choice):
             signal = widget.currentIndexChanged if isinstance(widget, QComboBox) else widget.valueChanged
             signal.connect(self._update_weights_status)
         self.backbone.currentIndexChanged.connect(self._apply_default_size)
@@ -208,6 +215,9 @@ class TrainingDock(QDockWidget):
         self.weights.setItemText(self.weights.findData("file"), _tr("weights file..."))
         self.weights_file.setPlaceholderText(_tr("weights file (.h5 / .weights.h5)"))
         self.browse_button.setText(_tr("Browse..."))
+        self.width_choice.setToolTip(
+            _tr("How wide the network is: narrower trains and predicts faster, wider can learn more.")
+        )
         for name, text in _HEAD_TEXTS.items():
             self.head_boxes[name].setText(_tr(text))
         self.use_all.setText(_tr("all labelled"))
@@ -328,17 +338,41 @@ class TrainingDock(QDockWidget):
             self.weights.setCurrentIndex(self.weights.findData("file"))
 
     def _apply_default_size(self) -> None:
-        """Put the input size training would pick for this backbone and weights (the user may change it after)."""
-        self.image_size.setValue(default_input_size(self.backbone.currentText(), self.weights.currentData()))
+        """Put the input size and width training would pick for this backbone and weights (the user may change
+        them after); the width row shows only for a backbone that comes in several widths."""
+        backbone, weights = self.backbone.currentText(), self.weights.currentData()
+        self.image_size.setValue(default_input_size(backbone, weights))
+        widths = WIDTHS.get(backbone, (1.0,))
+        self.width_choice.blockSignals(True)
+        try:
+            self.width_choice.clear()
+            for w in widths:
+                self.width_choice.addItem(f"{w:g}", float(w))
+            self.width_choice.setCurrentIndex(
+                max(self.width_choice.findData(default_width(backbone, weights)), 0)
+            )
+        finally:
+            self.width_choice.blockSignals(False)
+        self.form.setRowVisible(self.width_choice, len(widths) > 1)
+        self._update_weights_status()
+
+    def chosen_width(self) -> float:
+        return float(self.width_choice.currentData() or 1.0)
 
     def _update_weights_status(self) -> None:
-        available, text = imagenet_weights_status(self.backbone.currentText(), self.image_size.value(), _tr)
+        """The ImageNet note: shown only while ImageNet is chosen, naming the file for this backbone, input
+        size and width and whether Keras' cache has it."""
+        available, text = imagenet_weights_status(
+            self.backbone.currentText(), self.image_size.value(), _tr, self.chosen_width()
+        )
         index = self.weights.findData("imagenet")
         self.weights.setItemText(
             index, _tr("ImageNet (available)") if available else _tr("ImageNet (missing)")
         )
         self.weights_status.setText(text)
+        self.form.setRowVisible(self.weights_status, self.weights.currentData() == "imagenet")
         self.weights_file.setEnabled(self.weights.currentData() == "file")
+        self._update_buttons()  # Start follows the settings (e.g. ImageNet chosen for a backbone without it)
 
     def heads(self) -> list[str]:
         return [name for name, box in self.head_boxes.items() if box.isChecked()]
@@ -358,6 +392,8 @@ class TrainingDock(QDockWidget):
             "batch_size": self.batch_size.value(),
             "heads": self.heads(),
         }
+        if self.backbone.currentText() in WIDTHS:
+            config["width"] = self.chosen_width()
         if self.use_verified.isChecked():
             config["verified_only"] = True
         return config
@@ -366,6 +402,11 @@ class TrainingDock(QDockWidget):
         """Why training cannot start now, or ``""``."""
         if self.client.is_training:
             return _tr("A training run is going.")
+        backbone = self.backbone.currentText()
+        if self.weights.currentData() == "imagenet" and imagenet_file_name(backbone, 224) is None:
+            return _tr(
+                "No ImageNet weights exist for {0}: choose none (from scratch) or a weights file."
+            ).format(backbone)
         if not self.data_dir:
             return _tr("Open a folder of labelled images first.")
         if self._counting:
@@ -421,7 +462,7 @@ class TrainingDock(QDockWidget):
         epoch, epochs = event.get("epoch"), event.get("epochs")
         batch, batches = event.get("batch"), event.get("batches")
         if kind in ("phase", "log") and event.get("message"):
-            self._log(f"[{phase}] {event['message']}" if phase else str(event["message"]))
+            self._log(f"[{phase_name(phase, _tr)}] {event['message']}" if phase else str(event["message"]))
         fraction = None
         if epochs and epoch is not None:
             done = (int(epoch) - (1 if kind == "batch" else 0)) + (
@@ -433,12 +474,7 @@ class TrainingDock(QDockWidget):
         eta_s = event.get("eta_s")
 
         def text() -> str:
-            parts = [phase]
-            if epoch is not None and epochs:
-                parts.append(_tr("epoch {0}/{1}").format(epoch, epochs))
-            if batch is not None and batches:
-                parts.append(_tr("batch {0}/{1}").format(batch, batches))
-            parts.append(_fmt_eta(eta_s))
+            parts = [phase_line(phase, epoch, epochs, _tr), batch_text(batch, batches, _tr), _fmt_eta(eta_s)]
             return "  ".join(p for p in parts if p)
 
         if text():
@@ -448,10 +484,8 @@ class TrainingDock(QDockWidget):
 
     def _add_epoch(self, event: dict) -> None:
         parts = self.curves.add_epoch(event)
-        self._log(
-            f"epoch {event.get('epoch')}/{event.get('epochs')} ({event.get('phase', '')}): "
-            + ", ".join(parts)
-        )
+        line = phase_line(str(event.get("phase") or ""), event.get("epoch"), event.get("epochs"), _tr)
+        self._log(f"{line}: " + ", ".join(parts))
 
     def curve_data(self, key: str) -> list[tuple[float, float]]:
         """The points plotted for ``key`` (e.g. ``"loss"``, ``"val_box_iou"``): ``[(epoch_index, value)]``."""
