@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QActionGroup, QCloseEvent, QUndoGroup, QUndoStack
+from PySide6.QtGui import QActionGroup, QCloseEvent, QGuiApplication, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +47,29 @@ if TYPE_CHECKING:
     from annotator.core.annotation_files import FolderEntry
 
 AUTOSAVE_DELAY_MS = 800
+FIRST_WINDOW_SIZE = (1440, 900)
+FIRST_WINDOW_MARGIN = 20
+TITLE_BAR_ALLOWANCE = 40
+"""Room left for the window manager's title bar, which Qt cannot measure before the window is shown."""
+DOCK_SCROLL_HEIGHT = 220
+
+
+def _scroll_tall_contents(dock: QDockWidget) -> None:
+    body = dock.widget()
+    if body is None or isinstance(body, QScrollArea):
+        return
+    hint = body.minimumSizeHint()
+    if hint.height() <= DOCK_SCROLL_HEIGHT and hint.width() <= 360:
+        return
+    scroll = QScrollArea(dock)
+    scroll.setObjectName(f"{dock.objectName()}_scroll")
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(body)
+    scroll.setMinimumHeight(min(hint.height(), 120))
+    bar = scroll.verticalScrollBar().sizeHint().width()
+    scroll.setMinimumWidth(min(hint.width(), 400) + bar)
+    dock.setWidget(scroll)
 
 
 class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
@@ -263,9 +287,49 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         if s.geometry is not None:
             self.restoreGeometry(s.geometry)
         else:
-            self.resize(1280, 800)
+            self.fit_first_window()
         if s.window_state is not None:
             self.restoreState(s.window_state)
+
+    def fit_first_window(self) -> None:
+        """Size a first window (no saved geometry) from the screen's free area: at most 1440 x 900, and on a
+        1366 x 768 laptop the frame, title bar included, still fits, status bar and all."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 800)
+            return
+        free = screen.availableGeometry()
+        width = min(FIRST_WINDOW_SIZE[0], free.width() - 2 * FIRST_WINDOW_MARGIN)
+        height = min(FIRST_WINDOW_SIZE[1], free.height() - FIRST_WINDOW_MARGIN - TITLE_BAR_ALLOWANCE)
+        self.resize(width, height)
+        self.move(
+            free.x() + (free.width() - width) // 2,
+            free.y() + max(0, (free.height() - height - TITLE_BAR_ALLOWANCE) // 2),
+        )
+
+    def place_side_docks(self, docks: list[QDockWidget] | tuple[QDockWidget, ...]) -> None:
+        """Place docks added after the window was built (the Model and Training panels).
+
+        Where the user left them last time; on a first start the first one goes below the file list (the
+        boxes and files stay in view) and the others wait, hidden, until first asked for. A dock whose contents are taller than `DOCK_SCROLL_HEIGHT` scrolls instead of
+        forcing its height on the window (the training panel alone wanted 667 px)."""
+        first: QDockWidget | None = None
+        for dock in docks:
+            _scroll_tall_contents(dock)
+            if self._in_saved_state(dock) and self.restoreDockWidget(dock):
+                continue
+            if first is None:
+                self.splitDockWidget(self.file_dock, dock, Qt.Orientation.Vertical)
+                first = dock
+            else:  # shown when first asked for (F9, the Model menu), so the first window stays uncluttered
+                self.tabifyDockWidget(first, dock)
+                dock.hide()
+
+    def _in_saved_state(self, dock: QDockWidget) -> bool:
+        # saveState writes each dock's objectName as a QString (UTF-16 big-endian). Without that entry
+        # restoreDockWidget still "succeeds" and leaves the dock hidden.
+        state = self.settings.window_state
+        return bool(state) and dock.objectName().encode("utf-16-be") in bytes(state)
 
     def retranslate_ui(self) -> None:
         self.actions.retranslate()
