@@ -1241,5 +1241,17 @@ classes: {4}</source>
         <source>Flower Annotator %s</source>
         <translation>Flower Annotator %s</translation>
     </message>
+    <message>
+        <source>(removed)</source>
+        <translation>(삭제됨)</translation>
+    </message>
+    <message>
+        <source>Changed file: %s</source>
+        <translation>변경된 파일: %s</translation>
+    </message>
+    <message>
+        <source>Cancel (save nothing)</source>
+        <translation>취소 (아무것도 저장 안 함)</translation>
+    </message>
 </context>
 </TS>

@@ -135,7 +135,7 @@ def test_cancel_writes_nothing_and_keeps_my_edits(qtbot, two_windows, image_fold
     a, b = _a_then_b(qtbot, two_windows)
     xml = image_folder / "img_00.xml"
     before = xml.read_bytes()
-    seen = click_button("Cancel")
+    seen = click_button("Cancel (save")
     assert not b.save()
     assert seen
     assert xml.read_bytes() == before
@@ -149,7 +149,7 @@ def test_navigation_with_autosave_asks_instead_of_overwriting(qtbot, two_windows
     b.autosave_timer.stop()
     xml = image_folder / "img_00.xml"
     before = xml.read_bytes()
-    seen = click_button("Cancel")
+    seen = click_button("Cancel (save")
     assert not b.next_image()  # cancelled: stays on the image, nothing written
     assert seen and b.current_path.endswith("img_00.jpg")
     assert xml.read_bytes() == before
@@ -214,7 +214,7 @@ def test_sidecar_saves_get_the_same_check(qtbot, two_windows, image_folder: Path
     written = image_folder / sidecar
     before = written.read_bytes()
     draw_box(qtbot, b, (100, 60), (160, 120), "tulips")
-    seen = click_button("Cancel")
+    seen = click_button("Cancel (save")
     assert not b.save()
     assert seen and written.read_bytes() == before
     seen = click_button("Keep mine")
@@ -251,7 +251,7 @@ def test_stale_document_without_the_watcher_still_asks(qtbot, two_windows, image
     )
     voc.write(ann, xml)
     draw_box(qtbot, b, (100, 60), (160, 120), "tulips")
-    seen = click_button("Cancel")
+    seen = click_button("Cancel (save")
     assert not b.save() and seen
     assert saved_names(xml) == ["iris"]
 
