@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.annotation import ImageAnnotation
 from annotator.core.resources import predefined_classes
-from annotator.ui.actions import MENU_TITLES, WindowActions
+from annotator.ui.actions import MENU_TITLES, WindowActions, toolbar_icon
 from annotator.ui.box_list import BoxList
 from annotator.ui.canvas.box_painter import set_class_palette, set_color_overrides
 from annotator.ui.canvas.image_cache import ImageCache
@@ -147,6 +147,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self.actions = WindowActions(self)
         self.menus: dict[str, QMenu] = {}
         self._build_menus()
+        self._build_toolbar()
         self._connect()
         self._apply_settings()
         self.retranslate_ui()
@@ -214,6 +215,29 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
             self.language_group.addAction(action)
             view.addAction(action)
 
+    def _build_toolbar(self) -> None:
+        """LabelImg's toolbar: the actions a labeller clicks most, with icons; tooltips carry the shortcut."""
+        a = self.actions
+        self.toolbar = self.addToolBar("")
+        self.toolbar.setObjectName("main_toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        groups = (
+            (a.open_folder, a.save),
+            (a.prev_image, a.next_image),
+            (a.create_box, a.verify),
+            (a.zoom_in, a.zoom_out, a.fit_window),
+        )
+        for group in groups:
+            for action in group:
+                action.setIcon(toolbar_icon(action.objectName(), self.style()))
+                self.toolbar.addAction(action)
+            self.toolbar.addSeparator()
+        self.toolbar_zoom = QLabel(self.toolbar)
+        self.toolbar_zoom.setObjectName("toolbar_zoom")
+        self.toolbar_zoom.setMinimumWidth(48)
+        self.toolbar.addWidget(self.toolbar_zoom)
+
     def _connect(self) -> None:
         a, c = self.actions, self.canvas
         a.open_image.triggered.connect(self._choose_image)
@@ -267,6 +291,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
             lambda w, h: self.statusBar().showMessage(_tr("New box: %d x %d px") % (w, h), 2000)
         )
         c.zoom_changed.connect(lambda s: self.zoom_label.setText(f"{s * 100:.0f}%"))
+        c.zoom_changed.connect(lambda s: self.toolbar_zoom.setText(f" {s * 100:.0f}%"))
         self.box_list.box_selected.connect(c.set_selected)
         self.box_list.box_activated.connect(self.edit_label)
         self.file_panel.image_activated.connect(self.show_image)
@@ -336,6 +361,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         for key, title in MENU_TITLES.items():
             self.menus[key].setTitle(_tr(title))
         self.recent_menu.setTitle(_tr("Open &recent folder"))
+        self.toolbar.setWindowTitle(_tr("Toolbar"))
         self.file_dock.setWindowTitle(_tr("Files"))
         self.box_dock.setWindowTitle(_tr("Boxes"))
         self._update_banner()
@@ -350,10 +376,21 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
     def _update_title(self) -> None:
         name = os.path.basename(self.current_path) if self.current_path else ""
         title = "Flower Annotator" + (f" - {name}[*]" if name else "")
+        position = self.image_position()
+        if position is not None:
+            title += f" ({position[0]} / {position[1]})"
         if self.document_model is not None and self.document_model.read_only:
             title += " " + _tr("(read-only)")
         self.setWindowTitle(title)
         self.setWindowModified(self.is_dirty())
+
+    def image_position(self) -> tuple[int, int] | None:
+        """(1-based number of the shown image, images in the folder), None when no folder image is shown."""
+        model = self.file_panel.model
+        if not self.current_path or model.rowCount() == 0:
+            return None
+        row = model.row_of(self.current_path)
+        return (row + 1, model.rowCount()) if row >= 0 else None
 
     def _update_banner(self) -> None:
         doc = self.document_model
@@ -449,10 +486,14 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
     def show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
+        from annotator.ui.help_dialog import app_version
+
         QMessageBox.about(
             self,
             _tr("About"),
-            _tr("Flower Annotator: boxes in Pascal VOC, YOLO or CreateML, and Keras models."),
+            _tr("Flower Annotator %s") % app_version()
+            + "\n\n"
+            + _tr("Flower Annotator: boxes in Pascal VOC, YOLO or CreateML, and Keras models."),
         )
 
     # File dialogs ------------------------------------------------------------------------------------------

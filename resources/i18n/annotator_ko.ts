@@ -1234,6 +1234,14 @@ classes: {4}</source>
         <translation>%s 파일을 다시 읽었습니다: 다른 프로그램이 변경했습니다.</translation>
     </message>
     <message>
+        <source>Toolbar</source>
+        <translation>도구 모음</translation>
+    </message>
+    <message>
+        <source>Flower Annotator %s</source>
+        <translation>Flower Annotator %s</translation>
+    </message>
+    <message>
         <source>(removed)</source>
         <translation>(삭제됨)</translation>
     </message>
