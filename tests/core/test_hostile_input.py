@@ -49,7 +49,7 @@ def test_a_ten_megabyte_nest_is_refused_quickly():
     started = time.perf_counter()
     with pytest.raises(voc.VocError, match="levels deep"):
         voc.loads(b"<annotation>" + _nested(n) + b"</annotation>")
-    assert time.perf_counter() - started < 20
+    assert time.perf_counter() - started < 60  # about 3 s on a quiet core; generous for a loaded CI machine
 
 
 def test_nesting_up_to_the_limit_is_kept_and_round_trips(tmp_path):
@@ -310,3 +310,13 @@ def test_write_errors_name_the_file_asked_for_never_the_temp_file(tmp_path):
         assert caught.value.filename == str(locked / "a.xml")
     finally:
         os.chmod(locked, 0o700)
+
+
+def test_a_fifo_as_split_file_is_a_dataset_error_not_a_hang(tmp_path):
+    from annotator.core.dataset import DatasetError, train_val_split
+
+    main = tmp_path / "ImageSets" / "Main"
+    main.mkdir(parents=True)
+    os.mkfifo(main / "train.txt")
+    with pytest.raises(DatasetError, match="not a regular file"):
+        train_val_split(tmp_path, ["a", "b", "c"], 0.3, 0)

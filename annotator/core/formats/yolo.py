@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from annotator.core.annotation import BoxObject, ImageAnnotation
-from annotator.core.atomic import atomic_write_text, is_temp_name
+from annotator.core.atomic import atomic_write_text, is_temp_name, note_written
 from annotator.core.formats import bounded
 from annotator.core.formats.bounded import brief
 from annotator.core.formats.common import (
@@ -155,6 +155,8 @@ def merge_class_file(path: Path, labels: Iterable[str], base: Iterable[str] = ()
         check_class_name(name, str(path))
     if names != existing:
         atomic_write_text(path, "".join(f"{n}\n" for n in names))
+    else:
+        note_written(path)  # kept as it is, but still part of what this export produced
     return names
 
 
