@@ -340,6 +340,8 @@ class NavigationMixin:
             return  # our own save, or the same bytes written again
         stack = self._stacks.get(path)
         if stack is not None and not stack.isClean():
+            on_disk, error = _persistence().read_annotation(path, entry.annotation_path)
+            self.file_panel.model.set_status(path, _status_of(on_disk))  # the list says what is on disk
             doc.save_conflict = True
             if path == self.current_path:
                 self.autosave_timer.stop()

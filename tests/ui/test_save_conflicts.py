@@ -104,6 +104,7 @@ def test_second_save_asks_and_reload_shows_the_other_windows_box(qtbot, two_wind
     assert xml.read_bytes() == before  # B wrote nothing
     qtbot.waitUntil(lambda: names(b) == ["roses"])
     assert not b.is_dirty()
+    assert box_list_names(b) == ["roses"] and canvas_names(b) == ["roses"]
     assert not list(image_folder.glob("*.bak"))
 
 
@@ -135,7 +136,7 @@ def test_cancel_writes_nothing_and_keeps_my_edits(qtbot, two_windows, image_fold
     a, b = _a_then_b(qtbot, two_windows)
     xml = image_folder / "img_00.xml"
     before = xml.read_bytes()
-    seen = click_button("Cancel")
+    seen = click_button("Cancel (save")
     assert not b.save()
     assert seen
     assert xml.read_bytes() == before
@@ -149,7 +150,7 @@ def test_navigation_with_autosave_asks_instead_of_overwriting(qtbot, two_windows
     b.autosave_timer.stop()
     xml = image_folder / "img_00.xml"
     before = xml.read_bytes()
-    seen = click_button("Cancel")
+    seen = click_button("Cancel (save")
     assert not b.next_image()  # cancelled: stays on the image, nothing written
     assert seen and b.current_path.endswith("img_00.jpg")
     assert xml.read_bytes() == before
@@ -185,11 +186,25 @@ def test_autosave_conflict_writes_nothing_and_shows_a_banner(qtbot, two_windows,
     assert not b.banner.isVisible() and not b.document_model.save_conflict
 
 
-def test_own_saves_never_conflict(qtbot, two_windows, image_folder: Path):
+def count_conflict_dialogs(monkeypatch) -> list:
+    """Record every conflict dialog built (the real one is still built and shown)."""
+    from annotator.ui import save_conflict
+
+    built = []
+    real = save_conflict.conflict_box
+
+    def recording(*args, **kwargs):
+        built.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(save_conflict, "conflict_box", recording)
+    return built
+
+
+def test_own_saves_never_conflict(qtbot, two_windows, image_folder: Path, monkeypatch):
     a, _b = two_windows
     xml = image_folder / "img_00.xml"
-    opened = []
-    when_modal(opened.append)
+    opened = count_conflict_dialogs(monkeypatch)
     draw_box(qtbot, a, (10, 10), (60, 50), "roses")
     ctrl_s(qtbot, a)
     draw_box(qtbot, a, (100, 60), (160, 120), "tulips")
@@ -214,7 +229,7 @@ def test_sidecar_saves_get_the_same_check(qtbot, two_windows, image_folder: Path
     written = image_folder / sidecar
     before = written.read_bytes()
     draw_box(qtbot, b, (100, 60), (160, 120), "tulips")
-    seen = click_button("Cancel")
+    seen = click_button("Cancel (save")
     assert not b.save()
     assert seen and written.read_bytes() == before
     seen = click_button("Keep mine")
@@ -251,7 +266,7 @@ def test_stale_document_without_the_watcher_still_asks(qtbot, two_windows, image
     )
     voc.write(ann, xml)
     draw_box(qtbot, b, (100, 60), (160, 120), "tulips")
-    seen = click_button("Cancel")
+    seen = click_button("Cancel (save")
     assert not b.save() and seen
     assert saved_names(xml) == ["iris"]
 
@@ -334,15 +349,42 @@ def test_change_elsewhere_while_edited_here_is_flagged_not_reloaded(qtbot, two_w
     assert not b.document_model.save_conflict and not b.banner.isVisible()
 
 
-def test_the_other_window_follows_a_save_through_the_watcher(qtbot, two_windows, image_folder: Path):
+def test_the_other_window_follows_a_save_through_the_watcher(
+    qtbot, two_windows, image_folder: Path, monkeypatch
+):
     a, b = two_windows
     draw_box(qtbot, a, (10, 10), (60, 50), "roses")
     ctrl_s(qtbot, a)
     qtbot.waitUntil(lambda: canvas_names(b) == ["roses"], timeout=4000)
     draw_box(qtbot, b, (100, 60), (160, 120), "tulips")  # now B edits the version it shows: no conflict
-    opened = []
-    when_modal(opened.append)
+    opened = count_conflict_dialogs(monkeypatch)
     ctrl_s(qtbot, b)
     qtbot.waitUntil(lambda: not b.is_dirty())
     assert not opened and saved_names(image_folder / "img_00.xml") == ["roses", "tulips"]
     qtbot.waitUntil(lambda: canvas_names(a) == ["roses", "tulips"], timeout=4000)
+
+
+def test_label_editing_and_verifying_then_saving_never_conflicts(
+    qtbot, two_windows, image_folder: Path, monkeypatch
+):
+    """The ordinary flow, our own saves in between, watcher running: no dialog, no banner, no backup."""
+    a, _b = two_windows
+    xml = image_folder / "img_00.xml"
+    opened = count_conflict_dialogs(monkeypatch)
+    draw_box(qtbot, a, (20, 20), (60, 60), "roses")
+    ctrl_s(qtbot, a)
+    qtbot.wait(400)  # the watcher sees our own save
+    type_label(qtbot, "sunflowers")
+    qtbot.keyClick(a.canvas, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # relabel the selected box
+    qtbot.waitUntil(lambda: names(a) == ["sunflowers"])
+    settle(qtbot, a)
+    ctrl_s(qtbot, a)
+    qtbot.keyClick(a.canvas, Qt.Key.Key_Space)  # verify
+    assert a.document.verified
+    ctrl_s(qtbot, a)
+    qtbot.wait(400)
+    assert saved_names(xml) == ["sunflowers"] and voc.read(xml).verified
+    assert a.file_panel.model.status(a.current_path) == "verified"
+    assert not a.banner.isVisible() and not a.document_model.save_conflict and not a.is_dirty()
+    assert not list(image_folder.glob("*.bak"))
+    assert opened == []
