@@ -150,6 +150,9 @@ class _Matching:
     matched_gt: np.ndarray  # (D,) local gt index or -1
     matched_iou: np.ndarray  # (D,) IoU with it, 0 when unmatched
     ap_keep: np.ndarray  # (D,) within the first max_detections of its image and class
+    can_overlap: (
+        np.ndarray
+    )  # (D,) overlaps some box of any class at the threshold (a wrong class is possible)
 
 
 def _as_boxes(a) -> np.ndarray:
@@ -173,6 +176,7 @@ class EvaluationData:
         self, images: Sequence[ImageResult], class_names: Sequence[str], *, max_detections: int = 100
     ) -> None:
         self.class_names = list(class_names)
+        self.images = list(images)  # as given (the mistake finder reads them again)
         self.max_detections = int(max_detections)
         n_cls = len(self.class_names)
         self.image_ids: list[str] = []
@@ -228,6 +232,7 @@ class EvaluationData:
         matched_gt = np.full(n, -1, np.int64)
         matched_iou = np.zeros(n)
         ap_keep = np.ones(n, bool)
+        can_overlap = np.zeros(n, bool)
         start_t = min(key, 1 - 1e-10)
         for k in range(len(self.image_ids)):
             lo = int(self._det_offsets[k])
@@ -239,6 +244,7 @@ class EvaluationData:
                     ap_keep[lo + d] = seen[c] <= self.max_detections
             if not len(gc) or not len(dc):
                 continue
+            can_overlap[lo : lo + len(dc)] = iou.max(axis=1) >= start_t
             allowed = np.where(dc[:, None] == gc[None, :], iou, -1.0)
             taken = np.zeros(len(gc), bool)
             for d in np.flatnonzero(allowed.max(axis=1) >= start_t).tolist():
@@ -249,7 +255,7 @@ class EvaluationData:
                     taken[g] = True
                     matched_gt[lo + d] = g
                     matched_iou[lo + d] = row[g]
-        result = _Matching(matched_gt, matched_iou, ap_keep)
+        result = _Matching(matched_gt, matched_iou, ap_keep, can_overlap)
         self._matchings[key] = result
         return result
 
@@ -318,13 +324,16 @@ class EvaluationData:
         misses_by_class = self.n_gt.copy() - tp_per_class
         false_alarm_by_class = det_per_class - tp_per_class
         # wrong classes: only images with both an unmatched detection above the threshold and an unmatched box
-        candidates = np.flatnonzero((fa_per_image > 0) & (self.n_gt_per_image > matches))
+        # (detections overlapping no box at the threshold cannot be one: most false alarms are skipped here)
+        maybe_wrong = unmatched_det & m.can_overlap
+        with_maybe = np.bincount(self.det_image[maybe_wrong], minlength=n_img)
+        candidates = np.flatnonzero((with_maybe > 0) & (self.n_gt_per_image > matches))
         for k in candidates.tolist():
             lo, hi = int(self._det_offsets[k]), int(self._det_offsets[k + 1])
             taken = np.zeros(len(self._gt_cls[k]), bool)
             taken[m.matched_gt[lo:hi][tp[lo:hi]]] = True
             iou = self._iou[k]
-            for d in np.flatnonzero(unmatched_det[lo:hi]).tolist():
+            for d in np.flatnonzero(maybe_wrong[lo:hi]).tolist():
                 row = np.where(taken, -1.0, iou[d])
                 g = len(row) - 1 - int(np.argmax(row[::-1]))
                 if row[g] >= start_t:

@@ -6,6 +6,10 @@ import argparse
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
 
 
 def _read_classes(path: str) -> list[str]:
@@ -44,6 +48,12 @@ def run_gui(args: argparse.Namespace) -> int:
     Returns:
         The process exit code.
     """
+    from annotator.core.desktop_check import check_xcb
+
+    problem = check_xcb()
+    if problem is not None:  # Qt would abort with a core dump and a hint few users can act on
+        print(problem.message(), file=sys.stderr)
+        return 1
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -82,10 +92,10 @@ def run_gui(args: argparse.Namespace) -> int:
     return app.exec()
 
 
-def _install_model_features(window) -> None:
+def _install_model_features(window: MainWindow) -> None:
     try:
-        from annotator.ui.model.features import install_model_features
+        features = window.install_model_features()
     except ImportError as exc:  # a partial install: the labelling window works without them
         window.statusBar().showMessage(f"Model features unavailable: {exc}", 10000)
         return
-    install_model_features(window)
+    window.place_side_docks((features.model_panel, features.training_dock))

@@ -3,7 +3,8 @@
 Behaviour lives in two mixins: `navigation.NavigationMixin` (folders, images, saving, autosave, trash) and
 `editing.EditingMixin` (canvas intents and Edit menu -> undo commands). This module builds the widgets and
 wires them. Automation/benchmark API: `open_path`, `next_image`, `prev_image` (return once shown), `save`,
-and the attributes `current_path`, `document`, `document_model`, `undo_stack`, `canvas`, signal `image_shown`.
+`install_model_features`, and the attributes `current_path`, `document`, `document_model`, `undo_stack`,
+`canvas`, `model_features`, signal `image_shown`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QActionGroup, QCloseEvent, QUndoGroup, QUndoStack
+from PySide6.QtGui import QActionGroup, QCloseEvent, QGuiApplication, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -23,15 +24,16 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.core.annotation import ImageAnnotation
 from annotator.core.resources import predefined_classes
-from annotator.ui.actions import MENU_TITLES, WindowActions
+from annotator.ui.actions import MENU_TITLES, WindowActions, toolbar_icon
 from annotator.ui.box_list import BoxList
-from annotator.ui.canvas.box_painter import set_class_palette, set_color_overrides
+from annotator.ui.canvas.box_painter import ClassColors
 from annotator.ui.canvas.image_cache import ImageCache
 from annotator.ui.canvas.widget import Canvas
 from annotator.ui.document import DocumentModel
@@ -44,8 +46,32 @@ from annotator.ui.translations import tr as _tr
 
 if TYPE_CHECKING:
     from annotator.core.annotation_files import FolderEntry
+    from annotator.ui.model.features import ModelFeatures
 
 AUTOSAVE_DELAY_MS = 800
+FIRST_WINDOW_SIZE = (1440, 900)
+FIRST_WINDOW_MARGIN = 20
+TITLE_BAR_ALLOWANCE = 40
+"""Room left for the window manager's title bar, which Qt cannot measure before the window is shown."""
+DOCK_SCROLL_HEIGHT = 220
+
+
+def _scroll_tall_contents(dock: QDockWidget) -> None:
+    body = dock.widget()
+    if body is None or isinstance(body, QScrollArea):
+        return
+    hint = body.minimumSizeHint()
+    if hint.height() <= DOCK_SCROLL_HEIGHT and hint.width() <= 360:
+        return
+    scroll = QScrollArea(dock)
+    scroll.setObjectName(f"{dock.objectName()}_scroll")
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(body)
+    scroll.setMinimumHeight(min(hint.height(), 120))
+    bar = scroll.verticalScrollBar().sizeHint().width()
+    scroll.setMinimumWidth(min(hint.width(), 400) + bar)
+    dock.setWidget(scroll)
 
 
 class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
@@ -80,11 +106,11 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self._stacks: dict[str, QUndoStack] = {}
         self._entries: dict[str, FolderEntry] = {}
         self._navigating = False
+        self.model_features: ModelFeatures | None = None
         self.cache = ImageCache()
-        set_class_palette(self.classes)
-        set_color_overrides(self.settings.class_colors)
+        self.class_colors = ClassColors(self.classes, self.settings.class_colors)
 
-        self.canvas = Canvas(self)
+        self.canvas = Canvas(self, self.class_colors)
         self.banner = self._make_banner()
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -99,7 +125,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self.file_dock.setObjectName("file_dock")
         self.file_dock.setWidget(self.file_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.file_dock)
-        self.box_list = BoxList(self)
+        self.box_list = BoxList(self.class_colors, self)
         self.box_dock = QDockWidget(self)
         self.box_dock.setObjectName("box_dock")
         self.box_dock.setWidget(self.box_list)
@@ -123,6 +149,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self.actions = WindowActions(self)
         self.menus: dict[str, QMenu] = {}
         self._build_menus()
+        self._build_toolbar()
         self._connect()
         self._apply_settings()
         self.retranslate_ui()
@@ -133,6 +160,16 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
     def document(self) -> ImageAnnotation | None:
         """The shown image's annotation (change it only through commands on `undo_stack`)."""
         return self.document_model.annotation if self.document_model is not None else None
+
+    def install_model_features(self) -> ModelFeatures:
+        """Add the model worker client, the Training and Model docks, the Model menu and the overlays (once;
+        later calls return the same `ModelFeatures`). Imported here, on first use, so the window appears
+        without them."""
+        if self.model_features is None:
+            from annotator.ui.model.features import ModelFeatures
+
+            self.model_features = ModelFeatures(self)
+        return self.model_features
 
     # Construction ------------------------------------------------------------------------------------------
     def _make_banner(self) -> QFrame:
@@ -190,6 +227,29 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
             self.language_group.addAction(action)
             view.addAction(action)
 
+    def _build_toolbar(self) -> None:
+        """LabelImg's toolbar: the actions a labeller clicks most, with icons; tooltips carry the shortcut."""
+        a = self.actions
+        self.toolbar = self.addToolBar("")
+        self.toolbar.setObjectName("main_toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        groups = (
+            (a.open_folder, a.save),
+            (a.prev_image, a.next_image),
+            (a.create_box, a.verify),
+            (a.zoom_in, a.zoom_out, a.fit_window),
+        )
+        for group in groups:
+            for action in group:
+                action.setIcon(toolbar_icon(action.objectName(), self.style()))
+                self.toolbar.addAction(action)
+            self.toolbar.addSeparator()
+        self.toolbar_zoom = QLabel(self.toolbar)
+        self.toolbar_zoom.setObjectName("toolbar_zoom")
+        self.toolbar_zoom.setMinimumWidth(48)
+        self.toolbar.addWidget(self.toolbar_zoom)
+
     def _connect(self) -> None:
         a, c = self.actions, self.canvas
         a.open_image.triggered.connect(self._choose_image)
@@ -243,6 +303,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
             lambda w, h: self.statusBar().showMessage(_tr("New box: %d x %d px") % (w, h), 2000)
         )
         c.zoom_changed.connect(lambda s: self.zoom_label.setText(f"{s * 100:.0f}%"))
+        c.zoom_changed.connect(lambda s: self.toolbar_zoom.setText(f" {s * 100:.0f}%"))
         self.box_list.box_selected.connect(c.set_selected)
         self.box_list.box_activated.connect(self.edit_label)
         self.file_panel.image_activated.connect(self.show_image)
@@ -263,15 +324,56 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         if s.geometry is not None:
             self.restoreGeometry(s.geometry)
         else:
-            self.resize(1280, 800)
+            self.fit_first_window()
         if s.window_state is not None:
             self.restoreState(s.window_state)
+
+    def fit_first_window(self) -> None:
+        """Size a first window (no saved geometry) from the screen's free area: at most 1440 x 900, and on a
+        1366 x 768 laptop the frame, title bar included, still fits, status bar and all."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 800)
+            return
+        free = screen.availableGeometry()
+        width = min(FIRST_WINDOW_SIZE[0], free.width() - 2 * FIRST_WINDOW_MARGIN)
+        height = min(FIRST_WINDOW_SIZE[1], free.height() - FIRST_WINDOW_MARGIN - TITLE_BAR_ALLOWANCE)
+        self.resize(width, height)
+        self.move(
+            free.x() + (free.width() - width) // 2,
+            free.y() + max(0, (free.height() - height - TITLE_BAR_ALLOWANCE) // 2),
+        )
+
+    def place_side_docks(self, docks: list[QDockWidget] | tuple[QDockWidget, ...]) -> None:
+        """Place docks added after the window was built (the Model and Training panels).
+
+        Where the user left them last time; on a first start the first one goes below the file list (the
+        boxes and files stay in view) and the others wait, hidden, until first asked for. A dock whose contents are taller than `DOCK_SCROLL_HEIGHT` scrolls instead of
+        forcing its height on the window (the training panel alone wanted 667 px)."""
+        first: QDockWidget | None = None
+        for dock in docks:
+            _scroll_tall_contents(dock)
+            if self._in_saved_state(dock) and self.restoreDockWidget(dock):
+                continue
+            if first is None:
+                self.splitDockWidget(self.file_dock, dock, Qt.Orientation.Vertical)
+                first = dock
+            else:  # shown when first asked for (F9, the Model menu), so the first window stays uncluttered
+                self.tabifyDockWidget(first, dock)
+                dock.hide()
+
+    def _in_saved_state(self, dock: QDockWidget) -> bool:
+        # saveState writes each dock's objectName as a QString (UTF-16 big-endian). Without that entry
+        # restoreDockWidget still "succeeds" and leaves the dock hidden.
+        state = self.settings.window_state
+        return bool(state) and dock.objectName().encode("utf-16-be") in bytes(state)
 
     def retranslate_ui(self) -> None:
         self.actions.retranslate()
         for key, title in MENU_TITLES.items():
             self.menus[key].setTitle(_tr(title))
         self.recent_menu.setTitle(_tr("Open &recent folder"))
+        self.toolbar.setWindowTitle(_tr("Toolbar"))
         self.file_dock.setWindowTitle(_tr("Files"))
         self.box_dock.setWindowTitle(_tr("Boxes"))
         self._update_banner()
@@ -286,10 +388,21 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
     def _update_title(self) -> None:
         name = os.path.basename(self.current_path) if self.current_path else ""
         title = "Flower Annotator" + (f" - {name}[*]" if name else "")
+        position = self.image_position()
+        if position is not None:
+            title += f" ({position[0]} / {position[1]})"
         if self.document_model is not None and self.document_model.read_only:
             title += " " + _tr("(read-only)")
         self.setWindowTitle(title)
         self.setWindowModified(self.is_dirty())
+
+    def image_position(self) -> tuple[int, int] | None:
+        """(1-based number of the shown image, images in the folder), None when no folder image is shown."""
+        model = self.file_panel.model
+        if not self.current_path or model.rowCount() == 0:
+            return None
+        row = model.row_of(self.current_path)
+        return (row + 1, model.rowCount()) if row >= 0 else None
 
     def _update_banner(self) -> None:
         doc = self.document_model
@@ -385,10 +498,14 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
     def show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
+        from annotator.ui.help_dialog import app_version
+
         QMessageBox.about(
             self,
             _tr("About"),
-            _tr("Flower Annotator: boxes in Pascal VOC, YOLO or CreateML, and Keras models."),
+            _tr("Flower Annotator %s") % app_version()
+            + "\n\n"
+            + _tr("Flower Annotator: boxes in Pascal VOC, YOLO or CreateML, and Keras models."),
         )
 
     # File dialogs ------------------------------------------------------------------------------------------

@@ -64,8 +64,10 @@ def conflict_box(
         details = _tr("The version on disk cannot be read: %s") % disk_error
     else:
         details = describe_difference(box_difference(disk, mine))
-    box.setInformativeText(details)
-    box.setDetailedText("\n".join(now.path if now.exists else then.path + " (-)" for then, now in changes))
+    files = ", ".join(
+        Path(then.path).name + ("" if now.exists else " " + _tr("(removed)")) for then, now in changes
+    )
+    box.setInformativeText(details + "\n" + _tr("Changed file: %s") % files)
     reload_button = box.addButton(
         _tr("Reload from disk (drop my changes)"), QMessageBox.ButtonRole.DestructiveRole
     )
@@ -74,7 +76,7 @@ def conflict_box(
         _tr("Keep mine (back up the other version)"), QMessageBox.ButtonRole.AcceptRole
     )
     keep_button.setObjectName("conflict_keep")
-    cancel_button = box.addButton(QMessageBox.StandardButton.Cancel)
+    cancel_button = box.addButton(_tr("Cancel (save nothing)"), QMessageBox.ButtonRole.RejectRole)
     cancel_button.setObjectName("conflict_cancel")
     box.setDefaultButton(cancel_button)
     box.setEscapeButton(cancel_button)

@@ -14,6 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from models.cli import _args
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="a .keras model file written by `flower-annotator train`")
@@ -25,8 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="folder holding the images' annotations (as in the window: sub-folders mirrored); "
         "when an image has one, its IoU with the prediction is printed (default: XML beside the image)",
     )
-    parser.add_argument("--score-threshold", type=float, default=0.3)
-    parser.add_argument("--nms-iou", type=float, default=0.45)
+    parser.add_argument("--score-threshold", type=_args.unit, default=0.3)
+    parser.add_argument("--nms-iou", type=_args.unit, default=0.45)
     parser.add_argument("--overwrite", action="store_true", help="replace files already in --out")
     parser.add_argument(
         "--no-refine",

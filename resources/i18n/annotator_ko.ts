@@ -1233,5 +1233,25 @@ classes: {4}</source>
         <source>Reloaded %s: it was changed by another program.</source>
         <translation>%s 파일을 다시 읽었습니다: 다른 프로그램이 변경했습니다.</translation>
     </message>
+    <message>
+        <source>Toolbar</source>
+        <translation>도구 모음</translation>
+    </message>
+    <message>
+        <source>Flower Annotator %s</source>
+        <translation>Flower Annotator %s</translation>
+    </message>
+    <message>
+        <source>(removed)</source>
+        <translation>(삭제됨)</translation>
+    </message>
+    <message>
+        <source>Changed file: %s</source>
+        <translation>변경된 파일: %s</translation>
+    </message>
+    <message>
+        <source>Cancel (save nothing)</source>
+        <translation>취소 (아무것도 저장 안 함)</translation>
+    </message>
 </context>
 </TS>

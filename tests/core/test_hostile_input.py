@@ -49,7 +49,7 @@ def test_a_ten_megabyte_nest_is_refused_quickly():
     started = time.perf_counter()
     with pytest.raises(voc.VocError, match="levels deep"):
         voc.loads(b"<annotation>" + _nested(n) + b"</annotation>")
-    assert time.perf_counter() - started < 20
+    assert time.perf_counter() - started < 60  # about 3 s on a quiet core; generous for a loaded CI machine
 
 
 def test_nesting_up_to_the_limit_is_kept_and_round_trips(tmp_path):
