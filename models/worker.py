@@ -115,12 +115,6 @@ class Worker:
                 else:
                     self._jobs.append(request)
                 self._jobs_cv.notify()
-        elif kind == "cancel" and request.get("background"):
-            with self._jobs_cv:  # stop a folder scan: drop its queued images
-                for job in [j for j in self._jobs if j.get("background")]:
-                    self._jobs.remove(job)
-                    self.emit({"id": job["id"], "kind": "done", "skipped": True, "result": {}})
-            self.emit({"id": rid, "kind": "done", "result": {"cancelled": True}})
         elif kind == "cancel":
             target = request.get("target", self._train_id)
             event = self._cancels.get(int(target)) if target is not None else None

@@ -13,7 +13,6 @@ each improving epoch; early stopping, a NaN guard, a time budget and cancel (wit
 from __future__ import annotations
 
 import dataclasses
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -387,10 +386,6 @@ def config_from_dict(values: dict) -> TrainConfig:
     if unknown:
         raise TrainError(f"unknown training settings: {', '.join(unknown)}")
     return TrainConfig(**values)
-
-
-def default_out_path(data_dir: str | os.PathLike, backbone: str) -> str:
-    return str(Path(data_dir) / f"model_{backbone}.keras")
 
 
 __all__: Sequence[str] = ["TrainConfig", "TrainResult", "TrainError", "train", "config_from_dict"]
