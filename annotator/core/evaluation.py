@@ -176,6 +176,7 @@ class EvaluationData:
         self, images: Sequence[ImageResult], class_names: Sequence[str], *, max_detections: int = 100
     ) -> None:
         self.class_names = list(class_names)
+        self.images = list(images)  # as given (the mistake finder reads them again)
         self.max_detections = int(max_detections)
         n_cls = len(self.class_names)
         self.image_ids: list[str] = []

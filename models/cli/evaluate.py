@@ -13,12 +13,20 @@ import argparse
 import json
 import sys
 
+from models.cli import _args
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="a .keras model file written by `flower-annotator train`")
     parser.add_argument("data", help="a VOC folder: images with their .xml beside them")
+    parser.add_argument(
+        "--save-dir",
+        metavar="DIR",
+        default=None,
+        help="the annotations' save folder (LabelImg's Change Save Dir; sub-folders mirrored), as in the window",
+    )
     parser.add_argument("--split", default="all", choices=("all", "train", "val"), help="which images")
-    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--batch-size", type=_args.batch_size, default=16)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
         "--no-refine",
@@ -27,19 +35,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--report", metavar="DIR", help="write report.html, PNG figures and CSV tables here")
     parser.add_argument(
-        "--score-threshold", type=_unit, default=0.3, help="detections counted in precision/recall (0..1)"
+        "--score-threshold",
+        type=_args.unit,
+        default=0.3,
+        help="detections counted in precision/recall (0..1)",
     )
-    parser.add_argument("--iou-threshold", type=_unit, default=0.5, help="IoU of a match (0..1)")
-
-
-def _unit(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}")
-    return value
+    parser.add_argument("--iou-threshold", type=_args.unit, default=0.5, help="IoU of a match (0..1)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,7 +53,12 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         result, data = evaluate_detailed(
-            args.model, args.data, split=args.split, batch_size=args.batch_size, refine=not args.no_refine
+            args.model,
+            args.data,
+            split=args.split,
+            batch_size=args.batch_size,
+            refine=not args.no_refine,
+            save_dir=args.save_dir,
         )
     except (ModelFileError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -11,7 +11,7 @@ from ui_helpers import click_button, drag, settle, type_label, when_modal
 
 from annotator.core import voc
 from annotator.core.annotation import BoxObject, ImageAnnotation
-from annotator.ui.file_list import LABELLED
+from annotator.core.dataset import ImageStatus
 from annotator.ui.settings import Settings
 
 
@@ -104,6 +104,7 @@ def test_second_save_asks_and_reload_shows_the_other_windows_box(qtbot, two_wind
     assert xml.read_bytes() == before  # B wrote nothing
     qtbot.waitUntil(lambda: names(b) == ["roses"])
     assert not b.is_dirty()
+    assert box_list_names(b) == ["roses"] and canvas_names(b) == ["roses"]
     assert not list(image_folder.glob("*.bak"))
 
 
@@ -185,11 +186,25 @@ def test_autosave_conflict_writes_nothing_and_shows_a_banner(qtbot, two_windows,
     assert not b.banner.isVisible() and not b.document_model.save_conflict
 
 
-def test_own_saves_never_conflict(qtbot, two_windows, image_folder: Path):
+def count_conflict_dialogs(monkeypatch) -> list:
+    """Record every conflict dialog built (the real one is still built and shown)."""
+    from annotator.ui import save_conflict
+
+    built = []
+    real = save_conflict.conflict_box
+
+    def recording(*args, **kwargs):
+        built.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(save_conflict, "conflict_box", recording)
+    return built
+
+
+def test_own_saves_never_conflict(qtbot, two_windows, image_folder: Path, monkeypatch):
     a, _b = two_windows
     xml = image_folder / "img_00.xml"
-    opened = []
-    when_modal(opened.append)
+    opened = count_conflict_dialogs(monkeypatch)
     draw_box(qtbot, a, (10, 10), (60, 50), "roses")
     ctrl_s(qtbot, a)
     draw_box(qtbot, a, (100, 60), (160, 120), "tulips")
@@ -200,7 +215,7 @@ def test_own_saves_never_conflict(qtbot, two_windows, image_folder: Path):
     assert a.next_image() and a.prev_image()
     assert not opened
     assert saved_names(xml) == ["roses", "tulips", "daisy"]
-    assert a.file_panel.model.status(a.current_path) == LABELLED
+    assert a.file_panel.model.status(a.current_path) is ImageStatus.LABELLED
 
 
 @pytest.mark.parametrize("fmt, sidecar", [("yolo", "img_00.txt"), ("createml", "img_00.json")])
@@ -289,7 +304,7 @@ def test_change_elsewhere_while_shown_and_unedited_is_reloaded(qtbot, two_window
     _other_program_writes(xml, "iris", in_place=in_place)  # created
     qtbot.waitUntil(lambda: canvas_names(b) == ["iris"] and box_list_names(b) == ["iris"], timeout=4000)
     assert b.current_path == shown and not b.is_dirty()
-    assert b.file_panel.model.status(shown) == LABELLED
+    assert b.file_panel.model.status(shown) is ImageStatus.LABELLED
     _other_program_writes(xml, "iris", "lotus", in_place=in_place)  # changed again: the watch was re-added
     qtbot.waitUntil(lambda: canvas_names(b) == ["iris", "lotus"], timeout=4000)
     assert box_list_names(b) == ["iris", "lotus"]
@@ -300,17 +315,19 @@ def test_change_elsewhere_while_shown_and_unedited_is_reloaded(qtbot, two_window
 def test_files_created_and_removed_elsewhere_update_the_list(qtbot, two_windows, image_folder: Path):
     _a, b = two_windows
     other = str(image_folder / "img_02.jpg")
-    assert b.file_panel.model.status(other) == "unlabelled"
+    assert b.file_panel.model.status(other) is ImageStatus.UNLABELLED
     for i in range(5):  # a burst (another tool saving again and again) is one sync
         _other_program_writes(image_folder / "img_02.xml", *["rose"] * (i + 1), in_place=False)
     syncs = b.folder_watch.syncs
-    qtbot.waitUntil(lambda: b.file_panel.model.status(other) == LABELLED, timeout=4000)
+    qtbot.waitUntil(lambda: b.file_panel.model.status(other) is ImageStatus.LABELLED, timeout=4000)
     assert b.folder_watch.syncs - syncs <= 2
     assert b.file_panel.count_label.text().startswith("1 / 4")
     (image_folder / "img_02.xml").unlink()
-    qtbot.waitUntil(lambda: b.file_panel.model.status(other) == "unlabelled", timeout=4000)
+    qtbot.waitUntil(lambda: b.file_panel.model.status(other) is ImageStatus.UNLABELLED, timeout=4000)
     _other_program_writes(image_folder / "img_03.xml", "rose", in_place=False)
-    qtbot.waitUntil(lambda: b.file_panel.model.status(str(image_folder / "img_03.jpg")) == LABELLED)
+    qtbot.waitUntil(
+        lambda: b.file_panel.model.status(str(image_folder / "img_03.jpg")) is ImageStatus.LABELLED
+    )
     b.show_image(str(image_folder / "img_03.jpg"))
     assert canvas_names(b) == ["rose"]
 
@@ -334,15 +351,42 @@ def test_change_elsewhere_while_edited_here_is_flagged_not_reloaded(qtbot, two_w
     assert not b.document_model.save_conflict and not b.banner.isVisible()
 
 
-def test_the_other_window_follows_a_save_through_the_watcher(qtbot, two_windows, image_folder: Path):
+def test_the_other_window_follows_a_save_through_the_watcher(
+    qtbot, two_windows, image_folder: Path, monkeypatch
+):
     a, b = two_windows
     draw_box(qtbot, a, (10, 10), (60, 50), "roses")
     ctrl_s(qtbot, a)
     qtbot.waitUntil(lambda: canvas_names(b) == ["roses"], timeout=4000)
     draw_box(qtbot, b, (100, 60), (160, 120), "tulips")  # now B edits the version it shows: no conflict
-    opened = []
-    when_modal(opened.append)
+    opened = count_conflict_dialogs(monkeypatch)
     ctrl_s(qtbot, b)
     qtbot.waitUntil(lambda: not b.is_dirty())
     assert not opened and saved_names(image_folder / "img_00.xml") == ["roses", "tulips"]
     qtbot.waitUntil(lambda: canvas_names(a) == ["roses", "tulips"], timeout=4000)
+
+
+def test_label_editing_and_verifying_then_saving_never_conflicts(
+    qtbot, two_windows, image_folder: Path, monkeypatch
+):
+    """The ordinary flow, our own saves in between, watcher running: no dialog, no banner, no backup."""
+    a, _b = two_windows
+    xml = image_folder / "img_00.xml"
+    opened = count_conflict_dialogs(monkeypatch)
+    draw_box(qtbot, a, (20, 20), (60, 60), "roses")
+    ctrl_s(qtbot, a)
+    qtbot.wait(400)  # the watcher sees our own save
+    type_label(qtbot, "sunflowers")
+    qtbot.keyClick(a.canvas, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # relabel the selected box
+    qtbot.waitUntil(lambda: names(a) == ["sunflowers"])
+    settle(qtbot, a)
+    ctrl_s(qtbot, a)
+    qtbot.keyClick(a.canvas, Qt.Key.Key_Space)  # verify
+    assert a.document.verified
+    ctrl_s(qtbot, a)
+    qtbot.wait(400)
+    assert saved_names(xml) == ["sunflowers"] and voc.read(xml).verified
+    assert a.file_panel.model.status(a.current_path) is ImageStatus.VERIFIED
+    assert not a.banner.isVisible() and not a.document_model.save_conflict and not a.is_dirty()
+    assert not list(image_folder.glob("*.bak"))
+    assert opened == []

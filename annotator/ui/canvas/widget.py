@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from annotator.core import box_edit as geo
-from annotator.ui.canvas.box_painter import NO_BRUSH, paint_boxes
+from annotator.ui.canvas.box_painter import NO_BRUSH, ClassColors, paint_boxes
 from annotator.ui.canvas.input import CanvasInputMixin
 from annotator.ui.document import DocumentModel
 
@@ -57,8 +57,9 @@ class Canvas(CanvasInputMixin, QWidget):
     mode_changed = Signal(bool)
     """True while in drawing mode."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, colors: ClassColors | None = None) -> None:
         super().__init__(parent)
+        self.colors = colors if colors is not None else ClassColors()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -270,6 +271,7 @@ class Canvas(CanvasInputMixin, QWidget):
                 show_labels=self.show_labels,
                 override=override,
                 only=self.selected,
+                colors=self.colors,
             )
         if self._drag == "draw" and self._drag_box is not None:
             # LabelImg's hatched fill and solid outline, drawn twice (dark under light) so the box stays visible
@@ -329,7 +331,12 @@ class Canvas(CanvasInputMixin, QWidget):
             bg = self._image_layer.copy()
             painter = QPainter(bg)
             paint_boxes(
-                painter, self.document.boxes, transform, show_labels=self.show_labels, skip=self.selected
+                painter,
+                self.document.boxes,
+                transform,
+                show_labels=self.show_labels,
+                skip=self.selected,
+                colors=self.colors,
             )
             painter.end()
             self._bg, self._bg_key = bg, key
