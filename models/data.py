@@ -129,9 +129,10 @@ class SampleSet:
 
 def labelled_images(
     folder: str | os.PathLike,
-    *,
     save_dir: str | os.PathLike | None = None,
+    *,
     recursive: bool = False,
+    verified_only: bool = False,
 ) -> list[tuple[str, Path, Path]]:
     """``(image_id, image_path, annotation_path)`` for every labelled image of ``folder``, sorted by id.
 
@@ -140,12 +141,15 @@ def labelled_images(
     with ``--save-dir`` are the labels trained on. ``annotation_path`` is the VOC file's path; an image whose
     boxes were saved as YOLO (``NAME.txt``) or Create ML (``NAME.json``) there instead counts as labelled too
     (`read_labels` reads either). Ids are `ImageEntry.image_id` (the ids of ``ImageSets/Main/*.txt``).
+    ``verified_only``: only the images whose annotation is marked verified. ``recursive``: sub-folders too.
     """
     from annotator.core import dataset
 
     found = []
     scanned = dataset.scan(Path(folder), recursive=recursive, save_dir=save_dir)
     for entry in scanned.entries:
+        if verified_only and entry.status is not dataset.ImageStatus.VERIFIED:
+            continue
         xml = entry.annotation_path
         if xml.is_file() or xml.with_suffix(".txt").is_file() or xml.with_suffix(".json").is_file():
             found.append((entry.image_id, entry.image_path, xml))
@@ -174,8 +178,10 @@ def split_ids(
     seed: int = 0,
     write: bool = True,
 ):
-    """The deterministic train/val split kept in ``ImageSets/Main/{train,val}.txt`` (written once, reused;
-    ``write=False`` honours the files without rewriting them)."""
+    """The deterministic train/val split kept in ``ImageSets/Main/{train,val}.txt`` (written once, reused).
+
+    ``write=False`` honours the existing lists without rewriting them (a subset such as the verified images
+    must not drop the other images from the dataset's split)."""
     from annotator.core import dataset
 
     train, val = dataset.train_val_split(
@@ -237,7 +243,7 @@ def load_samples(
     """Load the labelled images of a VOC folder into memory, resized for the model.
 
     Args:
-        folder: the dataset folder (images with their XML beside them, LabelImg layout).
+        folder: the dataset folder (images with their XML beside them, LabelImg layout, or a VOC root).
         class_names: the model's classes; None: the classes found (predefined order first).
         image_size: the square side images are stretched to.
         ids: only these image ids (from `labelled_images` / the split), in this order.
@@ -246,6 +252,9 @@ def load_samples(
         mask_source: where masks come from; default `default_mask_source`.
         progress: called ``(done, total)`` after each image.
         cancel: stops early when set (the samples read so far are returned).
+        save_dir: the annotations' save folder (LabelImg's "Change Save Dir"; sub-folders mirrored), as in
+            the window's ``--save-dir``; None: beside the images / the VOC layout.
+        recursive: also the images in sub-folders (the window's ``--recursive``).
 
     Returns:
         A `SampleSet`; ``problems`` lists what was skipped or ignored and why.

@@ -71,8 +71,8 @@ def evaluate_detailed(
     batch_size: int = 16,
     predictor: Predictor | None = None,
     refine: bool = True,
-    save_dir: str | os.PathLike | None = None,
     nms_iou: float = 0.45,
+    save_dir: str | os.PathLike | None = None,
 ) -> tuple[dict, EvaluationData]:
     """Evaluate ``model_path`` on the labelled images of ``data_dir``.
 
@@ -83,7 +83,7 @@ def evaluate_detailed(
         batch_size: images per forward pass.
         predictor: an already loaded model (skips loading ``model_path``; its own ``refine`` applies).
         refine: the loc head's second look (`models.heads.loc.refine`) when the model is loaded here.
-        save_dir: the folder the annotations were saved to (``--save-dir``), None for beside the images.
+        save_dir: the annotations' save folder (the window's ``--save-dir``); None: beside the images.
 
     Returns:
         A JSON-ready dict (see the module docstring) and the stored predictions with their ground truth

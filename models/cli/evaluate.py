@@ -22,7 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--save-dir",
         metavar="DIR",
-        help="folder the annotations were saved to (as in the window: sub-folders mirrored); default: beside the images",
+        default=None,
+        help="the annotations' save folder (LabelImg's Change Save Dir; sub-folders mirrored), as in the window",
     )
     parser.add_argument("--split", default="all", choices=("all", "train", "val"), help="which images")
     parser.add_argument("--batch-size", type=_args.batch_size, default=16)

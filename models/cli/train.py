@@ -16,17 +16,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", required=True, help="the model file to write (.keras); the best epoch is kept"
     )
-    parser.add_argument(
-        "--save-dir",
-        metavar="DIR",
-        help="folder the annotations were saved to (as in the window: sub-folders mirrored); default: beside the images",
-    )
-    parser.add_argument(
-        "--recursive", action="store_true", help="also train on images in sub-folders of DATA"
-    )
-    parser.add_argument(
-        "--verified-only", action="store_true", help="train on the images marked verified only"
-    )
     parser.add_argument("--backbone", default="xception", help=f"one of {', '.join(BACKBONE_CHOICES)}")
     parser.add_argument(
         "--weights",
@@ -82,6 +71,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("auto", "cosine", "plateau"),
         help="cosine: warm-up then a cosine decay over the epochs (or --max-minutes); plateau: halve the rate "
         "when the validation loss stalls; auto: cosine from scratch, plateau with pretrained weights",
+    )
+    parser.add_argument(
+        "--save-dir",
+        metavar="DIR",
+        default=None,
+        help="the annotations' save folder (LabelImg's Change Save Dir; sub-folders mirrored), as in the window; "
+        "the split files stay in DATA/ImageSets/Main",
+    )
+    parser.add_argument("--recursive", action="store_true", help="also the images in sub-folders of DATA")
+    parser.add_argument(
+        "--verified-only", action="store_true", help="train on the images marked verified only"
     )
     parser.add_argument("--val-fraction", type=_args.val_fraction, default=0.2)
     parser.add_argument("--no-augment", action="store_true", help="train on the images as they are")

@@ -318,26 +318,25 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
     root = Path(config.data_dir)
     if not root.is_dir():
         raise TrainError(f"dataset folder not found: {root}")
-    listing = data.labelled_images(root, save_dir=config.save_dir, recursive=config.recursive)
+    listing = data.labelled_images(
+        root, config.save_dir, recursive=config.recursive, verified_only=config.verified_only
+    )
     where = f"{root}" + (f" with annotations in {config.save_dir}" if config.save_dir else "")
+    if not listing and config.verified_only:
+        raise TrainError(
+            f"no verified image in {where}: mark images verified (Space) or train on all labelled"
+        )
     if not listing:
         raise TrainError(
             f"no labelled images in {where} (an image needs its VOC .xml beside it, or in the folder given "
             "with --save-dir)"
         )
-    found = len(listing)
-    if config.verified_only:
-        listing = [item for item in listing if _is_verified(item[2])]
-        if not listing:
-            raise TrainError(
-                f"no verified image in {where}: mark images verified (Space) or train on all labelled"
-            )
     emit(
         ProgressEvent(
             "log",
             "loading",
-            message=f"found {found} labelled images in {where}"
-            + (f", {len(listing)} verified" if config.verified_only else ""),
+            message=f"found {len(listing)} labelled images in {where}"
+            + (" (verified only)" if config.verified_only else ""),
         )
     )
     ids = [i for i, _, _ in listing]
@@ -382,15 +381,6 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
         )
     )
     return train_set, val_set, everything.problems
-
-
-def _is_verified(annotation_path: Path) -> bool:
-    from annotator.core import voc
-
-    try:
-        return annotation_path.is_file() and voc.read(annotation_path).verified
-    except (voc.VocError, OSError):
-        return False
 
 
 def _jsonable(value):
