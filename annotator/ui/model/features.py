@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from annotator.core.overlay_scene import OverlayScene
 from annotator.ui.model.client import DEFAULT_SCORE_THRESHOLD, ModelClient
@@ -357,8 +357,11 @@ def install_model_features(window: QMainWindow) -> ModelFeatures:
     client.scan_finished.connect(c.on_scan_finished)
     for action_name, dock in (("toggle_training_dock", training_dock), ("toggle_model_dock", model_panel)):
         actions[action_name].setChecked(True)
-        actions[action_name].toggled.connect(dock.setVisible)
-        dock.visibilityChanged.connect(actions[action_name].setChecked)
+        actions[action_name].toggled.connect(lambda on, d=dock: _show_dock(d, on))
+        # A dock behind another in a tab group is not visible but still open: the action follows isHidden.
+        dock.visibilityChanged.connect(
+            lambda _v, d=dock, a=actions[action_name]: a.setChecked(not d.isHidden())
+        )
     model_panel.canvas_picker = CanvasPicker(window.canvas, scene, model_panel)
     model_panel.load_clicked.connect(lambda: c.load_model())
     model_panel.accept_selected.connect(c.accept)
@@ -388,6 +391,13 @@ def install_model_features(window: QMainWindow) -> ModelFeatures:
         c.on_image_shown(str(current))
     window.model_features = f
     return f
+
+
+def _show_dock(dock: QDockWidget, on: bool) -> None:
+    """Open (and bring to the front of its tab group) or close ``dock``."""
+    dock.setVisible(on)
+    if on:
+        dock.raise_()
 
 
 def _view_menu(window: QMainWindow) -> QMenu | None:
