@@ -4,6 +4,10 @@ Keys: ``n_images`` (images evaluated), ``mean_iou`` / ``iou50_rate`` / ``accurac
 each image's largest labelled box, and its class), plus whatever other heads add (``map50``, ``map50_95``,
 ``mask_miou``), ``n_problems`` (files skipped or boxes ignored, see `models.data`) and ``refine`` (whether the
 loc head took its second look, `models.heads.loc.refine`, as `flower-annotator predict` does by default).
+
+`evaluate_detailed` also returns the stored predictions as an `annotator.core.evaluation.EvaluationData`
+(image pixels, every detection scoring at least ``STORE_SCORE_THRESHOLD``), from which per-class AP, the
+confusion matrix and the per-image counts are computed at any threshold without running the model again.
 """
 
 from __future__ import annotations
@@ -13,11 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
+from annotator.core.evaluation import EvaluationData, ImageResult
 from models.builder import get_head
 from models.data import load_image_and_source, load_samples
-from models.predict import Predictor
+from models.predict import PredictOptions, Predictor
 
 SPLITS = ("all", "train", "val")
+# detections kept for the threshold views: low enough that any threshold a user picks can be applied later
+STORE_SCORE_THRESHOLD = 0.01
 
 
 def split_file_ids(data_dir: str | os.PathLike, split: str) -> list[str] | None:
@@ -43,6 +50,22 @@ def evaluate(
     predictor: Predictor | None = None,
     refine: bool = True,
 ) -> dict:
+    """`evaluate_detailed`'s figures only."""
+    return evaluate_detailed(
+        model_path, data_dir, split=split, batch_size=batch_size, predictor=predictor, refine=refine
+    )[0]
+
+
+def evaluate_detailed(
+    model_path: str | os.PathLike,
+    data_dir: str | os.PathLike,
+    *,
+    split: str = "all",
+    batch_size: int = 16,
+    predictor: Predictor | None = None,
+    refine: bool = True,
+    nms_iou: float = 0.45,
+) -> tuple[dict, EvaluationData]:
     """Evaluate ``model_path`` on the labelled images of ``data_dir``.
 
     Args:
@@ -54,7 +77,8 @@ def evaluate(
         refine: the loc head's second look (`models.heads.loc.refine`) when the model is loaded here.
 
     Returns:
-        A JSON-ready dict (see the module docstring).
+        A JSON-ready dict (see the module docstring) and the stored predictions with their ground truth
+        (`EvaluationData`, boxes xyxy in image pixels of each image's displayed frame).
     """
     predictor = predictor or Predictor(model_path, refine=refine)
     info = predictor.info
@@ -82,4 +106,19 @@ def evaluate(
             result.update(spec.evaluate(pairs, predictor.ctxs[head]))
     result["n_problems"] = len(samples.problems)
     result["refine"] = predictor.refine
-    return result
+    options = PredictOptions(STORE_SCORE_THRESHOLD, nms_iou)
+    stored = []
+    for outputs_i, sample in pairs:
+        pred = predictor.decode(outputs_i, sample.image_id, sample.width, sample.height, options)
+        scale = np.array([sample.width, sample.height, sample.width, sample.height], np.float64)
+        stored.append(
+            ImageResult(
+                sample.image_id,
+                np.asarray(sample.boxes, np.float64).reshape(-1, 4) * scale,
+                np.asarray(sample.classes).reshape(-1),
+                pred.boxes,
+                pred.scores,
+                pred.classes,
+            )
+        )
+    return result, EvaluationData(stored, info.class_names)

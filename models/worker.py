@@ -30,7 +30,13 @@ from typing import Any
 import numpy as np
 
 from annotator.core.atomic import atomic_write_bytes
-from annotator.core.worker_protocol import prediction_to_message, read_message, write_message
+from annotator.core.worker_protocol import (
+    DEFAULT_HEARTBEAT_S,
+    HEARTBEAT_ENV,
+    prediction_to_message,
+    read_message,
+    write_message,
+)
 
 _BATCH_EVENT_INTERVAL_S = 0.1
 _SHUTDOWN_GRACE_S = 1.5
@@ -331,6 +337,32 @@ class Worker:
                 self.error(rid, exc)
 
 
+def _request_id(request: dict[str, Any]) -> int:
+    rid = request.get("id", 0)
+    return rid if isinstance(rid, int) and not isinstance(rid, bool) else 0
+
+
+def _heartbeat_interval() -> float:
+    """Seconds between heartbeats (`annotator.core.worker_protocol.HEARTBEAT_ENV`); 0 or bad values: default."""
+    try:
+        value = float(os.environ.get(HEARTBEAT_ENV, DEFAULT_HEARTBEAT_S))
+    except ValueError:
+        return DEFAULT_HEARTBEAT_S
+    return value if math.isfinite(value) and 0 < value <= 3600 else DEFAULT_HEARTBEAT_S
+
+
+def _start_heartbeat(worker: Worker) -> None:
+    """A daemon thread that tells the client every few seconds that this process still runs Python."""
+    interval = _heartbeat_interval()
+
+    def beat() -> None:
+        while True:
+            time.sleep(interval)
+            worker.emit({"id": 0, "kind": "heartbeat"})
+
+    threading.Thread(target=beat, name="heartbeat", daemon=True).start()
+
+
 def main() -> int:
     """Serve requests on stdin until ``shutdown`` or end of input; events go to the original stdout."""
     try:
@@ -343,6 +375,7 @@ def main() -> int:
     sys.stdout = sys.stderr
     worker = Worker(out)
     worker.emit({"id": 0, "kind": "ready", "pid": os.getpid()})
+    _start_heartbeat(worker)
     stdin = sys.stdin.buffer
     while True:
         try:
@@ -353,7 +386,18 @@ def main() -> int:
         if message is None:
             worker.shutdown()
             break
-        if not worker.handle(message[0]):
+        try:
+            keep_going = worker.handle(message[0])
+        except Exception as exc:  # noqa: BLE001 - a request with fields of the wrong kind: answer, go on
+            worker.emit(
+                {
+                    "id": _request_id(message[0]),
+                    "kind": "error",
+                    "message": f"bad request: {_user_message(exc)}",
+                }
+            )
+            continue
+        if not keep_going:
             break
     out.flush()
     os._exit(0)  # TensorFlow's threads can delay a normal interpreter exit by seconds

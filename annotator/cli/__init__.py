@@ -21,6 +21,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "render": ("annotator.cli.render", "draw an image with its boxes and model overlays to a PNG"),
     "train": ("models.cli.train", "train a model on a VOC folder"),
     "evaluate": ("models.cli.evaluate", "evaluate a model on a VOC folder"),
+    "mistakes": (
+        "models.cli.mistakes",
+        "list likely label mistakes (cleanlab scores of a model's predictions)",
+    ),
     "predict": ("models.cli.predict", "predict boxes for images and write them as VOC XML"),
     "classify": ("models.cli.classify", "ImageNet top-3 with a pretrained ResNet-50"),
 }

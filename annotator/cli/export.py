@@ -13,13 +13,16 @@ from pathlib import Path
 
 from annotator.cli.args import float_range, int_range
 from annotator.core import voc
+from annotator.core.atomic import recording_writes
 from annotator.core.formats import coco, createml, voc_layout, yolo
 from annotator.core.formats.common import (
     Collected,
     FormatError,
     check_out_dir,
     collect,
+    finish_manifest,
     read_class_file,
+    read_manifest,
     split_ids,
 )
 
@@ -78,6 +81,8 @@ def _precheck(found: Collected, fmt: str) -> None:
     for item in found.items:
         try:
             if fmt == "yolo":
+                for box in item.annotation.objects:
+                    yolo.check_class_name(box.name, str(item.xml_path))
                 yolo.to_lines(item.annotation, labels, source=str(item.xml_path))
             elif fmt == "voc":
                 voc.dumps(item.annotation, source=str(item.xml_path))
@@ -114,6 +119,27 @@ def _run(args: argparse.Namespace) -> int:
     ids = [item.image_id for item in found.items]
     train, val = split_ids(ids, args.val_fraction, args.seed, data)
     out.mkdir(parents=True, exist_ok=True)
+    earlier = read_manifest(out)
+    with recording_writes() as written:
+        classes = _export(args, found, data, out, train, val, base)
+    removed = finish_manifest(out, earlier, written)
+    boxes = sum(len(item.annotation.objects) for item in found.items)
+    print(
+        f"exported {len(found.items)} images ({len(train)} train, {len(val)} val), {boxes} boxes as {args.format} to {out}"
+    )
+    if removed:
+        print(f"removed {len(removed)} file(s) an earlier export wrote for images no longer exported")
+    if classes:
+        first = 1 if args.format == "coco" else 0  # COCO category ids start at 1, YOLO class indices at 0
+        print("classes: " + ", ".join(f"{i}={name}" for i, name in enumerate(classes, start=first)))
+    if found.unlabelled:
+        print(f"left out {len(found.unlabelled)} image(s) without XML")
+    if found.problems:
+        print(f"left out {len(found.problems)} broken file(s) (listed above)")
+    return 0
+
+
+def _export(args, found, data, out, train, val, base) -> list[str]:
     classes: list[str] = []
     if args.format == "yolo":
         classes = yolo.export_dataset(found.items, out, train, val, base)
@@ -124,15 +150,4 @@ def _run(args: argparse.Namespace) -> int:
     else:
         masks = voc_layout.export_dataset(found.items, data, out, train, val)
         print(f"copied {masks} segmentation mask(s)")
-    boxes = sum(len(item.annotation.objects) for item in found.items)
-    print(
-        f"exported {len(found.items)} images ({len(train)} train, {len(val)} val), {boxes} boxes as {args.format} to {out}"
-    )
-    if classes:
-        first = 1 if args.format == "coco" else 0  # COCO category ids start at 1, YOLO class indices at 0
-        print("classes: " + ", ".join(f"{i}={name}" for i, name in enumerate(classes, start=first)))
-    if found.unlabelled:
-        print(f"left out {len(found.unlabelled)} image(s) without XML")
-    if found.problems:
-        print(f"left out {len(found.problems)} broken file(s) (listed above)")
-    return 0
+    return classes

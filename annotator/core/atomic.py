@@ -8,6 +8,7 @@ file untouched (at worst a hidden ``.NAME.*.tmp`` file remains beside it; `is_te
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import os
 import stat
@@ -52,6 +53,30 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+_LEDGER: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("atomic_ledger", default=None)
+
+
+@contextlib.contextmanager
+def recording_writes() -> Iterator[set[str]]:
+    """Collect the absolute paths of every file written by this module (and `note_written`) in the block.
+
+    An export uses it to know exactly which files it produced, so files of an earlier export that it did not
+    produce again (an image since deleted from the data) can be removed instead of lingering."""
+    written: set[str] = set()
+    token = _LEDGER.set(written)
+    try:
+        yield written
+    finally:
+        _LEDGER.reset(token)
+
+
+def note_written(path: str | os.PathLike[str]) -> None:
+    """Record ``path`` in the active `recording_writes` block (for files placed without this module)."""
+    ledger = _LEDGER.get()
+    if ledger is not None:
+        ledger.add(os.path.abspath(path))
+
+
 def temp_prefix(name: str) -> str:
     """The prefix of the temp file for a destination called ``name``: ``.NAME.``, with ``NAME`` shortened
     (whole characters) so that prefix, mkstemp's 8 random characters and ``.tmp`` fit in 255 bytes, the name
@@ -93,7 +118,10 @@ def atomic_writer(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     target = Path(os.path.realpath(display))
     folder = target.parent
     mode = _target_mode(target, display)
-    fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=_TEMP_SUFFIX, dir=folder)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=_TEMP_SUFFIX, dir=folder)
+    except OSError as exc:  # no such folder, not writable, full: name the file the caller asked for
+        raise type(exc)(exc.errno, exc.strerror or str(exc), display) from None
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
@@ -101,6 +129,7 @@ def atomic_writer(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp_name, target)
+        note_written(display)
     except BaseException as exc:
         try:
             os.unlink(tmp_name)

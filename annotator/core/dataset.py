@@ -30,6 +30,7 @@ import enum
 import os
 import random
 import re
+import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -428,8 +429,18 @@ def scan(
 # ---------------------------------------------------------------- train / validation split
 
 
+MAX_SPLIT_FILE_BYTES = 64 * 1024 * 1024
+
+
 def _read_ids(path: Path) -> list[str]:
     try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):  # before opening: opening a FIFO would block
+            raise DatasetError(f"{path}: cannot read the split file (not a regular file)")
+        if info.st_size > MAX_SPLIT_FILE_BYTES:
+            raise DatasetError(
+                f"{path}: {info.st_size:,} bytes, over the {MAX_SPLIT_FILE_BYTES:,}-byte limit"
+            )
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return []

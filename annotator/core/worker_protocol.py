@@ -25,6 +25,14 @@ Events (worker -> client), each with the ``id`` of the request it answers (``0``
     ``error``      ``message`` (one line a user can read), ``detail`` (traceback).
     ``done``       ``result``: a JSON object (training metrics and model path, model info, ...);
                    ``skipped: true`` when a newer predict request superseded this one before it ran.
+    ``heartbeat``  sent every ``FLOWER_WORKER_HEARTBEAT_S`` seconds by a thread of its own, so a worker that stops
+                   answering (SIGSTOP, a deadlock holding the interpreter) is noticed; `WorkerProcess.read` consumes
+                   it (it only updates `WorkerProcess.last_seen`), no caller ever sees it.
+
+Limits: a header is at most `MAX_HEADER_BYTES`, an array at most `MAX_ARRAY_BYTES` with at most `MAX_NDIM`
+dimensions, a frame at most `MAX_ARRAYS` arrays, of the plain numeric dtypes only. Anything else, and any frame
+that is truncated or not shaped as above, raises `ProtocolError` (and nothing else): the reader treats its peer
+as broken.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import fields
 from typing import IO, Any
 
@@ -45,9 +54,16 @@ import numpy as np
 from annotator.core.prediction import Prediction
 
 REQUEST_KINDS = ("train", "predict", "load_model", "cancel", "shutdown")
-EVENT_KINDS = ("ready", "progress", "prediction", "error", "done")
+EVENT_KINDS = ("ready", "progress", "prediction", "error", "done", "heartbeat")
 _LEN = struct.Struct("<Q")
-_MAX_HEADER = 64 * 1024 * 1024
+MAX_HEADER_BYTES = 16 * 1024 * 1024
+MAX_ARRAY_BYTES = 1024 * 1024 * 1024
+MAX_ARRAYS = 64
+MAX_NDIM = 8
+_MAX_HEADER = MAX_HEADER_BYTES  # the old name
+_DTYPE_KINDS = "biuf"  # bool, signed, unsigned, float: what a Prediction holds
+HEARTBEAT_ENV = "FLOWER_WORKER_HEARTBEAT_S"
+DEFAULT_HEARTBEAT_S = 2.0
 
 
 class ProtocolError(ValueError):
@@ -66,13 +82,19 @@ def write_message(stream: IO[bytes], header: dict[str, Any], arrays: Arrays | No
     arrays = arrays or {}
     specs = []
     blobs = []
+    if len(arrays) > MAX_ARRAYS:
+        raise ProtocolError(f"{len(arrays)} arrays in one frame; the limit is {MAX_ARRAYS}")
     for name, array in arrays.items():
         a = np.ascontiguousarray(array)
-        if a.dtype.hasobject:
-            raise ProtocolError(f"array {name!r} has dtype object, which the protocol does not carry")
+        if a.dtype.kind not in _DTYPE_KINDS or a.dtype.fields is not None:
+            raise ProtocolError(f"array {name!r} has dtype {a.dtype}, which the protocol does not carry")
+        if a.nbytes > MAX_ARRAY_BYTES or a.ndim > MAX_NDIM:
+            raise ProtocolError(f"array {name!r} of shape {a.shape} is over the protocol's limits")
         specs.append([name, a.dtype.str, list(a.shape)])
         blobs.append(a.tobytes())
     data = json.dumps({**header, "_arrays": specs}, allow_nan=True).encode("utf-8")
+    if len(data) > MAX_HEADER_BYTES:
+        raise ProtocolError(f"header of {len(data)} bytes is larger than the {MAX_HEADER_BYTES}-byte limit")
     stream.write(_LEN.pack(len(data)) + data + b"".join(blobs))
     stream.flush()
 
@@ -95,32 +117,75 @@ def read_message(stream: IO[bytes]) -> tuple[dict[str, Any], Arrays] | None:
     """Read one frame; ``None`` at a clean end of stream.
 
     Raises:
-        ProtocolError: a truncated or malformed frame.
+        ProtocolError: a truncated or malformed frame, or one over the limits (the only error raised for any
+            bytes on the stream).
     """
     raw = _read_exact(stream, _LEN.size)
     if raw is None:
         return None
     (length,) = _LEN.unpack(raw)
-    if length > _MAX_HEADER:
-        raise ProtocolError(f"header of {length} bytes is larger than the {_MAX_HEADER}-byte limit")
+    if length > MAX_HEADER_BYTES:
+        raise ProtocolError(f"header of {length} bytes is larger than the {MAX_HEADER_BYTES}-byte limit")
     body = _read_exact(stream, length)
     if body is None:
         raise ProtocolError("stream ended before the header")
-    try:
-        header = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ProtocolError(f"header is not JSON: {exc}") from exc
+    header = _decode_header(body)
     arrays: Arrays = {}
-    for name, dtype, shape in header.pop("_arrays", []):
-        dt = np.dtype(dtype)
-        if dt.hasobject:
-            raise ProtocolError(f"array {name!r} has dtype object")
+    for name, dt, shape in _array_specs(header.pop("_arrays", [])):
         count = int(np.prod(shape, dtype=np.int64)) if shape else 1
         data = _read_exact(stream, count * dt.itemsize) if count else b""
         if data is None:
             raise ProtocolError(f"stream ended before array {name!r}")
         arrays[name] = np.frombuffer(data, dtype=dt).reshape(shape).copy()
     return header, arrays
+
+
+def _decode_header(body: bytes) -> dict[str, Any]:
+    try:
+        header = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ProtocolError(f"header is not JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise ProtocolError("header is nested too deeply") from exc
+    if not isinstance(header, dict):
+        raise ProtocolError(f"header is a JSON {type(header).__name__}, not an object")
+    return header
+
+
+def _array_specs(specs: Any) -> list[tuple[str, np.dtype, tuple[int, ...]]]:
+    """Check the ``_arrays`` list of a header: names, plain numeric dtypes, bounded shapes; before reading."""
+    if not isinstance(specs, list) or len(specs) > MAX_ARRAYS:
+        raise ProtocolError(f"'_arrays' must be a list of at most {MAX_ARRAYS} [name, dtype, shape] entries")
+    checked = []
+    for spec in specs:
+        if not (isinstance(spec, list) and len(spec) == 3):
+            raise ProtocolError(f"array entry {spec!r:.80} is not [name, dtype, shape]")
+        name, dtype, shape = spec
+        if not isinstance(name, str) or not isinstance(dtype, str):
+            raise ProtocolError(f"array entry {spec!r:.80}: name and dtype must be strings")
+        try:
+            dt = np.dtype(dtype)
+        except (TypeError, ValueError, SyntaxError) as exc:
+            raise ProtocolError(f"array {name!r:.40}: unknown dtype {dtype!r:.40}") from exc
+        if dt.kind not in _DTYPE_KINDS or dt.fields is not None or dt.subdtype is not None:
+            raise ProtocolError(f"array {name!r:.40}: dtype {dtype!r:.40} is not a plain number type")
+        if not (
+            isinstance(shape, list)
+            and len(shape) <= MAX_NDIM
+            and all(
+                isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= MAX_ARRAY_BYTES for d in shape
+            )
+        ):
+            raise ProtocolError(f"array {name!r:.40}: shape {shape!r:.80} is not a list of sizes")
+        nbytes = dt.itemsize
+        for d in shape:
+            nbytes *= d
+            if nbytes > MAX_ARRAY_BYTES:
+                raise ProtocolError(
+                    f"array {name!r:.40} of shape {shape} is larger than the {MAX_ARRAY_BYTES}-byte limit"
+                )
+        checked.append((name, dt, tuple(shape)))
+    return checked
 
 
 _ARRAY_FIELDS = {
@@ -155,11 +220,20 @@ def prediction_to_message(prediction: Prediction) -> tuple[dict[str, Any], Array
 
 
 def prediction_from_message(header: dict[str, Any], arrays: Arrays) -> Prediction:
-    """The inverse of `prediction_to_message`; unknown header keys (``id``, ``kind``) are ignored."""
+    """The inverse of `prediction_to_message`; unknown header keys (``id``, ``kind``) are ignored.
+
+    Raises:
+        ProtocolError: required fields are missing or of the wrong kind.
+    """
     known = {f.name for f in fields(Prediction)}
     kwargs = {k: v for k, v in header.items() if k in known and k not in _ARRAY_FIELDS}
     kwargs.update({k: v for k, v in arrays.items() if k in known})
-    return Prediction(**kwargs)
+    if not isinstance(kwargs.get("image_id"), str) or not isinstance(kwargs.get("class_names", []), list):
+        raise ProtocolError("prediction frame without a string image_id and a list of class names")
+    try:
+        return Prediction(**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise ProtocolError(f"prediction frame does not make a Prediction: {exc}") from exc
 
 
 def worker_command() -> list[str]:
@@ -174,16 +248,28 @@ class WorkerProcess:
     `events` offers a background reader thread + queue for synchronous callers.
     """
 
-    def __init__(self, env: dict[str, str] | None = None, cwd: str | None = None) -> None:
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        cwd: str | None = None,
+        command: list[str] | None = None,
+        heartbeat_s: float | None = None,
+    ) -> None:
         child_env = dict(os.environ if env is None else env)
+        if heartbeat_s is not None:
+            child_env[HEARTBEAT_ENV] = str(float(heartbeat_s))
         child_env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         child_env.setdefault("PYTHONUNBUFFERED", "1")
         # The worker must find `models` even when the app runs from a source tree.
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         child_env["PYTHONPATH"] = os.pathsep.join(p for p in (root, child_env.get("PYTHONPATH", "")) if p)
         self.stderr_lines: list[str] = []
+        self.protocol_error: str | None = None
+        """Why `read` gave up on the stream (a malformed frame), or None."""
+        self.last_seen = time.monotonic()
+        """`time.monotonic()` of the last frame (heartbeats included) read from the worker."""
         self._proc = subprocess.Popen(
-            worker_command(),
+            command or worker_command(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -240,10 +326,19 @@ class WorkerProcess:
     def read(self) -> tuple[dict[str, Any], Arrays] | None:
         """Block until the next event; ``None`` when the worker has gone (its stdout closed)."""
         assert self._proc.stdout is not None
-        try:
-            return read_message(self._proc.stdout)
-        except (ProtocolError, OSError, ValueError):
-            return None
+        while True:
+            try:
+                message = read_message(self._proc.stdout)
+            except ProtocolError as exc:
+                self.protocol_error = str(exc)
+                return None
+            except (OSError, ValueError):
+                return None
+            if message is None:
+                return None
+            self.last_seen = time.monotonic()
+            if message[0].get("kind") != "heartbeat":
+                return message
 
     def next_event(self, timeout: float | None = None) -> tuple[dict[str, Any], Arrays] | None:
         """For synchronous callers: the next event from a background reader; ``None`` when the worker has gone.
@@ -305,8 +400,10 @@ class WorkerProcess:
                 pass
 
 
-def describe_exit(returncode: int | None) -> str:
+def describe_exit(returncode: int | None, protocol_error: str | None = None) -> str:
     """A sentence for the user about how the worker ended."""
+    if protocol_error:
+        return f"The model worker sent a malformed message ({protocol_error[:200]}) and was stopped."
     if returncode is None:
         return "The model worker stopped answering."
     if returncode < 0:

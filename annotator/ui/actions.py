@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt
+from PySide6.QtGui import QAction, QBrush, QColor, QIcon, QKeySequence, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QStyle
 
 from annotator.ui.translations import n as _n
+from annotator.ui.translations import strip_mnemonic
 from annotator.ui.translations import tr as _tr
 
 
@@ -112,7 +114,64 @@ class WindowActions:
 
     def retranslate(self) -> None:
         for spec in ACTION_SPECS:
-            self._actions[spec.name].setText(_tr(spec.text))
+            action = self._actions[spec.name]
+            action.setText(_tr(spec.text))
+            action.setToolTip(tooltip_with_shortcut(action))
+
+
+def tooltip_with_shortcut(action: QAction) -> str:
+    """``"Next image (D)"``: the action's text without mnemonics, plus its first shortcut when it has one."""
+    text = strip_mnemonic(action.text()).rstrip(".")
+    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    return f"{text} ({keys})" if keys else text
+
+
+_ICONS: dict[str, tuple[str, str]] = {
+    "open_folder": ("document-open-folder", "SP_DirOpenIcon"),
+    "save": ("document-save", "SP_DialogSaveButton"),
+    "prev_image": ("go-previous", "SP_ArrowBack"),
+    "next_image": ("go-next", "SP_ArrowForward"),
+    "verify": ("emblem-ok", "SP_DialogApplyButton"),
+    "zoom_in": ("zoom-in", ""),
+    "zoom_out": ("zoom-out", ""),
+    "fit_window": ("zoom-fit-best", ""),
+    "create_box": ("draw-rectangle", ""),
+}
+
+
+def toolbar_icon(name: str, style) -> QIcon:
+    """The icon theme's icon for action ``name``, else Qt's standard one, else a small drawn one (a desktop
+    without an icon theme still gets an icon for every toolbar button)."""
+    theme, standard = _ICONS.get(name, ("", ""))
+    if theme and QIcon.hasThemeIcon(theme):
+        return QIcon.fromTheme(theme)
+    if standard:
+        return style.standardIcon(getattr(QStyle.StandardPixmap, standard))
+    return _drawn_icon(name)
+
+
+def _drawn_icon(name: str) -> QIcon:
+    pixmap = QPixmap(32, 32)
+    pixmap.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(QColor(40, 40, 40), 2.5)
+    painter.setPen(pen)
+    if name == "create_box":
+        painter.setBrush(QBrush(QColor(40, 170, 60), Qt.BrushStyle.BDiagPattern))
+        painter.drawRect(QRectF(5, 7, 22, 18))
+    elif name in ("zoom_in", "zoom_out"):
+        painter.drawEllipse(QRectF(4, 4, 18, 18))
+        painter.drawLine(QPointF(19, 19), QPointF(28, 28))
+        painter.drawLine(QPointF(8, 13), QPointF(18, 13))
+        if name == "zoom_in":
+            painter.drawLine(QPointF(13, 8), QPointF(13, 18))
+    else:  # fit window: four corners
+        for x, y, dx, dy in ((4, 4, 1, 1), (28, 4, -1, 1), (4, 28, 1, -1), (28, 28, -1, -1)):
+            painter.drawLine(QPointF(x, y), QPointF(x + 8 * dx, y))
+            painter.drawLine(QPointF(x, y), QPointF(x, y + 8 * dy))
+    painter.end()
+    return QIcon(pixmap)
 
 
 def shortcut_table(
@@ -124,6 +183,6 @@ def shortcut_table(
     for action in [*actions, *extra]:
         keys = [s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()]
         if keys:
-            rows.append((", ".join(keys), action.text().replace("&", "").rstrip(".")))
+            rows.append((", ".join(keys), strip_mnemonic(action.text()).rstrip(".")))
     rows += [(keys, _tr(text)) for keys, text in CANVAS_KEYS]
     return rows

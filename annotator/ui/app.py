@@ -44,6 +44,12 @@ def run_gui(args: argparse.Namespace) -> int:
     Returns:
         The process exit code.
     """
+    from annotator.core.desktop_check import check_xcb
+
+    problem = check_xcb()
+    if problem is not None:  # Qt would abort with a core dump and a hint few users can act on
+        print(problem.message(), file=sys.stderr)
+        return 1
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -88,4 +94,6 @@ def _install_model_features(window) -> None:
     except ImportError as exc:  # a partial install: the labelling window works without them
         window.statusBar().showMessage(f"Model features unavailable: {exc}", 10000)
         return
-    install_model_features(window)
+    features = install_model_features(window)
+    window.model_features = features
+    window.place_side_docks((features.model_panel, features.training_dock))

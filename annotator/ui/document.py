@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from annotator.core.annotation import BoxObject, ImageAnnotation
+from annotator.core.disk_state import DiskState
 
 
 class DocumentModel(QObject):
@@ -24,6 +25,8 @@ class DocumentModel(QObject):
         read_only: true while the annotation file on disk could not be parsed and the user has not chosen to
             overwrite it; commands refuse to change a read-only document.
         load_error: the parse error of the annotation file, or ``""``.
+        disk: the `DiskState` of the annotation files as read or last saved here (``None``: not checked).
+        save_conflict: an autosave found the file changed elsewhere; autosave is paused until the user chooses.
     """
 
     changed = Signal()
@@ -42,6 +45,8 @@ class DocumentModel(QObject):
         self.annotation_path = str(annotation_path)
         self.read_only = False
         self.load_error = ""
+        self.disk: DiskState | None = None
+        self.save_conflict = False
 
     # Read access -----------------------------------------------------------------------------------------
     @property

@@ -15,6 +15,18 @@ from annotator.ui.actions import WindowActions, shortcut_table
 from annotator.ui.translations import tr as _tr
 
 
+def app_version() -> str:
+    """The installed distribution's version, else the package's ``__version__`` (a source checkout)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("flower-annotator")
+    except PackageNotFoundError:
+        import annotator
+
+        return getattr(annotator, "__version__", "unknown")
+
+
 class ShortcutsDialog(QDialog):
     def __init__(self, actions: WindowActions, parent=None, extra=()) -> None:
         super().__init__(parent)

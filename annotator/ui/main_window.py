@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QActionGroup, QCloseEvent, QUndoGroup, QUndoStack
+from PySide6.QtGui import QActionGroup, QCloseEvent, QGuiApplication, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.core.annotation import ImageAnnotation
 from annotator.core.resources import predefined_classes
-from annotator.ui.actions import MENU_TITLES, WindowActions
+from annotator.ui.actions import MENU_TITLES, WindowActions, toolbar_icon
 from annotator.ui.box_list import BoxList
 from annotator.ui.canvas.box_painter import set_class_palette, set_color_overrides
 from annotator.ui.canvas.image_cache import ImageCache
@@ -37,6 +38,7 @@ from annotator.ui.canvas.widget import Canvas
 from annotator.ui.document import DocumentModel
 from annotator.ui.editing import EditingMixin
 from annotator.ui.file_list import FileListPanel
+from annotator.ui.folder_watch import FolderWatch
 from annotator.ui.navigation import NavigationMixin
 from annotator.ui.settings import Settings
 from annotator.ui.translations import tr as _tr
@@ -45,6 +47,29 @@ if TYPE_CHECKING:
     from annotator.core.annotation_files import FolderEntry
 
 AUTOSAVE_DELAY_MS = 800
+FIRST_WINDOW_SIZE = (1440, 900)
+FIRST_WINDOW_MARGIN = 20
+TITLE_BAR_ALLOWANCE = 40
+"""Room left for the window manager's title bar, which Qt cannot measure before the window is shown."""
+DOCK_SCROLL_HEIGHT = 220
+
+
+def _scroll_tall_contents(dock: QDockWidget) -> None:
+    body = dock.widget()
+    if body is None or isinstance(body, QScrollArea):
+        return
+    hint = body.minimumSizeHint()
+    if hint.height() <= DOCK_SCROLL_HEIGHT and hint.width() <= 360:
+        return
+    scroll = QScrollArea(dock)
+    scroll.setObjectName(f"{dock.objectName()}_scroll")
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(body)
+    scroll.setMinimumHeight(min(hint.height(), 120))
+    bar = scroll.verticalScrollBar().sizeHint().width()
+    scroll.setMinimumWidth(min(hint.width(), 400) + bar)
+    dock.setWidget(scroll)
 
 
 class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
@@ -117,10 +142,12 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self.full_image_timer.setInterval(15)
         self.full_image_timer.timeout.connect(self._swap_in_full_image)
         self._last_step = 1
+        self.folder_watch = FolderWatch(self)
 
         self.actions = WindowActions(self)
         self.menus: dict[str, QMenu] = {}
         self._build_menus()
+        self._build_toolbar()
         self._connect()
         self._apply_settings()
         self.retranslate_ui()
@@ -144,7 +171,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self.banner_label.setStyleSheet("color: #5a4300;")
         self.banner_button = QPushButton(banner)
         self.banner_button.setObjectName("banner_overwrite")
-        self.banner_button.clicked.connect(self.overwrite_broken_annotation)
+        self.banner_button.clicked.connect(self._banner_clicked)
         row.addWidget(self.banner_label, 1)
         row.addWidget(self.banner_button)
         banner.hide()
@@ -187,6 +214,29 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         for action in (a.language_system, a.language_en, a.language_ko):
             self.language_group.addAction(action)
             view.addAction(action)
+
+    def _build_toolbar(self) -> None:
+        """LabelImg's toolbar: the actions a labeller clicks most, with icons; tooltips carry the shortcut."""
+        a = self.actions
+        self.toolbar = self.addToolBar("")
+        self.toolbar.setObjectName("main_toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        groups = (
+            (a.open_folder, a.save),
+            (a.prev_image, a.next_image),
+            (a.create_box, a.verify),
+            (a.zoom_in, a.zoom_out, a.fit_window),
+        )
+        for group in groups:
+            for action in group:
+                action.setIcon(toolbar_icon(action.objectName(), self.style()))
+                self.toolbar.addAction(action)
+            self.toolbar.addSeparator()
+        self.toolbar_zoom = QLabel(self.toolbar)
+        self.toolbar_zoom.setObjectName("toolbar_zoom")
+        self.toolbar_zoom.setMinimumWidth(48)
+        self.toolbar.addWidget(self.toolbar_zoom)
 
     def _connect(self) -> None:
         a, c = self.actions, self.canvas
@@ -241,6 +291,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
             lambda w, h: self.statusBar().showMessage(_tr("New box: %d x %d px") % (w, h), 2000)
         )
         c.zoom_changed.connect(lambda s: self.zoom_label.setText(f"{s * 100:.0f}%"))
+        c.zoom_changed.connect(lambda s: self.toolbar_zoom.setText(f" {s * 100:.0f}%"))
         self.box_list.box_selected.connect(c.set_selected)
         self.box_list.box_activated.connect(self.edit_label)
         self.file_panel.image_activated.connect(self.show_image)
@@ -261,18 +312,58 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         if s.geometry is not None:
             self.restoreGeometry(s.geometry)
         else:
-            self.resize(1280, 800)
+            self.fit_first_window()
         if s.window_state is not None:
             self.restoreState(s.window_state)
+
+    def fit_first_window(self) -> None:
+        """Size a first window (no saved geometry) from the screen's free area: at most 1440 x 900, and on a
+        1366 x 768 laptop the frame, title bar included, still fits, status bar and all."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 800)
+            return
+        free = screen.availableGeometry()
+        width = min(FIRST_WINDOW_SIZE[0], free.width() - 2 * FIRST_WINDOW_MARGIN)
+        height = min(FIRST_WINDOW_SIZE[1], free.height() - FIRST_WINDOW_MARGIN - TITLE_BAR_ALLOWANCE)
+        self.resize(width, height)
+        self.move(
+            free.x() + (free.width() - width) // 2,
+            free.y() + max(0, (free.height() - height - TITLE_BAR_ALLOWANCE) // 2),
+        )
+
+    def place_side_docks(self, docks: list[QDockWidget] | tuple[QDockWidget, ...]) -> None:
+        """Place docks added after the window was built (the Model and Training panels).
+
+        Where the user left them last time; on a first start the first one goes below the file list (the
+        boxes and files stay in view) and the others wait, hidden, until first asked for. A dock whose contents are taller than `DOCK_SCROLL_HEIGHT` scrolls instead of
+        forcing its height on the window (the training panel alone wanted 667 px)."""
+        first: QDockWidget | None = None
+        for dock in docks:
+            _scroll_tall_contents(dock)
+            if self._in_saved_state(dock) and self.restoreDockWidget(dock):
+                continue
+            if first is None:
+                self.splitDockWidget(self.file_dock, dock, Qt.Orientation.Vertical)
+                first = dock
+            else:  # shown when first asked for (F9, the Model menu), so the first window stays uncluttered
+                self.tabifyDockWidget(first, dock)
+                dock.hide()
+
+    def _in_saved_state(self, dock: QDockWidget) -> bool:
+        # saveState writes each dock's objectName as a QString (UTF-16 big-endian). Without that entry
+        # restoreDockWidget still "succeeds" and leaves the dock hidden.
+        state = self.settings.window_state
+        return bool(state) and dock.objectName().encode("utf-16-be") in bytes(state)
 
     def retranslate_ui(self) -> None:
         self.actions.retranslate()
         for key, title in MENU_TITLES.items():
             self.menus[key].setTitle(_tr(title))
         self.recent_menu.setTitle(_tr("Open &recent folder"))
+        self.toolbar.setWindowTitle(_tr("Toolbar"))
         self.file_dock.setWindowTitle(_tr("Files"))
         self.box_dock.setWindowTitle(_tr("Boxes"))
-        self.banner_button.setText(_tr("Overwrite it (keep a backup)"))
         self._update_banner()
         self._update_title()
 
@@ -285,10 +376,21 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
     def _update_title(self) -> None:
         name = os.path.basename(self.current_path) if self.current_path else ""
         title = "Flower Annotator" + (f" - {name}[*]" if name else "")
+        position = self.image_position()
+        if position is not None:
+            title += f" ({position[0]} / {position[1]})"
         if self.document_model is not None and self.document_model.read_only:
             title += " " + _tr("(read-only)")
         self.setWindowTitle(title)
         self.setWindowModified(self.is_dirty())
+
+    def image_position(self) -> tuple[int, int] | None:
+        """(1-based number of the shown image, images in the folder), None when no folder image is shown."""
+        model = self.file_panel.model
+        if not self.current_path or model.rowCount() == 0:
+            return None
+        row = model.row_of(self.current_path)
+        return (row + 1, model.rowCount()) if row >= 0 else None
 
     def _update_banner(self) -> None:
         doc = self.document_model
@@ -300,9 +402,27 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
                 )
                 % (doc.annotation_path, doc.load_error)
             )
+            self.banner_button.setText(_tr("Overwrite it (keep a backup)"))
+            self.banner.show()
+        elif doc is not None and doc.save_conflict:
+            self.banner_label.setText(
+                _tr(
+                    "%s was changed by another program while you edited it here. Autosave is paused for this "
+                    "image and nothing was written."
+                )
+                % doc.annotation_path
+            )
+            self.banner_button.setText(_tr("Compare and choose..."))
             self.banner.show()
         else:
             self.banner.hide()
+
+    def _banner_clicked(self) -> None:
+        doc = self.document_model
+        if doc is not None and doc.read_only:
+            self.overwrite_broken_annotation()
+        elif doc is not None and doc.save_conflict:
+            self.save()
 
     def _update_status_size(self) -> None:
         w, h = self.canvas.image_size()
@@ -366,10 +486,14 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
     def show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
+        from annotator.ui.help_dialog import app_version
+
         QMessageBox.about(
             self,
             _tr("About"),
-            _tr("Flower Annotator: boxes in Pascal VOC, YOLO or CreateML, and Keras models."),
+            _tr("Flower Annotator %s") % app_version()
+            + "\n\n"
+            + _tr("Flower Annotator: boxes in Pascal VOC, YOLO or CreateML, and Keras models."),
         )
 
     # File dialogs ------------------------------------------------------------------------------------------
@@ -422,4 +546,5 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self.settings.window_state = self.saveState()
         self.settings.sync()
         self.cache.shutdown()
+        self.folder_watch.stop()
         event.accept()

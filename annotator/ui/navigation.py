@@ -9,12 +9,22 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox
 
+from annotator.core.annotation import ImageAnnotation
+from annotator.core.disk_state import DiskState, backup_other_version
+from annotator.ui import save_conflict
 from annotator.ui.document import DocumentModel
 from annotator.ui.file_list import LABELLED, UNLABELLED, VERIFIED
 from annotator.ui.translations import tr as _tr
 
 if TYPE_CHECKING:
     pass
+
+
+SAVED, FAILED, CANCELLED, RELOADED, CONFLICT = "saved", "failed", "cancelled", "reloaded", "conflict"
+
+
+def _status_of(annotation: ImageAnnotation) -> str:
+    return VERIFIED if annotation.verified else (LABELLED if annotation.objects else UNLABELLED)
 
 
 def _persistence():
@@ -62,6 +72,7 @@ class NavigationMixin:
         self.current_path = None
         self.file_panel.model.set_images([e.image_path for e in entries], [e.status for e in entries])
         self.settings.add_recent_folder(folder)
+        self.folder_watch.watch()
         if not entries:
             self._show_nothing(_tr("No images in %s") % folder)
             return False
@@ -82,8 +93,10 @@ class NavigationMixin:
         doc = self._documents.get(path)
         if doc is None:
             annotation_path = self._annotation_path(path)
+            disk = DiskState.capture(annotation_path)  # before reading: a change during the read is seen
             annotation, error = _persistence().read_annotation(path, annotation_path)
             doc = DocumentModel(annotation, path, annotation_path, self)
+            doc.disk = disk
             doc.read_only = bool(error)
             doc.load_error = error
             self._documents[path] = doc
@@ -203,17 +216,52 @@ class NavigationMixin:
 
     # Saving ------------------------------------------------------------------------------------------------
     def save(self) -> bool:
-        """Save the shown image's annotation in the chosen format (atomic). False when read-only or failed."""
+        """Save the shown image's annotation in the chosen format (atomic). False when read-only, failed, or
+        not written because the file changed on disk and the user did not choose "keep mine"."""
+        return self._save(interactive=True) == SAVED
+
+    def _save(self, interactive: bool) -> str:
+        """Save, checking first that the files on disk are the ones read (`DiskState`). Returns SAVED, FAILED,
+        CANCELLED, RELOADED or CONFLICT. A conflict asks the user when ``interactive`` (Save, navigation,
+        closing); an autosave (``interactive=False``) writes nothing, pauses autosave for this image and says
+        so in the banner."""
         doc, stack = self.document_model, self.undo_stack
         if doc is None or stack is None:
-            return False
+            return FAILED
         if doc.read_only:
             self.statusBar().showMessage(
                 _tr("Not saved: the annotation file could not be read (see the banner)."), 8000
             )
-            return False
+            return FAILED
         if not self.canvas.has_image() and self.current_path == doc.image_path:
-            return False
+            return FAILED
+        backups: list[str] = []
+        changes = doc.disk.changes() if doc.disk is not None else []
+        if changes:
+            if not interactive:
+                doc.save_conflict = True
+                self.autosave_timer.stop()
+                self._update_banner()
+                self.statusBar().showMessage(
+                    _tr("Not saved: %s was changed by another program. Autosave is paused for this image.")
+                    % Path(doc.annotation_path).name,
+                    10000,
+                )
+                return CONFLICT
+            choice = self._ask_conflict(doc, changes)
+            if choice == save_conflict.RELOAD:
+                self.reload_from_disk(doc.image_path)
+                return RELOADED
+            if choice != save_conflict.KEEP_MINE:
+                self.statusBar().showMessage(_tr("Not saved."), 5000)
+                return CANCELLED
+            try:
+                backups = [backup_other_version(now.path) for _then, now in changes if now.exists]
+            except OSError as exc:
+                QMessageBox.warning(
+                    self, _tr("Save failed"), _tr("Could not save %s:\n%s") % (doc.annotation_path, exc)
+                )
+                return FAILED
         fmt = self.settings.save_format
         try:
             written = _persistence().save_annotation(
@@ -223,13 +271,91 @@ class NavigationMixin:
             QMessageBox.warning(
                 self, _tr("Save failed"), _tr("Could not save %s:\n%s") % (doc.annotation_path, exc)
             )
-            return False
+            return FAILED
+        doc.disk = DiskState.capture(doc.annotation_path)  # our own write is the version read now
+        doc.save_conflict = False
+        self._remember_disk(doc.image_path)
         stack.setClean()
-        status = VERIFIED if doc.annotation.verified else (LABELLED if doc.boxes else UNLABELLED)
-        self.file_panel.model.set_status(doc.image_path, status)
-        self.statusBar().showMessage(_tr("Saved %s") % written, 3000)
+        self.file_panel.model.set_status(doc.image_path, _status_of(doc.annotation))
+        if backups:
+            self.statusBar().showMessage(
+                _tr("Saved %s; the other version was kept as %s") % (written, ", ".join(backups)), 10000
+            )
+        else:
+            self.statusBar().showMessage(_tr("Saved %s") % written, 3000)
+        self._update_banner()
         self._update_title()
-        return True
+        return SAVED
+
+    def _ask_conflict(self, doc: DocumentModel, changes) -> str:
+        disk, error = _persistence().read_annotation(doc.image_path, doc.annotation_path)
+        box = save_conflict.conflict_box(self, doc.image_path, changes, disk, error, doc.annotation)
+        box.exec()
+        choice = save_conflict.choice_of(box)
+        box.deleteLater()
+        return choice
+
+    def reload_from_disk(self, path: str) -> None:
+        """Drop this window's version of ``path`` (edits and undo history) and read the file again."""
+        self._forget(path)
+        if path == self.current_path:
+            self.current_path = None
+            self.show_image(path)
+            doc = self.document_model
+        else:
+            doc, _stack = self._document_for(path)
+        if doc is not None:
+            self.file_panel.model.set_status(path, _status_of(doc.annotation))
+            self.file_panel.model.set_error(path, doc.load_error)
+        self._remember_disk(path)
+        self._update_banner()
+
+    def _remember_disk(self, path: str) -> None:
+        """The files of ``path`` on disk are now known to this window (the folder watcher ignores them)."""
+        self.folder_watch.remember(path)
+
+    # Changes made by other programs (see `annotator.ui.folder_watch`) -------------------------------------
+    def can_take_disk_changes(self) -> bool:
+        """False while a reload would pull the image from under the user: a box being drawn, a dialog open."""
+        from PySide6.QtWidgets import QApplication
+
+        return not self.canvas.drawing and QApplication.activeModalWidget() is None and not self._navigating
+
+    def disk_changed(self, path: str) -> None:
+        """The annotation files of ``path`` changed on disk (created, removed, rewritten by another program).
+
+        Not open here: the file-list status is read again. Open and unedited here: it is reloaded (the canvas
+        and box list show the new boxes). Open with edits here: nothing is reloaded or written; the document
+        is marked as in conflict (banner, autosave paused) and the next save asks."""
+        entry = self._entries.get(path)
+        if entry is None:
+            return
+        doc = self._documents.get(path)
+        if doc is None:
+            annotation, error = _persistence().read_annotation(path, entry.annotation_path)
+            self.file_panel.model.set_status(path, _status_of(annotation))
+            self.file_panel.model.set_error(path, error)
+            return
+        if doc.disk is not None and not doc.disk.changes():
+            return  # our own save, or the same bytes written again
+        stack = self._stacks.get(path)
+        if stack is not None and not stack.isClean():
+            on_disk, error = _persistence().read_annotation(path, entry.annotation_path)
+            self.file_panel.model.set_status(path, _status_of(on_disk))  # the list says what is on disk
+            doc.save_conflict = True
+            if path == self.current_path:
+                self.autosave_timer.stop()
+                self._update_banner()
+            self.statusBar().showMessage(
+                _tr("%s was changed by another program; your edits here are not saved yet.")
+                % Path(entry.annotation_path).name,
+                10000,
+            )
+            return
+        self.reload_from_disk(path)
+        self.statusBar().showMessage(
+            _tr("Reloaded %s: it was changed by another program.") % Path(entry.annotation_path).name, 5000
+        )
 
     def is_dirty(self) -> bool:
         return self.undo_stack is not None and not self.undo_stack.isClean()
@@ -243,8 +369,14 @@ class NavigationMixin:
             self._update_title()
 
     def _autosave(self) -> None:
-        if self.actions.autosave.isChecked() and self.is_dirty():
-            self.save()
+        doc = self.document_model
+        if (
+            self.actions.autosave.isChecked()
+            and self.is_dirty()
+            and doc is not None
+            and not doc.save_conflict
+        ):
+            self._save(interactive=False)
 
     def leave_current_image(self) -> bool:
         """Called before the shown image changes or the window closes: autosave, or ask Save/Discard/Cancel.
@@ -253,7 +385,11 @@ class NavigationMixin:
         if not self.is_dirty() or self.document_model is None or self.document_model.read_only:
             return True
         if self.actions.autosave.isChecked():
-            return self.save() or self._ask_unsaved()
+            outcome = self._save(interactive=True)  # the user is leaving: a conflict is asked about now
+            if outcome in (SAVED, RELOADED):
+                return True
+            if outcome == CANCELLED:
+                return False
         return self._ask_unsaved()
 
     def _ask_unsaved(self) -> bool:
@@ -268,7 +404,7 @@ class NavigationMixin:
             QMessageBox.StandardButton.Save,
         )
         if answer == QMessageBox.StandardButton.Save:
-            return self.save()
+            return self._save(interactive=True) in (SAVED, RELOADED)
         if answer == QMessageBox.StandardButton.Discard:
             self._forget(self.current_path)
             return True

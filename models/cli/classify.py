@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from models.cli import _args
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("images", nargs="+", help="image files")
@@ -19,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--class-index", default=None, help="imagenet_class_index.json (default: Keras' cache)"
     )
-    parser.add_argument("--top", type=int, default=3)
+    parser.add_argument("--top", type=_args.top, default=3)
 
 
 def run(args: argparse.Namespace) -> int:

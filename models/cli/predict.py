@@ -14,13 +14,15 @@ import argparse
 import sys
 from pathlib import Path
 
+from models.cli import _args
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="a .keras model file written by `flower-annotator train`")
     parser.add_argument("paths", nargs="+", help="images, or folders of images")
     parser.add_argument("--out", required=True, help="folder for the XML files (created if needed)")
-    parser.add_argument("--score-threshold", type=float, default=0.3)
-    parser.add_argument("--nms-iou", type=float, default=0.45)
+    parser.add_argument("--score-threshold", type=_args.unit, default=0.3)
+    parser.add_argument("--nms-iou", type=_args.unit, default=0.45)
     parser.add_argument("--overwrite", action="store_true", help="replace files already in --out")
     parser.add_argument(
         "--no-refine",

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from models.cli import _args
+
 BACKBONE_CHOICES = ("xception", "resnet34", "mobilenetv2")
 
 
@@ -22,40 +24,43 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--image-size",
-        type=int,
+        type=_args.image_size,
         default=None,
         help="square input side, a multiple of 32 (default: 224 with pretrained weights; from scratch 192 for "
         "mobilenetv2, 128 for the others)",
     )
     parser.add_argument(
         "--width",
-        type=float,
+        type=_args.width,
         default=None,
         help="mobilenetv2's width multiplier (alpha): 0.35, 0.5, 0.75, 1.0, 1.3 or 1.4 (default: 0.5 from "
         "scratch, 1.0 with pretrained weights); the other backbones have one width, 1.0",
     )
     parser.add_argument(
         "--epochs",
-        type=int,
+        type=_args.epochs,
         default=None,
         help="epochs of the fine-tune (or from-scratch) phase (default: 20 with pretrained weights, 60 from scratch)",
     )
     parser.add_argument(
-        "--head-epochs", type=int, default=20, help="epochs of the heads phase (cached features)"
+        "--head-epochs",
+        type=_args.head_epochs,
+        default=20,
+        help="epochs of the heads phase (cached features)",
     )
-    parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--heads", default="loc", help="comma-separated: loc, grid, seg")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--batch-size", type=_args.batch_size, default=16)
+    parser.add_argument("--heads", type=_args.heads, default="loc", help="comma-separated: loc, grid, seg")
+    parser.add_argument("--seed", type=_args.seed, default=0)
     parser.add_argument("--strategy", default="default", choices=("default", "mirrored", "multi-worker"))
     parser.add_argument(
         "--lr",
-        type=float,
+        type=_args.learning_rate,
         default=None,
         help="(peak) learning rate: default 1e-3 with pretrained weights (fine-tuning uses a tenth), 2e-3 from scratch",
     )
     parser.add_argument(
         "--patience",
-        type=int,
+        type=_args.patience,
         default=None,
         help="early stopping patience in epochs (default 5 with pretrained weights, 10 from scratch)",
     )
@@ -67,16 +72,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="cosine: warm-up then a cosine decay over the epochs (or --max-minutes); plateau: halve the rate "
         "when the validation loss stalls; auto: cosine from scratch, plateau with pretrained weights",
     )
-    parser.add_argument("--val-fraction", type=float, default=0.2)
+    parser.add_argument("--val-fraction", type=_args.val_fraction, default=0.2)
     parser.add_argument("--no-augment", action="store_true", help="train on the images as they are")
-    parser.add_argument("--max-minutes", type=float, default=None, help="stop after this wall-clock time")
+    parser.add_argument(
+        "--max-minutes", type=_args.minutes, default=None, help="stop after this wall-clock time"
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the model file --out names if it exists (without it, an existing file is refused)",
+    )
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object at the end")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _refuse_existing_out(args: argparse.Namespace) -> str | None:
+    """The one-line refusal when --out names an existing file and --overwrite is not given, else None."""
+    import os
+
+    if os.path.lexists(args.out) and not getattr(args, "overwrite", False):
+        return f"error: {args.out} exists; pass --overwrite to replace it, or choose another --out"
+    return None
 
 
 def run(args: argparse.Namespace) -> int:
     import os
     import threading
+
+    refusal = _refuse_existing_out(args)
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 2
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from models.backbones.weights import WeightsError

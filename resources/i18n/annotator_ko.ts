@@ -1157,5 +1157,101 @@ classes: {4}</source>
         <source>{0} shown, {1} pending, {2:.0f} ms</source>
         <translation>표시 {0}개, 대기 {1}개, {2:.0f} ms</translation>
     </message>
+    <message>
+        <source>%s was changed by another program while you edited it here. Autosave is paused for this image and nothing was written.</source>
+        <translation>여기서 편집하는 동안 다른 프로그램이 %s 파일을 변경했습니다. 이 이미지의 자동 저장을 멈췄으며 아무것도 쓰지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Changed on disk</source>
+        <translation>디스크에서 변경됨</translation>
+    </message>
+    <message>
+        <source>Compare and choose...</source>
+        <translation>비교하고 선택...</translation>
+    </message>
+    <message>
+        <source>Keep mine (back up the other version)</source>
+        <translation>내 것 유지 (다른 버전은 백업)</translation>
+    </message>
+    <message>
+        <source>Moved or resized (%d): %s</source>
+        <translation>이동 또는 크기 변경 (%d): %s</translation>
+    </message>
+    <message>
+        <source>Not saved.</source>
+        <translation>저장하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Not saved: %s was changed by another program. Autosave is paused for this image.</source>
+        <translation>저장하지 않음: 다른 프로그램이 %s 파일을 변경했습니다. 이 이미지의 자동 저장을 멈췄습니다.</translation>
+    </message>
+    <message>
+        <source>On disk the image is %s, here it is %s.</source>
+        <translation>디스크에서는 이미지가 %s 상태이고, 여기서는 %s 상태입니다.</translation>
+    </message>
+    <message>
+        <source>On disk: %d boxes. Here: %d boxes.</source>
+        <translation>디스크: 상자 %d개. 여기: 상자 %d개.</translation>
+    </message>
+    <message>
+        <source>Only here (%d): %s</source>
+        <translation>여기에만 있음 (%d): %s</translation>
+    </message>
+    <message>
+        <source>Only on disk (%d): %s</source>
+        <translation>디스크에만 있음 (%d): %s</translation>
+    </message>
+    <message>
+        <source>Reload from disk (drop my changes)</source>
+        <translation>디스크에서 다시 읽기 (내 변경 버림)</translation>
+    </message>
+    <message>
+        <source>Saved %s; the other version was kept as %s</source>
+        <translation>%s 저장함; 다른 버전은 %s(으)로 보관했습니다</translation>
+    </message>
+    <message>
+        <source>The annotation of %s was changed by another program since it was opened here. Nothing was saved.</source>
+        <translation>여기서 연 뒤 다른 프로그램이 %s의 주석을 변경했습니다. 아무것도 저장하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>The boxes are the same; other parts of the file differ.</source>
+        <translation>상자는 같습니다. 파일의 다른 부분이 다릅니다.</translation>
+    </message>
+    <message>
+        <source>The version on disk cannot be read: %s</source>
+        <translation>디스크의 버전을 읽을 수 없습니다: %s</translation>
+    </message>
+    <message>
+        <source>not verified</source>
+        <translation>검증 안 됨</translation>
+    </message>
+    <message>
+        <source>%s was changed by another program; your edits here are not saved yet.</source>
+        <translation>다른 프로그램이 %s 파일을 변경했습니다. 여기서 한 편집은 아직 저장되지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Reloaded %s: it was changed by another program.</source>
+        <translation>%s 파일을 다시 읽었습니다: 다른 프로그램이 변경했습니다.</translation>
+    </message>
+    <message>
+        <source>Toolbar</source>
+        <translation>도구 모음</translation>
+    </message>
+    <message>
+        <source>Flower Annotator %s</source>
+        <translation>Flower Annotator %s</translation>
+    </message>
+    <message>
+        <source>(removed)</source>
+        <translation>(삭제됨)</translation>
+    </message>
+    <message>
+        <source>Changed file: %s</source>
+        <translation>변경된 파일: %s</translation>
+    </message>
+    <message>
+        <source>Cancel (save nothing)</source>
+        <translation>취소 (아무것도 저장 안 함)</translation>
+    </message>
 </context>
 </TS>

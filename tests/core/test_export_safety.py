@@ -207,3 +207,30 @@ def test_a_link_into_data_inside_an_old_export_is_refused(tmp_path, capsys, what
     err = capsys.readouterr().err
     assert f"holds {link}, a link into the data folder" in err
     assert snapshot(data) == before
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_re_export_removes_what_an_earlier_export_wrote_for_images_gone_from_data(tmp_path, capsys, fmt):
+    data = tmp_path / "data"
+    make_dataset(data, count=5)
+    out = tmp_path / "out"
+    assert main(["export", str(data), "--format", fmt, "--out", str(out), "--val-fraction", "0.4"]) == 0
+    mine = out / "notes.txt"
+    mine.write_text("the user's own file", encoding="utf-8")
+    first = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert any("flower_00004" in p for p in first)
+    for path in data.glob("flower_00004.*"):
+        path.unlink()  # the user deletes an image (and its XML) from DATA
+    capsys.readouterr()
+    assert main(["export", str(data), "--format", fmt, "--out", str(out), "--val-fraction", "0.4"]) == 0
+    printed = capsys.readouterr().out
+    second = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    deleted = {p for p in first if "flower_00004" in p}
+    assert not any("flower_00004" in p for p in second)  # no stale label a YOLO trainer would still read
+    for stem in ("flower_00000", "꽃_사진", "flower_00002", "flower_00003"):  # the others are all still there
+        assert len([p for p in first if stem in p]) == len([p for p in second if stem in p]) > 0, stem
+    assert f"removed {len(deleted)} file(s)" in printed  # split moves are removed as before, not counted
+    assert mine.read_text(encoding="utf-8") == "the user's own file"
+    assert main(["export", str(data), "--format", fmt, "--out", str(out), "--val-fraction", "0.4"]) == 0
+    third = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert third == second  # a re-export of unchanged data removes nothing

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from formats_helpers import run_cli
+from formats_helpers import find_xml, run_cli
 from PIL import Image
 
 from annotator.core import voc
@@ -246,3 +246,31 @@ def test_export_lists_every_unexportable_file_and_writes_nothing_without_skip_br
     )
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (out / "labels" / "train").iterdir()) == ["im0.txt", "im2.txt"]
+
+
+def test_a_label_classes_txt_cannot_hold_is_refused_not_split_into_two_classes(tmp_path):
+    """'rose\\ntulip' written to classes.txt would read back as two classes and rename every later one."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for i, label in enumerate(["daisy", "rose\ntulip", "zinnia", "lily\u2028white"]):
+        Image.new("RGB", (40, 30)).save(data / f"im{i}.jpg")
+        ann = ImageAnnotation(
+            filename=f"im{i}.jpg", width=40, height=30, objects=[BoxObject(label, 1, 1, 9, 9)]
+        )
+        voc.write(ann, data / f"im{i}.xml")
+    out = tmp_path / "out"
+    done = run_cli("export", str(data), "--format", "yolo", "--out", str(out))
+    assert done.returncode == 2 and not out.exists()
+    assert "im1.xml: label 'rose\\ntulip' holds a line break" in done.stderr
+    assert "im3.xml: label 'lily\\u2028white'" in done.stderr
+    done = run_cli(
+        "export", str(data), "--format", "yolo", "--out", str(out), "--skip-broken", "--val-fraction", "0"
+    )
+    assert done.returncode == 0, done.stderr
+    assert (out / "classes.txt").read_text(encoding="utf-8") == "daisy\nzinnia\n"
+    back = tmp_path / "back"
+    done = run_cli(
+        "import", str(out / "labels"), "--format", "yolo", "--images", str(out / "images"), "--out", str(back)
+    )
+    assert done.returncode == 0, done.stderr
+    assert [o.name for o in voc.read(find_xml(back, "im2")).objects] == ["zinnia"]

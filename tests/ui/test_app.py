@@ -54,3 +54,18 @@ def test_run_gui_reports_missing_classes_file(tmp_path: Path, capsys):
     args = argparse.Namespace(path=None, save_dir=None, classes=str(tmp_path / "nope.txt"), sample=False)
     assert run_gui(args) == 2
     assert "cannot read classes file" in capsys.readouterr().err
+
+
+def test_run_gui_stops_with_the_message_before_qt(tmp_path: Path, monkeypatch, capsys):
+    from annotator.core import desktop_check
+    from annotator.ui.app import run_gui
+    from tests.core.test_desktop_check import fake_plugin
+
+    plugin = fake_plugin(tmp_path, {b"libxcb-cursor.so.0": b"libxcb-cursor.so.9"})
+    monkeypatch.setattr(desktop_check, "xcb_plugin_path", lambda: plugin)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    args = argparse.Namespace(path=None, save_dir=None, classes=None, sample=False)
+    assert run_gui(args) == 1
+    err = capsys.readouterr().err
+    assert "sudo apt-get install libxcb-cursor0" in err
+    assert "Traceback" not in err

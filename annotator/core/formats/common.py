@@ -9,6 +9,7 @@ for CreateML).
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import os
 import random
@@ -21,7 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from annotator.core import voc
 from annotator.core.annotation import BoxObject, ImageAnnotation
-from annotator.core.atomic import atomic_writer
+from annotator.core.atomic import atomic_write_text, atomic_writer, note_written
 from annotator.core.dataset import DatasetError, annotation_path_for, scan, train_val_split
 from annotator.core.imaging import IMAGE_EXTENSIONS, ImageError
 from annotator.core.imaging import image_size as _image_size
@@ -237,12 +238,14 @@ def place_image(src: Path, dst: Path) -> None:
             dst.unlink()
         elif dst.exists():
             if os.path.samefile(real, dst):
+                note_written(dst)
                 return
             dst.unlink()
     except OSError as exc:
         raise FormatError(f"{dst}: cannot write the image: {exc.strerror or exc}") from None
     try:
         os.link(real, dst)
+        note_written(dst)
         return
     except OSError:
         pass  # another file system, or links not allowed: copy
@@ -265,6 +268,57 @@ def remove_stale(paths: Iterable[Path]) -> None:
             path.unlink()
         except FileNotFoundError:
             pass
+
+
+MANIFEST = ".flower-export.json"
+
+
+def read_manifest(out_dir: Path) -> set[str]:
+    """The files (``/``-separated, relative to ``out_dir``) an earlier export recorded in `MANIFEST`.
+
+    A missing or unreadable manifest gives an empty set (nothing will be removed)."""
+    from annotator.core.formats import bounded
+
+    path = Path(out_dir) / MANIFEST
+    if not path.is_file():
+        return set()
+    try:
+        data = bounded.load_json(path, 64 * 1024 * 1024)
+    except FormatError:
+        return set()
+    files = data.get("files") if isinstance(data, dict) else None
+    return {f for f in files if isinstance(f, str)} if isinstance(files, list) else set()
+
+
+def finish_manifest(out_dir: Path, old: set[str], written: set[str]) -> list[str]:
+    """Remove the files an earlier export wrote that this one did not write again, then record this one's.
+
+    Only paths listed in the old manifest are candidates, and only when they stay inside ``out_dir`` (no
+    ``..``, no link leading out) and are files or links: a file the user put into ``out_dir`` is never
+    touched. Returns the removed paths (relative).
+    """
+    out = Path(os.path.realpath(out_dir))
+    now = set()
+    for path in written:
+        p = Path(path)
+        if p.is_relative_to(Path(os.path.abspath(out_dir))):
+            now.add(p.relative_to(Path(os.path.abspath(out_dir))).as_posix())
+        elif Path(os.path.realpath(p)).is_relative_to(out):
+            now.add(Path(os.path.realpath(p)).relative_to(out).as_posix())
+    removed = []
+    for rel in sorted(old - now):
+        candidate = Path(out_dir) / rel
+        parts = PurePosixPath(rel).parts
+        if not parts or PurePosixPath(rel).is_absolute() or ".." in parts or rel == MANIFEST:
+            continue
+        if not Path(os.path.realpath(candidate.parent)).is_relative_to(out):
+            continue
+        if candidate.is_symlink() or candidate.is_file():
+            candidate.unlink()
+            removed.append(rel)
+    text = json.dumps({"written_by": "flower-annotator export", "files": sorted(now)}, ensure_ascii=False)
+    atomic_write_text(Path(out_dir) / MANIFEST, text + "\n")
+    return removed
 
 
 def check_out_dir(data_dir: Path, out_dir: Path, *, recursive: bool = False) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from annotator.core.annotation import BoxObject, ImageAnnotation
-from annotator.core.atomic import atomic_write_text, is_temp_name
+from annotator.core.atomic import atomic_write_text, is_temp_name, note_written
 from annotator.core.formats import bounded
 from annotator.core.formats.bounded import brief
 from annotator.core.formats.common import (
@@ -125,17 +125,38 @@ def from_lines(text: str, class_names: list[str], width: int, height: int, *, so
     return boxes
 
 
+def check_class_name(name: str, source: str = "<annotation>") -> None:
+    """Refuse a label that ``classes.txt`` cannot hold as one line: a line break inside it (or any separator
+    ``str.splitlines`` splits on) or spaces around it would shift or rename every later class on reading back.
+
+    Raises:
+        FormatError: naming the label.
+    """
+    if name.splitlines() != [name] or name != name.strip():
+        raise FormatError(
+            f"{source}: label {name!r} holds a line break or surrounding space, which {CLASSES_FILE} cannot "
+            "store (one class a line); rename it"
+        )
+
+
 def merge_class_file(path: Path, labels: Iterable[str], base: Iterable[str] = ()) -> list[str]:
     """The class list for ``path``: its existing order untouched, then new labels appended; written back only
     when something was added (atomically).
 
     ``base`` gives the order to start from when ``path`` does not exist yet (e.g. the predefined classes).
+
+    Raises:
+        FormatError: a label cannot be stored as one line (`check_class_name`); nothing is written then.
     """
     path = Path(path)
     existing = read_class_file(path) if path.is_file() else []
     names = ordered_classes(existing or list(base), labels)
+    for name in names:
+        check_class_name(name, str(path))
     if names != existing:
         atomic_write_text(path, "".join(f"{n}\n" for n in names))
+    else:
+        note_written(path)  # kept as it is, but still part of what this export produced
     return names
 
 

@@ -11,15 +11,24 @@ untouched: they never lived in the worker.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from annotator.core.prediction import Prediction
-from annotator.core.worker_protocol import WorkerProcess, describe_exit, prediction_from_message
+from annotator.core.worker_protocol import (
+    ProtocolError,
+    WorkerProcess,
+    describe_exit,
+    prediction_from_message,
+)
 from annotator.ui.translations import tr as _tr
 
 DEFAULT_SCORE_THRESHOLD = 0.05  # the worker returns everything above this; the overlay filters further
+DEFAULT_STALL_TIMEOUT_S = (
+    30.0  # no frame (not even a heartbeat) for this long: the worker has stopped answering
+)
 
 
 class _Reader(QObject):
@@ -35,12 +44,16 @@ class _Reader(QObject):
 
     @Slot()
     def run(self) -> None:
-        while True:
-            event = self._process.read()
-            if event is None:
-                break
-            self.message.emit(self._generation, event[0], event[1])
-        self.ended.emit(self._generation)
+        try:
+            while True:
+                event = self._process.read()
+                if event is None:
+                    break
+                self.message.emit(self._generation, event[0], event[1])
+        except Exception as exc:  # noqa: BLE001 - whatever happens, the client must hear that the stream ended
+            self._process.protocol_error = self._process.protocol_error or f"{type(exc).__name__}: {exc}"
+        finally:
+            self.ended.emit(self._generation)
 
 
 class ModelClient(QObject):
@@ -94,6 +107,17 @@ class ModelClient(QObject):
         self.crash_count = 0
         self.score_threshold = DEFAULT_SCORE_THRESHOLD
         self.nms_iou = 0.45
+        # Watchdog: the worker sends a heartbeat every `heartbeat_s`; silence for `stall_timeout_s` means it has
+        # stopped (SIGSTOP, a deadlock): it is killed, `worker_crashed` says so, the next request starts afresh.
+        self.stall_timeout_s = DEFAULT_STALL_TIMEOUT_S
+        self.heartbeat_s: float | None = None  # None: the worker's default
+        self.worker_command: list[str] | None = (
+            None  # None: ``python -m models.worker`` (tests point it elsewhere)
+        )
+        self._stalled = False
+        self._watchdog = QTimer(self)
+        self._watchdog.setInterval(500)
+        self._watchdog.timeout.connect(self._check_stall)
 
     # -- state ------------------------------------------------------------------------------------------------
     @property
@@ -116,7 +140,8 @@ class ModelClient(QObject):
             self._on_ended(self._generation)  # died before its reader noticed: report it first
         self._discard_process()
         self._generation += 1
-        process = WorkerProcess()
+        process = WorkerProcess(command=self.worker_command, heartbeat_s=self.heartbeat_s)
+        self._stalled = False
         reader = _Reader(process, self._generation)
         thread = QThread(self)
         thread.setObjectName(f"model-worker-reader-{self._generation}")
@@ -127,7 +152,19 @@ class ModelClient(QObject):
         reader.ended.connect(thread.quit)
         self._process, self._reader, self._thread = process, reader, thread
         thread.start()
+        self._watchdog.setInterval(int(max(50, min(1000, self.stall_timeout_s * 250))))
+        self._watchdog.start()
         return process
+
+    @Slot()
+    def _check_stall(self) -> None:
+        process = self._process
+        if process is None or self._stopping:
+            self._watchdog.stop()
+            return
+        if time.monotonic() - process.last_seen > self.stall_timeout_s and process.alive():
+            self._stalled = True
+            self._on_ended(self._generation)
 
     def _send(self, kind: str, **fields: Any) -> int:
         process = self.ensure_worker()
@@ -210,6 +247,14 @@ class ModelClient(QObject):
     def _on_message(self, generation: int, header: dict[str, Any], arrays: dict[str, Any]) -> None:
         if generation != self._generation:
             return
+        try:
+            self._handle_message(generation, header, arrays)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:  # fields of the wrong kind
+            if generation == self._generation and self._process is not None:
+                self._process.protocol_error = f"{type(exc).__name__}: {exc}"
+                self._on_ended(generation)
+
+    def _handle_message(self, generation: int, header: dict[str, Any], arrays: dict[str, Any]) -> None:
         kind = header.get("kind")
         rid = int(header.get("id", 0))
         request = self._pending.get(rid, {})
@@ -218,7 +263,13 @@ class ModelClient(QObject):
         elif kind == "progress":
             self.progress.emit(dict(header.get("event") or {}))
         elif kind == "prediction":
-            prediction: Prediction = prediction_from_message(header, arrays)
+            try:
+                prediction: Prediction = prediction_from_message(header, arrays)
+            except ProtocolError as exc:
+                if self._process is not None:
+                    self._process.protocol_error = str(exc)
+                self._on_ended(generation)
+                return
             self._model_answered = True
             if header.get("background"):
                 self.prediction_scanned.emit(prediction)
@@ -278,11 +329,14 @@ class ModelClient(QObject):
             returncode = process.returncode
         self.crash_count += 1
         detail = process.last_error_lines(3) if process is not None else ""
-        message = (
-            describe_exit(returncode)
-            + " "
-            + _tr("Your annotations are safe; the next request starts a fresh worker.")
-        )
+        protocol_error = process.protocol_error if process is not None else None
+        if self._stalled:
+            reason = _tr("The model worker stopped answering for {0:g} s and was stopped.").format(
+                self.stall_timeout_s
+            )
+        else:
+            reason = describe_exit(returncode, protocol_error)
+        message = reason + " " + _tr("Your annotations are safe; the next request starts a fresh worker.")
         if detail:
             message += "\n" + _tr("Last output: {0}").format(detail)
         pending = dict(self._pending)
@@ -291,10 +345,11 @@ class ModelClient(QObject):
             if request.get("kind") == "load_model" and self._model_answered:
                 continue  # its "done" was still on the way, but the model had already predicted
             if not request.get("background"):
-                self._fail(rid, request, describe_exit(returncode))
+                self._fail(rid, request, reason)
         if any(r.get("background") for r in pending.values()):
             self.scan_finished.emit()
         self._discard_process()
+        self._stalled = False
         self.worker_crashed.emit(message)
 
     # -- shutdown ---------------------------------------------------------------------------------------------

@@ -1,0 +1,37 @@
+"""Argument types of the model commands (train, evaluate, predict, classify).
+
+A bad value is one line naming the option and the value, exit 2, before any TensorFlow import. The number
+types are `annotator.cli.args` (plain argparse, shared with the annotator commands); the ones here know models.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from annotator.cli.args import float_range, int_range
+
+HEAD_NAMES = ("loc", "grid", "seg")
+
+unit = float_range(0.0, 1.0)
+"""A threshold or IoU: 0..1."""
+batch_size = int_range(1, 4096)
+epochs = int_range(1, 100_000)
+head_epochs = int_range(0, 100_000)
+patience = int_range(0, 100_000)
+seed = int_range(0, 2**32 - 1)
+image_size = int_range(32, 4096)
+top = int_range(1, 1000)
+width = float_range(0.0, 4.0, lo_open=True)
+learning_rate = float_range(0.0, 10.0, lo_open=True)
+val_fraction = float_range(0.0, 1.0, hi_open=True)
+minutes = float_range(0.0, 525_600.0, lo_open=True)
+"""Wall-clock minutes: more than 0, at most a year."""
+
+
+def heads(text: str) -> str:
+    """A comma-separated list of head names (``loc,grid``)."""
+    names = [h.strip() for h in text.split(",") if h.strip()]
+    unknown = [h for h in names if h not in HEAD_NAMES]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(f"expected heads from {', '.join(HEAD_NAMES)}, got {text!r}")
+    return ",".join(names)

@@ -1,0 +1,72 @@
+"""The xcb check: a copy of PySide6's real libqxcb.so whose needed libraries are renamed to ones no system has
+(same length, so the ELF stays valid), checked with the real ldd."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from annotator.core.desktop_check import check_xcb, package_for, uses_xcb, xcb_plugin_path
+
+XCB = {"QT_QPA_PLATFORM": "xcb"}
+
+
+def fake_plugin(tmp_path: Path, renames: dict[bytes, bytes]) -> Path:
+    real = xcb_plugin_path()
+    if real is None or shutil.which("ldd") is None:
+        pytest.skip("needs PySide6's xcb plugin and ldd (Linux)")
+    qt = tmp_path / "Qt"
+    (qt / "plugins" / "platforms").mkdir(parents=True)
+    os.symlink(real.parents[2] / "lib", qt / "lib")  # the plugin's RUNPATH is $ORIGIN/../../lib
+    data = real.read_bytes()
+    for old, new in renames.items():
+        assert len(old) == len(new) and old in data
+        data = data.replace(old, new)
+    plugin = qt / "plugins" / "platforms" / "libqxcb.so"
+    plugin.write_bytes(data)
+    return plugin
+
+
+def test_missing_libraries_are_named_with_their_apt_line(tmp_path: Path):
+    plugin = fake_plugin(
+        tmp_path,
+        {b"libxcb-cursor.so.0": b"libxcb-cursor.so.9", b"libxcb-keysyms.so.1": b"libxcb-keysyms.so.7"},
+    )
+    problem = check_xcb(plugin, environ=XCB)
+    assert problem is not None
+    assert problem.missing == ("libxcb-cursor.so.9", "libxcb-keysyms.so.7")
+    assert problem.packages == ("libxcb-cursor0", "libxcb-keysyms1")
+    message = problem.message()
+    assert "sudo apt-get install libxcb-cursor0 libxcb-keysyms1\n" in message
+    assert "libxcb-cursor.so.9" in message
+
+
+def test_an_unknown_library_gets_a_way_to_find_its_package(tmp_path: Path):
+    plugin = fake_plugin(tmp_path, {b"libxcb-cursor.so.0": b"libzzz-cursor.so.0"})
+    problem = check_xcb(plugin, environ=XCB)
+    assert problem is not None and problem.unknown == ("libzzz-cursor.so.0",)
+    assert "apt-file search libzzz-cursor.so.0" in problem.message()
+
+
+def test_only_the_xcb_platform_is_checked(tmp_path: Path):
+    plugin = fake_plugin(tmp_path, {b"libxcb-cursor.so.0": b"libxcb-cursor.so.9"})
+    for env in (
+        {"QT_QPA_PLATFORM": "offscreen"},
+        {"QT_QPA_PLATFORM": "wayland"},
+        {"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-0"},
+    ):
+        assert not uses_xcb(env)
+        assert check_xcb(plugin, environ=env) is None
+    for env in ({}, {"QT_QPA_PLATFORM": "xcb:dpi=96"}, {"XDG_SESSION_TYPE": "x11", "DISPLAY": ":0"}):
+        assert uses_xcb(env)
+        assert check_xcb(plugin, environ=env) is not None
+
+
+def test_package_names():
+    assert package_for("libxcb-icccm.so.4") == "libxcb-icccm4"
+    assert package_for("libxcb.so.1") == "libxcb1"
+    assert package_for("libxcb-render-util.so.0") == "libxcb-render-util0"
+    assert package_for("libQt6Gui.so.6") is None

@@ -1,0 +1,72 @@
+"""The mistake finder: known mistakes in a crafted dataset rank first; the CLI writes the documented JSON."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from annotator import cli
+from annotator.core.evaluation import ImageResult
+from annotator.core.mistakes import mark_ok, read_mistakes
+from models.mistakes import rank_mistakes
+
+
+def _crafted():
+    rng = np.random.default_rng(0)
+    images = []
+    for k in range(30):
+        gt = np.array([[10, 10, 60, 60], [100, 100, 170, 160]], float)
+        det = gt + rng.normal(0, 2, gt.shape)
+        images.append(
+            ImageResult(f"i{k}", gt, np.array([0, 1]), det, np.array([0.95, 0.9]), np.array([0, 1]))
+        )
+    images[3].gt_classes = np.array([1, 1])  # the daisy labelled rose
+    images[5].gt_boxes, images[5].gt_classes = (
+        images[5].gt_boxes[:1],
+        images[5].gt_classes[:1],
+    )  # rose unlabelled
+    images[7].gt_boxes = images[7].gt_boxes + np.array([[25, 0, 25, 0], [0, 0, 0, 0]])  # daisy box shifted
+    return images
+
+
+def test_known_mistakes_rank_first():
+    entries = rank_mistakes(_crafted(), ["daisy", "rose"])
+    top = {(e.image, e.kind) for e in entries[:3]}
+    assert top == {("i3", "swapped"), ("i5", "overlooked"), ("i7", "badly_located")}
+    by_kind = {e.kind: e for e in entries[:3]}
+    assert by_kind["swapped"].label == "rose" and by_kind["swapped"].suggested == "daisy"
+    assert by_kind["overlooked"].label is None and by_kind["overlooked"].box is None
+    assert by_kind["overlooked"].suggested == "rose"
+    np.testing.assert_allclose(by_kind["overlooked"].suggested_box, [100, 100, 170, 160], atol=8)
+    assert by_kind["badly_located"].box == (35.0, 10.0, 85.0, 60.0)
+    scores = [e.score for e in entries]
+    assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
+    # the clean images raise nothing above the crafted ones
+    assert all(e.image in {"i3", "i5", "i7"} for e in entries[:3])
+
+
+def test_cli_writes_the_json_and_skips_marked_entries(scratch_run, tiny_voc, tmp_path, capsys):
+    _, _, model = scratch_run
+    out = tmp_path / "m.json"
+    assert cli.main(["mistakes", str(tiny_voc), "--model", str(model), "--out", str(out)]) == 0
+    raw = json.loads(out.read_text(encoding="utf-8"))
+    val = (tiny_voc / "ImageSets" / "Main" / "val.txt").read_text(encoding="utf-8").split()
+    assert raw["n_images"] == len(val) and raw["format"] == "flower-annotator-mistakes"
+    report = read_mistakes(out)
+    assert {e.image for e in report.entries} <= set(val)
+    if report.entries:
+        data_copy = tmp_path / "data"
+        # marks live beside the data: use a copy so the session dataset is untouched
+        import shutil
+
+        shutil.copytree(tiny_voc, data_copy)
+        mark_ok(data_copy, report.entries[0])
+        out2 = tmp_path / "m2.json"
+        assert cli.main(["mistakes", str(data_copy), "--model", str(model), "--out", str(out2)]) == 0
+        again = read_mistakes(out2)
+        assert again.skipped_ok == 1 and len(again.entries) == len(report.entries) - 1
+    assert (
+        cli.main(["mistakes", str(tiny_voc), "--model", str(tmp_path / "no.keras"), "--out", str(out)]) == 2
+    )
+    assert "error:" in capsys.readouterr().err
