@@ -182,7 +182,7 @@ def main() -> int:
     loaded: list[str] = []
     f.client.model_loaded.connect(lambda path, info: loaded.append(path))
     t_load = time.perf_counter()
-    f.controller.load_model(model)
+    f.prediction.load_model(model)
     spin(app, 120, until=lambda: loaded)
     # warm: one prediction settles graph tracing before measuring
     sent[window.current_path] = time.perf_counter()
@@ -202,7 +202,7 @@ def main() -> int:
 
     f.client.predict = timed_predict
     handler_ms: list[float] = []
-    orig_handler = f.controller.on_prediction
+    orig_handler = f.prediction.on_prediction
 
     def timed_handler(p) -> None:
         t = time.perf_counter()
@@ -210,7 +210,7 @@ def main() -> int:
         window.canvas.repaint()  # include the overlay painting in the handler's cost
         handler_ms.append((time.perf_counter() - t) * 1000)
 
-    f.client.prediction_ready.disconnect(f.controller.on_prediction)
+    f.client.prediction_ready.disconnect(f.prediction.on_prediction)
     f.client.prediction_ready.connect(timed_handler)
     f.scene.visible.update({"predictions", "iou", "grid", "mask"})
     nav = QTimer()

@@ -63,7 +63,7 @@ def main() -> int:
     f.model_panel.score_slider.setValue(15)
     got: list = []
     f.client.prediction_ready.connect(got.append)
-    f.controller.load_model(args.model)
+    f.prediction.load_model(args.model)
     spin(app, 120, until=lambda: bool(got))
     f.actions["overlay_iou"].setChecked(True)
     f.actions["overlay_mask"].setChecked(True)

@@ -94,7 +94,7 @@ def main() -> int:
     panel.score_slider.setValue(20)
     got: list = []
     f.client.prediction_ready.connect(got.append)
-    f.controller.load_model(args.model)
+    f.prediction.load_model(args.model)
     spin(app, 120, until=lambda: bool(got))
     window.canvas.fit_window()
     shoot(app, out / f"model_panel_predictions_{tag}.png")

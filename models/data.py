@@ -127,27 +127,49 @@ class SampleSet:
         return boxes, classes, counts
 
 
-def labelled_images(folder: str | os.PathLike) -> list[tuple[str, Path, Path]]:
+def labelled_images(
+    folder: str | os.PathLike,
+    save_dir: str | os.PathLike | None = None,
+    *,
+    recursive: bool = False,
+    verified_only: bool = False,
+) -> list[tuple[str, Path, Path]]:
     """``(image_id, image_path, xml_path)`` for every image of ``folder`` that has a VOC file, sorted by id.
 
-    Uses `annotator.core.dataset.scan` (XML beside the image, or a VOC root with ``JPEGImages/`` and
-    ``Annotations/``); ids are `ImageEntry.image_id` (the ids of ``ImageSets/Main/*.txt``).
+    Uses `annotator.core.dataset.scan` (XML beside the image, in ``save_dir`` with the sub-folders mirrored,
+    or a VOC root with ``JPEGImages/`` and ``Annotations/``), so training sees the labels the window shows;
+    ids are `ImageEntry.image_id` (the ids of ``ImageSets/Main/*.txt``). ``verified_only``: only the images
+    whose annotation is marked verified. ``recursive``: sub-folders too, as the window's ``--recursive``.
     """
     from annotator.core import dataset
 
     found = []
-    for entry in dataset.scan(Path(folder)).entries:
+    for entry in dataset.scan(Path(folder), recursive=recursive, save_dir=save_dir).entries:
+        if verified_only and entry.status is not dataset.ImageStatus.VERIFIED:
+            continue
         if not entry.annotation_path.is_file():
             continue
         found.append((entry.image_id, entry.image_path, entry.annotation_path))
     return sorted(found)
 
 
-def split_ids(folder: str | os.PathLike, ids: Sequence[str], *, val_fraction: float = 0.2, seed: int = 0):
-    """The deterministic train/val split kept in ``ImageSets/Main/{train,val}.txt`` (written once, reused)."""
+def split_ids(
+    folder: str | os.PathLike,
+    ids: Sequence[str],
+    *,
+    val_fraction: float = 0.2,
+    seed: int = 0,
+    write: bool = True,
+):
+    """The deterministic train/val split kept in ``ImageSets/Main/{train,val}.txt`` (written once, reused).
+
+    ``write=False`` honours the existing lists without rewriting them (a subset such as the verified images
+    must not drop the other images from the dataset's split)."""
     from annotator.core import dataset
 
-    train, val = dataset.train_val_split(Path(folder), list(ids), val_fraction=val_fraction, seed=seed)
+    train, val = dataset.train_val_split(
+        Path(folder), list(ids), val_fraction=val_fraction, seed=seed, write=write
+    )
     return list(train), list(val)
 
 
@@ -198,17 +220,22 @@ def load_samples(
     mask_source: MaskSource | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancel: threading.Event | None = None,
+    save_dir: str | os.PathLike | None = None,
+    recursive: bool = False,
 ) -> SampleSet:
     """Load the labelled images of a VOC folder into memory, resized for the model.
 
     Args:
-        folder: the dataset folder (images with their XML beside them, LabelImg layout).
+        folder: the dataset folder (images with their XML beside them, LabelImg layout, or a VOC root).
         class_names: the model's classes; None: the classes found (predefined order first).
         image_size: the square side images are stretched to.
         ids: only these image ids (from `labelled_images` / the split), in this order.
         mask_source: where masks come from; default `default_mask_source`.
         progress: called ``(done, total)`` after each image.
         cancel: stops early when set (the samples read so far are returned).
+        save_dir: the annotations' save folder (LabelImg's "Change Save Dir"; sub-folders mirrored), as in
+            the window's ``--save-dir``; None: beside the images / the VOC layout.
+        recursive: also the images in sub-folders (the window's ``--recursive``).
 
     Returns:
         A `SampleSet`; ``problems`` lists what was skipped or ignored and why.
@@ -216,7 +243,7 @@ def load_samples(
     root = Path(folder)
     if not root.is_dir():
         raise FileNotFoundError(f"dataset folder not found: {root}")
-    listing = labelled_images(root)
+    listing = labelled_images(root, save_dir, recursive=recursive)
     if ids is not None:
         by_id = {i: (p, x) for i, p, x in listing}
         listing = [(i, *by_id[i]) for i in ids if i in by_id]

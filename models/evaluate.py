@@ -49,10 +49,17 @@ def evaluate(
     batch_size: int = 16,
     predictor: Predictor | None = None,
     refine: bool = True,
+    save_dir: str | os.PathLike | None = None,
 ) -> dict:
     """`evaluate_detailed`'s figures only."""
     return evaluate_detailed(
-        model_path, data_dir, split=split, batch_size=batch_size, predictor=predictor, refine=refine
+        model_path,
+        data_dir,
+        split=split,
+        batch_size=batch_size,
+        predictor=predictor,
+        refine=refine,
+        save_dir=save_dir,
     )[0]
 
 
@@ -65,6 +72,7 @@ def evaluate_detailed(
     predictor: Predictor | None = None,
     refine: bool = True,
     nms_iou: float = 0.45,
+    save_dir: str | os.PathLike | None = None,
 ) -> tuple[dict, EvaluationData]:
     """Evaluate ``model_path`` on the labelled images of ``data_dir``.
 
@@ -75,6 +83,7 @@ def evaluate_detailed(
         batch_size: images per forward pass.
         predictor: an already loaded model (skips loading ``model_path``; its own ``refine`` applies).
         refine: the loc head's second look (`models.heads.loc.refine`) when the model is loaded here.
+        save_dir: the annotations' save folder (the window's ``--save-dir``); None: beside the images.
 
     Returns:
         A JSON-ready dict (see the module docstring) and the stored predictions with their ground truth
@@ -83,7 +92,11 @@ def evaluate_detailed(
     predictor = predictor or Predictor(model_path, refine=refine)
     info = predictor.info
     samples = load_samples(
-        data_dir, info.class_names, image_size=info.image_size, ids=split_file_ids(data_dir, split)
+        data_dir,
+        info.class_names,
+        image_size=info.image_size,
+        ids=split_file_ids(data_dir, split),
+        save_dir=save_dir,
     )
     outputs: dict[str, list[np.ndarray]] = {}
     for start in range(0, len(samples), batch_size):

@@ -68,40 +68,6 @@ def _user_message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _verified_view(data_dir: Path, run_dir: Path) -> Path:
-    """A folder of symlinks to the verified images of ``data_dir`` (with their XML and mask), for training on
-    verified images only; the split files written into it stay private to the run.
-
-    Raises:
-        ValueError: no verified image.
-    """
-    from annotator.core import voc
-    from annotator.core.imaging import is_image_file
-
-    view = run_dir / "verified_data"
-    (view / "SegmentationClass").mkdir(parents=True, exist_ok=True)
-    count = 0
-    for image in sorted(p for p in data_dir.iterdir() if p.is_file() and is_image_file(p.name)):
-        xml = image.with_suffix(".xml")
-        try:
-            if not xml.is_file() or not voc.read(xml).verified:
-                continue
-        except (ValueError, OSError):
-            continue
-        for src, dst in ((image, view / image.name), (xml, view / xml.name)):
-            if not dst.exists():
-                dst.symlink_to(src.resolve())
-        mask = data_dir / "SegmentationClass" / (image.stem + ".png")
-        if mask.is_file() and not (view / "SegmentationClass" / mask.name).exists():
-            (view / "SegmentationClass" / mask.name).symlink_to(mask.resolve())
-        count += 1
-    if not count:
-        raise ValueError(
-            f"no verified image in {data_dir}: mark images verified (Space) or train on all labelled"
-        )
-    return view
-
-
 class Worker:
     """Request dispatcher; `emit` is the only writer of the event stream."""
 
@@ -149,12 +115,6 @@ class Worker:
                 else:
                     self._jobs.append(request)
                 self._jobs_cv.notify()
-        elif kind == "cancel" and request.get("background"):
-            with self._jobs_cv:  # stop a folder scan: drop its queued images
-                for job in [j for j in self._jobs if j.get("background")]:
-                    self._jobs.remove(job)
-                    self.emit({"id": job["id"], "kind": "done", "skipped": True, "result": {}})
-            self.emit({"id": rid, "kind": "done", "result": {"cancelled": True}})
         elif kind == "cancel":
             target = request.get("target", self._train_id)
             event = self._cancels.get(int(target)) if target is not None else None
@@ -238,10 +198,7 @@ class Worker:
             from models.training import config_from_dict, train
 
             settings = dict(config)
-            verified_only = bool(settings.pop("verified_only", False))
             record_path = Path(str(settings["out_path"])).with_name("run.json")
-            if verified_only:
-                settings["data_dir"] = str(_verified_view(Path(settings["data_dir"]), record_path.parent))
             cfg = config_from_dict(settings)
             result = train(cfg, progress=progress, cancel=cancel)
             status = str(getattr(result, "stopped", "")) or ("cancelled" if cancel.is_set() else "finished")

@@ -19,12 +19,11 @@ TRASH_DIR = ".trash"
 
 @dataclass
 class FolderEntry:
-    """One image of an opened folder: its path, the VOC file it is saved to, and its status string
-    (``"unlabelled" | "labelled" | "verified"``, see `annotator.ui.file_list`)."""
+    """One image of an opened folder: its path, the VOC file it is saved to, and its status."""
 
     image_path: str
     annotation_path: str
-    status: str
+    status: dataset.ImageStatus
 
 
 def scan_folder(folder: str, save_dir: str | None = None) -> list[FolderEntry]:
@@ -33,13 +32,9 @@ def scan_folder(folder: str, save_dir: str | None = None) -> list[FolderEntry]:
     Raises:
         ValueError: (`annotator.core.dataset.DatasetError`) ``folder`` is not a folder.
     """
-    from annotator.ui.file_list import status_of
-
-    scanned = dataset.scan(folder, save_dir=save_dir)
-    known = {s: status_of(s) for s in dataset.ImageStatus}
     return [
-        FolderEntry(e.image_file, e.annotation_file, known.get(e.status) or status_of(e.status))
-        for e in scanned
+        FolderEntry(e.image_file, e.annotation_file, e.status)
+        for e in dataset.scan(folder, save_dir=save_dir)
     ]
 
 

@@ -102,6 +102,7 @@ class OverlayScene:
         self.visible: set[str] = set()
         self.reviewed: set[tuple] = set()
         """Keys (`prediction_key`) of predictions accepted or rejected on this image: no longer drawn as pending."""
+        self._detections: tuple[tuple, Detections, Prediction | None] | None = None
         self.selected: set[tuple] = set()
         """Keys (`prediction_key`) of the predictions the user selected (list or canvas): drawn highlighted."""
 
@@ -146,11 +147,11 @@ class OverlayScene:
         Cached per prediction and settings: every painter and the review panel ask for it on each repaint."""
         s = self.settings
         key = (id(self.prediction), s.score_threshold, s.nms_iou, s.before_nms)
-        cached = getattr(self, "_det_cache", None)
+        cached = self._detections
         if cached is not None and cached[0] == key and cached[2] is self.prediction:
             return cached[1]
         det = self._compute_detections()
-        self._det_cache = (key, det, self.prediction)
+        self._detections = (key, det, self.prediction)
         return det
 
     def _compute_detections(self) -> Detections:

@@ -117,6 +117,7 @@ class WindowActions:
             action = self._actions[spec.name]
             action.setText(_tr(spec.text))
             action.setToolTip(tooltip_with_shortcut(action))
+            action.setIconText(strip_mnemonic(action.text()).rstrip("."))  # toolbar: no "(F)" left of "(&F)"
 
 
 def tooltip_with_shortcut(action: QAction) -> str:

@@ -6,6 +6,10 @@ import argparse
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
 
 
 def _read_classes(path: str) -> list[str]:
@@ -88,12 +92,10 @@ def run_gui(args: argparse.Namespace) -> int:
     return app.exec()
 
 
-def _install_model_features(window) -> None:
+def _install_model_features(window: MainWindow) -> None:
     try:
-        from annotator.ui.model.features import install_model_features
+        features = window.install_model_features()
     except ImportError as exc:  # a partial install: the labelling window works without them
         window.statusBar().showMessage(f"Model features unavailable: {exc}", 10000)
         return
-    features = install_model_features(window)
-    window.model_features = features
     window.place_side_docks((features.model_panel, features.training_dock))

@@ -6,17 +6,18 @@ not 1,000 widget items.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
-from annotator.ui.canvas.box_painter import class_color
+from annotator.ui.canvas.box_painter import ClassColors
 from annotator.ui.document import DocumentModel
 
 
 class BoxListModel(QAbstractListModel):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, colors: ClassColors, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.colors = colors
         self.document: DocumentModel | None = None
         self._icons: dict[str, QIcon] = {}
 
@@ -32,7 +33,7 @@ class BoxListModel(QAbstractListModel):
     def _icon(self, name: str) -> QIcon:
         if name not in self._icons:
             pixmap = QPixmap(12, 12)
-            pixmap.fill(class_color(name))
+            pixmap.fill(self.colors.color(name))
             self._icons[name] = QIcon(pixmap)
         return self._icons[name]
 
@@ -61,9 +62,9 @@ class BoxList(QListView):
     box_activated = Signal(int)
     """Double-click or Enter on a row: edit that box's label."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, colors: ClassColors, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model_ = BoxListModel(self)
+        self.model_ = BoxListModel(colors, self)
         self.setModel(self.model_)
         self.setUniformItemSizes(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

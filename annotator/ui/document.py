@@ -98,9 +98,3 @@ class DocumentModel(QObject):
     def set_verified(self, verified: bool) -> None:
         self.annotation.verified = verified
         self.changed.emit()
-
-    def replace_all(self, annotation: ImageAnnotation) -> None:
-        """Replace every box and flag by a copy of ``annotation``'s (used by undo of bulk changes)."""
-        self.annotation.objects = [o.copy() for o in annotation.objects]
-        self.annotation.verified = annotation.verified
-        self.changed.emit()

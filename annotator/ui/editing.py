@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QMainWindow
+
 from annotator.core import box_edit as geo
 from annotator.core.annotation import BoxObject
 from annotator.ui.label_dialog import LabelDialog
@@ -15,11 +21,36 @@ from annotator.ui.undo import (
     SetVerifiedCommand,
 )
 
+if TYPE_CHECKING:
+    from annotator.ui.actions import WindowActions
+    from annotator.ui.canvas.box_painter import ClassColors
+    from annotator.ui.canvas.widget import Canvas
+    from annotator.ui.document import DocumentModel
+    from annotator.ui.file_list import FileListPanel
+    from annotator.ui.settings import Settings
 
-class EditingMixin:
-    """Box editing for `MainWindow`: every change is a command pushed on the shown image's undo stack."""
 
-    def push(self, command) -> bool:
+class EditingMixin(QMainWindow):
+    """Box editing for `MainWindow`: every change is a command pushed on the shown image's undo stack.
+
+    A `QMainWindow` that uses the window state `MainWindow` sets up (declared here, for type checkers).
+    """
+
+    # Set by MainWindow.__init__ (annotations only: no class attribute shadows the instance's).
+    settings: Settings
+    actions: WindowActions  # the window's named actions (shadows QWidget.actions() on MainWindow)
+    classes: list[str]
+    class_colors: ClassColors
+    canvas: Canvas
+    file_panel: FileListPanel
+    current_path: str | None
+    document_model: DocumentModel | None
+    undo_stack: QUndoStack | None
+    _documents: dict[str, DocumentModel]
+    # From NavigationMixin.
+    _annotation_path: Callable[[str], str]
+
+    def push(self, command: QUndoCommand) -> bool:
         """Push ``command`` on the shown image's stack unless the document is read-only; True when pushed."""
         doc = self.document_model
         if doc is None or self.undo_stack is None:
@@ -40,7 +71,7 @@ class EditingMixin:
         return list(dict.fromkeys(names))
 
     def ask_label(self, current: str = "", difficult: bool = False) -> tuple[str, bool] | None:
-        dialog = LabelDialog(self.known_classes(), self)
+        dialog = LabelDialog(self.known_classes(), self.class_colors, self)
         try:
             return dialog.ask(current, difficult)
         finally:

@@ -21,18 +21,18 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
+from annotator.core.dataset import ImageStatus
 from annotator.ui.translations import tr as _tr
 
-UNLABELLED, LABELLED, VERIFIED = "unlabelled", "labelled", "verified"
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
 PATH_ROLE = Qt.ItemDataRole.UserRole + 2
 ERROR_ROLE = Qt.ItemDataRole.UserRole + 3
 EXTRA_ROLE = Qt.ItemDataRole.UserRole + 4
 
 _STATUS_COLORS = {
-    UNLABELLED: QColor(150, 150, 150),
-    LABELLED: QColor(60, 130, 230),
-    VERIFIED: QColor(40, 190, 80),
+    ImageStatus.UNLABELLED: QColor(150, 150, 150),
+    ImageStatus.LABELLED: QColor(60, 130, 230),
+    ImageStatus.VERIFIED: QColor(40, 190, 80),
 }
 
 
@@ -48,21 +48,10 @@ def _dot_icon(color: QColor, ring: QColor | None = None) -> QIcon:
     return QIcon(pixmap)
 
 
-def status_of(entry_status: object) -> str:
-    """Our status string for a core `ImageStatus` (or anything whose name says it)."""
-    name = getattr(entry_status, "name", None) or getattr(entry_status, "value", None) or str(entry_status)
-    name = str(name).lower()
-    if "verif" in name:
-        return VERIFIED
-    if "unlab" in name or "none" in name:
-        return UNLABELLED
-    return LABELLED if "label" in name else UNLABELLED
-
-
 class FileListModel(QAbstractListModel):
     """Rows = images of the opened folder, in dataset order.
 
-    The model holds paths and small status strings only; it is built from `annotator.core.dataset.scan`
+    The model holds paths and `ImageStatus` values only; it is built from `annotator.core.dataset.scan`
     (which reads no pixels), so a 10,000-image folder fills it in milliseconds.
     """
 
@@ -72,7 +61,7 @@ class FileListModel(QAbstractListModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._paths: list[str] = []
-        self._status: list[str] = []
+        self._status: list[ImageStatus] = []
         self._row_of: dict[str, int] = {}
         self._errors: dict[str, str] = {}
         self._extra: dict[str, tuple[str, QIcon | None]] = {}
@@ -80,7 +69,7 @@ class FileListModel(QAbstractListModel):
         self._error_icon = _dot_icon(QColor(220, 50, 50))
 
     # Filling -----------------------------------------------------------------------------------------------
-    def set_images(self, paths: list[str], statuses: list[str]) -> None:
+    def set_images(self, paths: list[str], statuses: list[ImageStatus]) -> None:
         self.beginResetModel()
         self._paths = [str(p) for p in paths]
         self._status = list(statuses)
@@ -100,11 +89,11 @@ class FileListModel(QAbstractListModel):
     def path_at(self, row: int) -> str:
         return self._paths[row]
 
-    def status(self, path: str) -> str:
+    def status(self, path: str) -> ImageStatus:
         row = self.row_of(path)
-        return self._status[row] if row >= 0 else UNLABELLED
+        return self._status[row] if row >= 0 else ImageStatus.UNLABELLED
 
-    def set_status(self, path: str, status: str) -> None:
+    def set_status(self, path: str, status: ImageStatus) -> None:
         row = self.row_of(path)
         if row >= 0 and self._status[row] != status:
             self._status[row] = status
@@ -154,7 +143,7 @@ class FileListModel(QAbstractListModel):
         self._emit_counts()
 
     def counts(self) -> tuple[int, int]:
-        done = sum(1 for s in self._status if s != UNLABELLED)
+        done = sum(1 for s in self._status if s is not ImageStatus.UNLABELLED)
         return done, len(self._status)
 
     def _changed(self, row: int) -> None:
@@ -185,14 +174,14 @@ class FileListModel(QAbstractListModel):
                 return extra[1]
             return self._icons[status]
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [path, _tr(status)]
+            lines = [path, _tr(status.value)]
             if path in self._errors:
                 lines.append(self._errors[path])
             if path in self._extra:
                 lines.append(self._extra[path][0])
             return "\n".join(lines)
         if role == STATUS_ROLE:
-            return status
+            return status.value
         if role == PATH_ROLE:
             return path
         if role == ERROR_ROLE:
@@ -236,7 +225,7 @@ class FileListPanel(QWidget):
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setClearButtonEnabled(True)
         self.status_combo = QComboBox(self)
-        for value in ("", UNLABELLED, LABELLED, VERIFIED, "error"):
+        for value in ("", *(s.value for s in ImageStatus), "error"):
             self.status_combo.addItem("", value)
         self.count_label = QLabel(self)
         self.view = QListView(self)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.ui.canvas.box_painter import class_color
+from annotator.ui.canvas.box_painter import ClassColors
 from annotator.ui.translations import tr as _tr
 
 
@@ -43,10 +43,11 @@ class LabelDialog(QDialog):
 
     Args:
         classes: the labels to offer, in order (predefined classes then history).
+        colors: the window's class colours (the list shows each name in its box colour).
         parent: the owning window.
     """
 
-    def __init__(self, classes: list[str], parent: QWidget | None = None) -> None:
+    def __init__(self, classes: list[str], colors: ClassColors, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_tr("Box label"))
         self.setObjectName("LabelDialog")
@@ -58,7 +59,7 @@ class LabelDialog(QDialog):
         self.list.setObjectName("label_list")
         for name in self.classes:
             item = QListWidgetItem(name)
-            item.setForeground(class_color(name).darker(150))
+            item.setForeground(colors.color(name).darker(150))
             self.list.addItem(item)
         self.difficult = QCheckBox(_tr("Difficult"), self)
         self.difficult.setObjectName("difficult_check")

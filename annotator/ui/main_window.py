@@ -3,7 +3,8 @@
 Behaviour lives in two mixins: `navigation.NavigationMixin` (folders, images, saving, autosave, trash) and
 `editing.EditingMixin` (canvas intents and Edit menu -> undo commands). This module builds the widgets and
 wires them. Automation/benchmark API: `open_path`, `next_image`, `prev_image` (return once shown), `save`,
-and the attributes `current_path`, `document`, `document_model`, `undo_stack`, `canvas`, signal `image_shown`.
+`install_model_features`, and the attributes `current_path`, `document`, `document_model`, `undo_stack`,
+`canvas`, `model_features`, signal `image_shown`.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from annotator.core.annotation import ImageAnnotation
 from annotator.core.resources import predefined_classes
 from annotator.ui.actions import MENU_TITLES, WindowActions, toolbar_icon
 from annotator.ui.box_list import BoxList
-from annotator.ui.canvas.box_painter import set_class_palette, set_color_overrides
+from annotator.ui.canvas.box_painter import ClassColors
 from annotator.ui.canvas.image_cache import ImageCache
 from annotator.ui.canvas.widget import Canvas
 from annotator.ui.document import DocumentModel
@@ -45,6 +46,7 @@ from annotator.ui.translations import tr as _tr
 
 if TYPE_CHECKING:
     from annotator.core.annotation_files import FolderEntry
+    from annotator.ui.model.features import ModelFeatures
 
 AUTOSAVE_DELAY_MS = 800
 FIRST_WINDOW_SIZE = (1440, 900)
@@ -104,11 +106,11 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self._stacks: dict[str, QUndoStack] = {}
         self._entries: dict[str, FolderEntry] = {}
         self._navigating = False
+        self.model_features: ModelFeatures | None = None
         self.cache = ImageCache()
-        set_class_palette(self.classes)
-        set_color_overrides(self.settings.class_colors)
+        self.class_colors = ClassColors(self.classes, self.settings.class_colors)
 
-        self.canvas = Canvas(self)
+        self.canvas = Canvas(self, self.class_colors)
         self.banner = self._make_banner()
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -123,7 +125,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self.file_dock.setObjectName("file_dock")
         self.file_dock.setWidget(self.file_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.file_dock)
-        self.box_list = BoxList(self)
+        self.box_list = BoxList(self.class_colors, self)
         self.box_dock = QDockWidget(self)
         self.box_dock.setObjectName("box_dock")
         self.box_dock.setWidget(self.box_list)
@@ -158,6 +160,16 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
     def document(self) -> ImageAnnotation | None:
         """The shown image's annotation (change it only through commands on `undo_stack`)."""
         return self.document_model.annotation if self.document_model is not None else None
+
+    def install_model_features(self) -> ModelFeatures:
+        """Add the model worker client, the Training and Model docks, the Model menu and the overlays (once;
+        later calls return the same `ModelFeatures`). Imported here, on first use, so the window appears
+        without them."""
+        if self.model_features is None:
+            from annotator.ui.model.features import ModelFeatures
+
+            self.model_features = ModelFeatures(self)
+        return self.model_features
 
     # Construction ------------------------------------------------------------------------------------------
     def _make_banner(self) -> QFrame:

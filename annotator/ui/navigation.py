@@ -4,27 +4,24 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.annotation import ImageAnnotation
+from annotator.core.dataset import ImageStatus
 from annotator.core.disk_state import DiskState, backup_other_version
 from annotator.ui import save_conflict
 from annotator.ui.document import DocumentModel
-from annotator.ui.file_list import LABELLED, UNLABELLED, VERIFIED
 from annotator.ui.translations import tr as _tr
-
-if TYPE_CHECKING:
-    pass
-
 
 SAVED, FAILED, CANCELLED, RELOADED, CONFLICT = "saved", "failed", "cancelled", "reloaded", "conflict"
 
 
-def _status_of(annotation: ImageAnnotation) -> str:
-    return VERIFIED if annotation.verified else (LABELLED if annotation.objects else UNLABELLED)
+def _status_of(annotation: ImageAnnotation) -> ImageStatus:
+    if annotation.verified:
+        return ImageStatus.VERIFIED
+    return ImageStatus.LABELLED if annotation.objects else ImageStatus.UNLABELLED
 
 
 def _persistence():
@@ -209,7 +206,7 @@ class NavigationMixin:
         paths = model.paths()
         start = model.row_of(self.current_path) + 1 if self.current_path else 0
         for path in paths[start:] + paths[:start]:
-            if model.status(path) == UNLABELLED and path != self.current_path:
+            if model.status(path) is ImageStatus.UNLABELLED and path != self.current_path:
                 return self.show_image(path)
         self.statusBar().showMessage(_tr("Every image is labelled."), 4000)
         return False

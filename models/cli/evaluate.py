@@ -19,6 +19,12 @@ from models.cli import _args
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="a .keras model file written by `flower-annotator train`")
     parser.add_argument("data", help="a VOC folder: images with their .xml beside them")
+    parser.add_argument(
+        "--save-dir",
+        metavar="DIR",
+        default=None,
+        help="the annotations' save folder (LabelImg's Change Save Dir; sub-folders mirrored), as in the window",
+    )
     parser.add_argument("--split", default="all", choices=("all", "train", "val"), help="which images")
     parser.add_argument("--batch-size", type=_args.batch_size, default=16)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -47,7 +53,12 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         result, data = evaluate_detailed(
-            args.model, args.data, split=args.split, batch_size=args.batch_size, refine=not args.no_refine
+            args.model,
+            args.data,
+            split=args.split,
+            batch_size=args.batch_size,
+            refine=not args.no_refine,
+            save_dir=args.save_dir,
         )
     except (ModelFileError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

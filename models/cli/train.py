@@ -72,6 +72,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="cosine: warm-up then a cosine decay over the epochs (or --max-minutes); plateau: halve the rate "
         "when the validation loss stalls; auto: cosine from scratch, plateau with pretrained weights",
     )
+    parser.add_argument(
+        "--save-dir",
+        metavar="DIR",
+        default=None,
+        help="the annotations' save folder (LabelImg's Change Save Dir; sub-folders mirrored), as in the window; "
+        "the split files stay in DATA/ImageSets/Main",
+    )
+    parser.add_argument("--recursive", action="store_true", help="also the images in sub-folders of DATA")
+    parser.add_argument(
+        "--verified-only", action="store_true", help="train on the images marked verified only"
+    )
     parser.add_argument("--val-fraction", type=_args.val_fraction, default=0.2)
     parser.add_argument("--no-augment", action="store_true", help="train on the images as they are")
     parser.add_argument(
@@ -113,6 +124,9 @@ def run(args: argparse.Namespace) -> int:
     config = TrainConfig(
         data_dir=args.data,
         out_path=args.out,
+        save_dir=args.save_dir,
+        recursive=args.recursive,
+        verified_only=args.verified_only,
         backbone=args.backbone,
         weights=weights,
         image_size=args.image_size,

@@ -13,7 +13,6 @@ each improving epoch; early stopping, a NaN guard, a time budget and cancel (wit
 from __future__ import annotations
 
 import dataclasses
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -44,6 +43,10 @@ class TrainConfig:
 
     Attributes:
         data_dir: the VOC folder. out_path: the model file to write (``.keras``).
+        save_dir: the annotations' save folder (the window's ``--save-dir``; None: beside the images).
+            The train/val split files are still written under ``data_dir/ImageSets/Main``.
+        recursive: also the images in sub-folders of ``data_dir`` (the window's ``--recursive``).
+        verified_only: train on the images whose annotation is marked verified only.
         backbone: ``xception`` | ``resnet34`` | ``mobilenetv2``. weights: ``"imagenet"``, None (from scratch)
             or a weights file. image_size: square input side (multiple of 32); None picks
             `default_image_size`. width: the backbone's width multiplier (MobileNetV2's ``alpha``, one of
@@ -69,6 +72,9 @@ class TrainConfig:
 
     data_dir: str
     out_path: str
+    save_dir: str | None = None
+    recursive: bool = False
+    verified_only: bool = False
     backbone: str = "xception"
     weights: str | None = "imagenet"
     image_size: int | None = None
@@ -305,11 +311,22 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
     root = Path(config.data_dir)
     if not root.is_dir():
         raise TrainError(f"dataset folder not found: {root}")
-    listing = data.labelled_images(root)
+    listing = data.labelled_images(
+        root, config.save_dir, recursive=config.recursive, verified_only=config.verified_only
+    )
+    where = f"{config.save_dir}" if config.save_dir else "beside the images"
+    if not listing and config.verified_only:
+        raise TrainError(
+            f"no verified image in {root} (annotations {where}): mark images verified (Space) or train on all "
+            "labelled"
+        )
     if not listing:
-        raise TrainError(f"no labelled images in {root} (an image needs its VOC .xml beside it)")
+        raise TrainError(f"no labelled images in {root} (looked for VOC .xml {where})")
+    emit(ProgressEvent("log", "loading", message=f"found {len(listing)} labelled images in {root}"))
     ids = [i for i, _, _ in listing]
-    train_ids, val_ids = data.split_ids(root, ids, val_fraction=config.val_fraction, seed=config.seed)
+    train_ids, val_ids = data.split_ids(
+        root, ids, val_fraction=config.val_fraction, seed=config.seed, write=not config.verified_only
+    )
 
     def tick(done: int, total: int) -> None:
         emit(ProgressEvent("batch", "loading", batch=done, batches=total))
@@ -323,6 +340,8 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
         mask_source=mask_source(root) if mask_source else None,
         progress=tick,
         cancel=cancel,
+        save_dir=config.save_dir,
+        recursive=config.recursive,
     )
     for problem in everything.problems:
         emit(ProgressEvent("log", "loading", message=str(problem)))
@@ -367,10 +386,6 @@ def config_from_dict(values: dict) -> TrainConfig:
     if unknown:
         raise TrainError(f"unknown training settings: {', '.join(unknown)}")
     return TrainConfig(**values)
-
-
-def default_out_path(data_dir: str | os.PathLike, backbone: str) -> str:
-    return str(Path(data_dir) / f"model_{backbone}.keras")
 
 
 __all__: Sequence[str] = ["TrainConfig", "TrainResult", "TrainError", "train", "config_from_dict"]

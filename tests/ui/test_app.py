@@ -22,7 +22,7 @@ def test_run_gui_opens_folder_and_exits(qtbot, tmp_path: Path, image_folder: Pat
 
     def check(tries: int = 400) -> None:
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-        if windows and windows[0].current_path and (hasattr(windows[0], "model_features") or tries < 200):
+        if windows and windows[0].current_path and (windows[0].model_features is not None or tries < 200):
             window = windows[0]
             seen["path"] = window.current_path
             seen["classes"] = window.classes

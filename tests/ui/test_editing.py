@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF, Qt
 from ui_helpers import drag, press_escape, settle, type_label, widget_point
 
 from annotator.core import voc
+from annotator.core.dataset import ImageStatus
 
 
 def boxes(window):
@@ -156,7 +157,7 @@ def test_space_verifies_and_saves_verified(qtbot, window, image_folder: Path):
     assert window.document.verified
     assert window.save()
     assert voc.read(image_folder / "img_00.xml").verified
-    assert window.file_panel.model.status(window.current_path) == "verified"
+    assert window.file_panel.model.status(window.current_path) is ImageStatus.VERIFIED
     qtbot.keyClick(window.canvas, Qt.Key.Key_Space)
     assert not window.document.verified
 
@@ -198,11 +199,12 @@ def test_undo_history_is_per_image_for_the_session(qtbot, window, image_folder: 
 
 
 def test_class_colours_are_stable_and_distinct(window):
-    from annotator.ui.canvas.box_painter import class_color
+    from annotator.ui.canvas.box_painter import ClassColors
 
-    colours = [class_color(name).name() for name in window.classes]
+    colours = [window.class_colors.color(name).name() for name in window.classes]
     assert len(set(colours)) == len(colours)  # the predefined classes are told apart
-    assert class_color("lotus").name() == class_color("lotus").name()  # unknown names: hashed, stable
+    other = ClassColors()  # unknown names: hashed, the same in another window and session
+    assert window.class_colors.color("lotus").name() == other.color("lotus").name()
 
 
 def test_box_list_and_canvas_selection_follow_each_other(qtbot, window, image_folder: Path):
@@ -257,7 +259,7 @@ def test_label_tags_are_drawn_from_a_cache_with_the_class_colour_and_readable_te
     from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTransform
 
     from annotator.core.annotation import BoxObject
-    from annotator.ui.canvas.box_painter import class_color, label_image, paint_boxes
+    from annotator.ui.canvas.box_painter import hashed_color, label_image, paint_boxes
 
     font = QFont()
     font.setPointSizeF(9.0)
@@ -275,8 +277,8 @@ def test_label_tags_are_drawn_from_a_cache_with_the_class_colour_and_readable_te
     painter = QPainter(canvas)
     paint_boxes(painter, [BoxObject("roses", 50, 80, 150, 150)], QTransform(2, 0, 0, 1, -50, 0))
     painter.end()
-    colour = class_color("roses").rgb()
-    tag = label_image("roses", class_color("roses"), font)
+    colour = hashed_color("roses").rgb()
+    tag = label_image("roses", hashed_color("roses"), font)
     # the box (x 50..150 -> 50..250 on the canvas) and its tag right above its top-left corner
     assert canvas.pixelColor(150, 80).rgb() == colour  # top edge, mapped by the transform
     assert canvas.pixelColor(51, 80 - tag.height() + 1).rgb() == colour  # the tag's background

@@ -90,7 +90,7 @@ def test_no_two_actions_share_a_shortcut(window):
     try:  # the model features add their own actions to this window later: check them too
         from annotator.ui.model.features import MODEL_ACTIONS
 
-        sequences += [(name, QKeySequence(key)) for name, _, key, _ in MODEL_ACTIONS]
+        sequences += [(spec.name, QKeySequence(spec.shortcut)) for spec in MODEL_ACTIONS]
     except ImportError:
         pass
     canvas_keys = {

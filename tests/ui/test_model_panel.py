@@ -52,7 +52,7 @@ def _show(window, f, *, grid: bool = False) -> Prediction:
     )
     f.model_panel.show_model("tiny.keras", INFO)
     f.scene.visible.update({"predictions", "grid"} if grid else {"predictions"})
-    f.controller.on_prediction(prediction)
+    f.prediction.on_prediction(prediction)
     return prediction
 
 
@@ -86,7 +86,7 @@ def test_without_a_model_the_panel_is_one_line_and_a_load_button(qtbot, window, 
     ):
         assert not knob.isVisible()
     assert not panel.status_label.isVisible()  # no empty line taking room
-    features.controller.on_model_load_failed("/x/broken.keras", "not a Keras file")
+    features.prediction.on_model_load_failed("/x/broken.keras", "not a Keras file")
     assert panel.model_label.text() == NO_MODEL_TEXT and not panel.score_slider.isVisible()
     assert panel.status_label.isVisible() and "broken.keras" in panel.status_label.text()
 
@@ -109,7 +109,7 @@ def test_loading_a_real_model_brings_the_knobs_of_its_heads(qtbot, window, featu
     panel = features.model_panel
     assert not panel.score_slider.isVisible()
     with qtbot.waitSignal(features.client.model_loaded, timeout=240000):
-        features.controller.load_model(str(model))
+        features.prediction.load_model(str(model))
     assert panel.heads == ["loc", "grid", "seg"]
     for knob in (panel.score_slider, panel.nms_slider, panel.opacity_slider, panel.heatmap_box):
         assert knob.isVisible()

@@ -31,7 +31,7 @@ def features(window):
 
 def _load(qtbot, window, f, model: Path):
     with qtbot.waitSignal(f.client.prediction_ready, timeout=240000) as got:
-        f.controller.load_model(str(model))
+        f.prediction.load_model(str(model))
     return got.args[0]
 
 
@@ -231,7 +231,7 @@ def test_model_stays_loaded_when_the_worker_dies_right_after_its_first_predictio
 
     f.client.prediction_ready.connect(kill_then_move_on)
     with qtbot.waitSignal(f.client.prediction_ready, timeout=90000):
-        f.controller.load_model(str(model))
+        f.prediction.load_model(str(model))
     f.client.prediction_ready.disconnect(kill_then_move_on)
     assert f.client.crash_count == 1
     assert f.client.model_path == str(model)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 from PySide6.QtGui import QUndoStack
@@ -11,13 +9,9 @@ from PySide6.QtGui import QUndoStack
 from annotator.core.annotation import BoxObject, ImageAnnotation
 from annotator.core.overlay_scene import OverlayScene
 from annotator.core.prediction import Prediction
+from annotator.core.prediction_review import ReviewTracker
 from annotator.ui.document import DocumentModel
-from annotator.ui.model.review import (
-    AcceptPredictionsCommand,
-    ImageReview,
-    RejectPredictionsCommand,
-    ReviewTracker,
-)
+from annotator.ui.model.review import AcceptPredictionsCommand, RejectPredictionsCommand, review_status_text
 
 
 def _scene(image_id: str = "a.jpg") -> tuple[OverlayScene, DocumentModel]:
@@ -75,24 +69,11 @@ def test_review_marks_survive_a_new_prediction_of_the_same_image_only(qapp):
     assert scene.pending() == [0, 1]
 
 
-def test_tracker_status_and_hardest_first_order():
+def test_tracker_counts_pending_predictions_and_shows_them_as_a_status():
     t = ReviewTracker()
     scene, _ = _scene()
     review = t.update(scene)
     assert review.confidence == pytest.approx(0.9) and review.pending == 2
     assert review.mean_iou == pytest.approx(870 / (900 + 899 - 870))
-    assert t.status_text("a.jpg") == "2 unreviewed prediction(s)" and t.status_text("zzz.jpg") == ""
-    t.images = {
-        "a": ImageReview(0.9, 0.8, 1),
-        "b": ImageReview(0.2, math.nan, 1),
-        "c": ImageReview(0.5, 0.1, 0),
-        "d": ImageReview(0.2, 0.5, 2),
-    }
-    order = ["a", "b", "c", "d", "e"]
-    assert t.next_hardest(order, "e", "confidence") == "b"  # not ranked yet: start at the hardest
-    assert t.next_hardest(order, "b", "confidence") == "d"  # ties keep the file order
-    assert t.next_hardest(order, "a", "confidence") is None  # the easiest is last
-    assert t.next_hardest(order, None, "iou") == "c"  # images without ground truth are skipped
-    assert t.next_hardest(order, "c", "iou") == "d"
-    with pytest.raises(ValueError, match="confidence"):
-        t.next_hardest(order, None, "size")
+    assert review_status_text(t, "a.jpg") == "2 unreviewed prediction(s)" and t.pending("zzz.jpg") == 0
+    assert review_status_text(t, "zzz.jpg") == ""

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, Qt
 
 from annotator.core import voc
 from annotator.core.annotation import BoxObject
-from annotator.ui.file_list import LABELLED, UNLABELLED
+from annotator.core.dataset import ImageStatus
 from annotator.ui.undo import AddBoxCommand
 
 
@@ -46,9 +46,9 @@ def test_autosave_on_navigation_writes_voc(qtbot, window, image_folder: Path):
     xml = image_folder / "img_00.xml"
     saved = voc.read(xml)
     assert [(o.name, o.xyxy()) for o in saved.objects] == [("roses", (10.0, 20.0, 50.0, 60.0))]
-    assert window.file_panel.model.status(str(image_folder / "img_00.jpg")) == LABELLED
+    assert window.file_panel.model.status(str(image_folder / "img_00.jpg")) is ImageStatus.LABELLED
     assert window.file_panel.count_label.text() == "1 / 4 labelled"
-    assert window.file_panel.model.status(str(image_folder / "img_01.jpg")) == UNLABELLED
+    assert window.file_panel.model.status(str(image_folder / "img_01.jpg")) is ImageStatus.UNLABELLED
 
 
 def test_autosave_after_edit_is_debounced(qtbot, window, image_folder: Path):
@@ -87,9 +87,9 @@ def test_file_list_filters_by_name_and_status_and_click_opens(qtbot, window, ima
     assert panel.proxy.rowCount() == 5
     qtbot.keyClicks(panel.filter_edit, "IMG_0")
     assert panel.proxy.rowCount() == 4
-    panel.status_combo.setCurrentIndex(panel.status_combo.findData(LABELLED))
+    panel.status_combo.setCurrentIndex(panel.status_combo.findData(ImageStatus.LABELLED.value))
     assert panel.proxy.rowCount() == 1
-    panel.status_combo.setCurrentIndex(panel.status_combo.findData(UNLABELLED))
+    panel.status_combo.setCurrentIndex(panel.status_combo.findData(ImageStatus.UNLABELLED.value))
     assert panel.proxy.rowCount() == 3
     index = panel.proxy.index(1, 0)
     qtbot.mouseClick(

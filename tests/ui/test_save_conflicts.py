@@ -11,7 +11,7 @@ from ui_helpers import click_button, drag, settle, type_label, when_modal
 
 from annotator.core import voc
 from annotator.core.annotation import BoxObject, ImageAnnotation
-from annotator.ui.file_list import LABELLED
+from annotator.core.dataset import ImageStatus
 from annotator.ui.settings import Settings
 
 
@@ -215,7 +215,7 @@ def test_own_saves_never_conflict(qtbot, two_windows, image_folder: Path, monkey
     assert a.next_image() and a.prev_image()
     assert not opened
     assert saved_names(xml) == ["roses", "tulips", "daisy"]
-    assert a.file_panel.model.status(a.current_path) == LABELLED
+    assert a.file_panel.model.status(a.current_path) is ImageStatus.LABELLED
 
 
 @pytest.mark.parametrize("fmt, sidecar", [("yolo", "img_00.txt"), ("createml", "img_00.json")])
@@ -304,7 +304,7 @@ def test_change_elsewhere_while_shown_and_unedited_is_reloaded(qtbot, two_window
     _other_program_writes(xml, "iris", in_place=in_place)  # created
     qtbot.waitUntil(lambda: canvas_names(b) == ["iris"] and box_list_names(b) == ["iris"], timeout=4000)
     assert b.current_path == shown and not b.is_dirty()
-    assert b.file_panel.model.status(shown) == LABELLED
+    assert b.file_panel.model.status(shown) is ImageStatus.LABELLED
     _other_program_writes(xml, "iris", "lotus", in_place=in_place)  # changed again: the watch was re-added
     qtbot.waitUntil(lambda: canvas_names(b) == ["iris", "lotus"], timeout=4000)
     assert box_list_names(b) == ["iris", "lotus"]
@@ -315,17 +315,19 @@ def test_change_elsewhere_while_shown_and_unedited_is_reloaded(qtbot, two_window
 def test_files_created_and_removed_elsewhere_update_the_list(qtbot, two_windows, image_folder: Path):
     _a, b = two_windows
     other = str(image_folder / "img_02.jpg")
-    assert b.file_panel.model.status(other) == "unlabelled"
+    assert b.file_panel.model.status(other) is ImageStatus.UNLABELLED
     for i in range(5):  # a burst (another tool saving again and again) is one sync
         _other_program_writes(image_folder / "img_02.xml", *["rose"] * (i + 1), in_place=False)
     syncs = b.folder_watch.syncs
-    qtbot.waitUntil(lambda: b.file_panel.model.status(other) == LABELLED, timeout=4000)
+    qtbot.waitUntil(lambda: b.file_panel.model.status(other) is ImageStatus.LABELLED, timeout=4000)
     assert b.folder_watch.syncs - syncs <= 2
     assert b.file_panel.count_label.text().startswith("1 / 4")
     (image_folder / "img_02.xml").unlink()
-    qtbot.waitUntil(lambda: b.file_panel.model.status(other) == "unlabelled", timeout=4000)
+    qtbot.waitUntil(lambda: b.file_panel.model.status(other) is ImageStatus.UNLABELLED, timeout=4000)
     _other_program_writes(image_folder / "img_03.xml", "rose", in_place=False)
-    qtbot.waitUntil(lambda: b.file_panel.model.status(str(image_folder / "img_03.jpg")) == LABELLED)
+    qtbot.waitUntil(
+        lambda: b.file_panel.model.status(str(image_folder / "img_03.jpg")) is ImageStatus.LABELLED
+    )
     b.show_image(str(image_folder / "img_03.jpg"))
     assert canvas_names(b) == ["rose"]
 
@@ -384,7 +386,7 @@ def test_label_editing_and_verifying_then_saving_never_conflicts(
     ctrl_s(qtbot, a)
     qtbot.wait(400)
     assert saved_names(xml) == ["sunflowers"] and voc.read(xml).verified
-    assert a.file_panel.model.status(a.current_path) == "verified"
+    assert a.file_panel.model.status(a.current_path) is ImageStatus.VERIFIED
     assert not a.banner.isVisible() and not a.document_model.save_conflict and not a.is_dirty()
     assert not list(image_folder.glob("*.bak"))
     assert opened == []

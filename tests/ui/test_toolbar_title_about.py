@@ -87,6 +87,7 @@ def test_korean_translates_qt_buttons_and_has_no_mnemonic_markers(qtbot, window)
         for action in window.actions:
             assert not markers.search(action.toolTip().rsplit(" (", 1)[0]), action.toolTip()
         assert window.actions.next_image.toolTip() == "다음 이미지 (D)"
+        assert window.toolbar.widgetForAction(window.actions.open_folder).text() == "폴더 열기"
         assert window.menus["file"].title() == "파일(&F)"  # the menu keeps its Alt key
         from annotator.ui.actions import shortcut_table
 
@@ -97,3 +98,31 @@ def test_korean_translates_qt_buttons_and_has_no_mnemonic_markers(qtbot, window)
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(box)
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "") == "Cancel"
+
+
+def test_the_box_being_drawn_is_hatched_with_a_solid_outline(qtbot, window, image_folder: Path):
+    from PySide6.QtCore import QPoint, QRectF
+
+    window.open_path(image_folder)
+    canvas = window.canvas
+    qtbot.keyClick(canvas, Qt.Key.Key_W)
+    start, end = QPoint(200, 150), QPoint(300, 230)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(canvas, end)
+    image = canvas.grab().toImage()
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)  # cancel: releasing would ask for a label
+    assert canvas._drag is None
+    ratio = image.devicePixelRatio()
+    box = canvas.image_to_widget().mapRect(
+        QRectF(canvas.widget_to_image(start.toPointF()), canvas.widget_to_image(end.toPointF()))
+    )
+
+    def greenish(x: int, y: int) -> bool:
+        c = image.pixelColor(int(x * ratio), int(y * ratio))
+        return c.green() > 150 and c.green() > c.red() + 60 and c.green() > c.blue() + 40
+
+    left, right, top, bottom = round(box.left()), round(box.right()), round(box.top()), round(box.bottom())
+    outline = sum(greenish(x, top) or greenish(x, top + 1) for x in range(left + 5, right - 5))
+    assert outline > 0.9 * (right - left - 10)  # a solid line, not dashes
+    inside = [greenish(x, y) for x in range(left + 6, right - 6) for y in range(top + 6, bottom - 6)]
+    assert 0.05 < sum(inside) / len(inside) < 0.6  # hatched: green lines with the photo between them

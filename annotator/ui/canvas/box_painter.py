@@ -17,45 +17,52 @@ from annotator.core.annotation import BoxObject
 HANDLE_SIZE = 8.0
 """Side of a resize handle in widget pixels."""
 
-_color_overrides: dict[str, QColor] = {}
 # One brush object reused: PySide6 6.12 mishandles reference counts when an enum is converted to a QBrush
 # thousands of times per paint (a crash seen with 1,000 boxes).
 NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
 _DASH = Qt.PenStyle.DashLine
-
-
-_palette: dict[str, QColor] = {}
 _DISTINCT_HUES = (0, 120, 220, 45, 285, 170, 330, 90, 195, 20, 255, 140)
 
 
-def set_class_palette(classes: list[str]) -> None:
-    """Give the known classes (in their file order) clearly different colours; other names fall back to a
-    colour hashed from the name. The same class file gives the same colours in every session."""
-    _palette.clear()
-    for i, name in enumerate(dict.fromkeys(classes)):
-        if i < len(_DISTINCT_HUES):
-            _palette[name] = QColor.fromHsv(_DISTINCT_HUES[i], 210, 250)
-
-
-def class_color(name: str) -> QColor:
-    """A stable colour for a class name: the user's choice, else the palette of the known classes, else a
-    colour hashed from the name (the same in every session and on every machine)."""
-    if name in _color_overrides:
-        return QColor(_color_overrides[name])
-    if name in _palette:
-        return QColor(_palette[name])
+def hashed_color(name: str) -> QColor:
+    """A colour hashed from a class name: the same in every session and on every machine."""
     digest = hashlib.md5(name.encode("utf-8")).digest()
     hue = int.from_bytes(digest[:2], "big") % 360
     return QColor.fromHsv(hue, 200, 255)
 
 
-def set_color_overrides(colors: dict[str, str]) -> None:
-    """Use the user's chosen colours (``{"roses": "#ff0000"}``) instead of the hashed ones."""
-    _color_overrides.clear()
-    for name, value in colors.items():
-        color = QColor(value)
-        if color.isValid():
-            _color_overrides[name] = color
+class ClassColors:
+    """The colour of each class name, owned by the window and handed to everything that draws boxes.
+
+    Args:
+        classes: the known classes in their file order: the first dozen get clearly different hues, so the
+            same class file gives the same colours in every session.
+        overrides: the user's chosen colours (``{"roses": "#ff0000"}``); invalid values are ignored.
+    Other names get `hashed_color`.
+    """
+
+    def __init__(self, classes: Sequence[str] = (), overrides: dict[str, str] | None = None) -> None:
+        self._palette: dict[str, QColor] = {}
+        self._overrides: dict[str, QColor] = {}
+        self.set_classes(classes)
+        self.set_overrides(overrides or {})
+
+    def set_classes(self, classes: Sequence[str]) -> None:
+        self._palette = {
+            name: QColor.fromHsv(hue, 210, 250)
+            for name, hue in zip(dict.fromkeys(classes), _DISTINCT_HUES, strict=False)
+        }
+
+    def set_overrides(self, colors: dict[str, str]) -> None:
+        self._overrides = {name: QColor(value) for name, value in colors.items() if QColor(value).isValid()}
+
+    def color(self, name: str) -> QColor:
+        """The user's choice, else the palette of the known classes, else the hashed colour (a copy)."""
+        if name in self._overrides:
+            return QColor(self._overrides[name])
+        if name in self._palette:
+            return QColor(self._palette[name])
+        return hashed_color(name)
 
 
 _LABEL_CACHE_SIZE = 512
@@ -115,6 +122,7 @@ def paint_boxes(
     override: tuple[int, tuple[float, float, float, float]] | None = None,
     skip: int | None = None,
     only: int | None = None,
+    colors: ClassColors | None = None,
 ) -> None:
     """Draw ``boxes`` (continuous image pixels, xyxy) with their labels.
 
@@ -130,7 +138,9 @@ def paint_boxes(
         override: ``(index, xyxy)`` to draw box ``index`` at a different place (a drag in progress).
         skip: index of a box not to draw (the canvas draws the selected box on top of a cached layer).
         only: draw just this index.
+        colors: the class colours (default: hashed from the names).
     """
+    class_colors = colors if colors is not None else ClassColors()
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
     font = QFont(painter.font())
@@ -155,9 +165,9 @@ def paint_boxes(
             labels.append((rect, box))
         if i == selected:
             selected_rect = rect
-    colors: dict[str, QColor] = {}
+    by_name: dict[str, QColor] = {}
     for (name, difficult), rects in groups.items():
-        color = colors.setdefault(name, class_color(name))
+        color = by_name.setdefault(name, class_colors.color(name))
         pen = QPen(color, 2.0)
         pen.setCosmetic(True)
         if difficult:
@@ -166,7 +176,7 @@ def paint_boxes(
         painter.setBrush(NO_BRUSH)
         painter.drawRects(rects)
     if selected_rect is not None:
-        fill = QColor(colors.get(boxes[selected].name, class_color(boxes[selected].name)))
+        fill = QColor(by_name.get(boxes[selected].name, class_colors.color(boxes[selected].name)))
         fill.setAlpha(60)
         painter.fillRect(selected_rect, fill)
     if labels:
@@ -177,7 +187,7 @@ def paint_boxes(
             tag = tags.get((box.name, box.difficult))
             if tag is None:
                 text = box.name + (" *" if box.difficult else "")
-                tag = tags[(box.name, box.difficult)] = label_image(text, colors[box.name], font, ratio)
+                tag = tags[(box.name, box.difficult)] = label_image(text, by_name[box.name], font, ratio)
             top = rect.top() - height if rect.top() - height >= 0 else rect.top()
             painter.drawImage(QPointF(rect.left(), top), tag)
     if selected_rect is not None:

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QImage,
     QPainter,
@@ -21,11 +22,12 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from annotator.core import box_edit as geo
-from annotator.ui.canvas.box_painter import NO_BRUSH, paint_boxes
+from annotator.ui.canvas.box_painter import NO_BRUSH, ClassColors, paint_boxes
 from annotator.ui.canvas.input import CanvasInputMixin
 from annotator.ui.document import DocumentModel
 
 MIN_SCALE, MAX_SCALE = 0.01, 40.0
+NO_PEN = QPen(Qt.PenStyle.NoPen)
 
 
 class OverlayLayer(Protocol):
@@ -55,8 +57,9 @@ class Canvas(CanvasInputMixin, QWidget):
     mode_changed = Signal(bool)
     """True while in drawing mode."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, colors: ClassColors | None = None) -> None:
         super().__init__(parent)
+        self.colors = colors if colors is not None else ClassColors()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -268,13 +271,21 @@ class Canvas(CanvasInputMixin, QWidget):
                 show_labels=self.show_labels,
                 override=override,
                 only=self.selected,
+                colors=self.colors,
             )
         if self._drag == "draw" and self._drag_box is not None:
-            pen = QPen(QColor(255, 255, 255), 1.0, Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            painter.setBrush(NO_BRUSH)
+            # LabelImg's hatched fill and solid outline, drawn twice (dark under light) so the box stays visible
+            # on pale petals and on dark leaves alike.
             x0, y0, x1, y1 = self._drag_box
-            painter.drawRect(transform.mapRect(QRectF(QPointF(x0, y0), QPointF(x1, y1))))
+            rect = transform.mapRect(QRectF(QPointF(x0, y0), QPointF(x1, y1)))
+            painter.setPen(NO_PEN)
+            painter.setBrush(QBrush(QColor(0, 180, 60, 150), Qt.BrushStyle.BDiagPattern))
+            painter.drawRect(rect)
+            painter.setBrush(NO_BRUSH)
+            painter.setPen(QPen(QColor(0, 0, 0, 200), 3.0))
+            painter.drawRect(rect)
+            painter.setPen(QPen(QColor(0, 255, 90), 1.5))
+            painter.drawRect(rect)
         if self.drawing and self.rect().contains(self._cursor.toPoint()):
             painter.setPen(QPen(QColor(255, 255, 255, 160), 1.0))
             painter.drawLine(QPointF(0, self._cursor.y()), QPointF(self.width(), self._cursor.y()))
@@ -320,7 +331,12 @@ class Canvas(CanvasInputMixin, QWidget):
             bg = self._image_layer.copy()
             painter = QPainter(bg)
             paint_boxes(
-                painter, self.document.boxes, transform, show_labels=self.show_labels, skip=self.selected
+                painter,
+                self.document.boxes,
+                transform,
+                show_labels=self.show_labels,
+                skip=self.selected,
+                colors=self.colors,
             )
             painter.end()
             self._bg, self._bg_key = bg, key

@@ -234,10 +234,6 @@ class ModelClient(QObject):
             )
         return len(image_paths)
 
-    def cancel_scan(self) -> None:
-        if self.scanning and self.worker_running():
-            self._send("cancel", background=True)
-
     @property
     def scanning(self) -> bool:
         return any(r.get("background") for r in self._pending.values())

@@ -17,7 +17,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, Q
 
 from annotator.core.masks import VOC_PALETTE
 from annotator.core.overlay_scene import OVERLAY_NAMES, OverlayScene
-from annotator.ui.canvas.box_painter import class_color, paint_boxes
+from annotator.core.prediction import Prediction
+from annotator.ui.canvas.box_painter import ClassColors, paint_boxes
 from annotator.ui.translations import tr as _tr  # at paint time: overlays follow a language switch
 
 MISS_COLOR = QColor(255, 40, 40)
@@ -92,7 +93,7 @@ def _banner(painter: QPainter, t: QTransform, lines: list[str], *, bottom_of: fl
         painter.drawText(QPointF(x + 5, y + 3 + metrics.ascent() + i * metrics.height()), line)
 
 
-def paint_predictions(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
+def paint_predictions(painter: QPainter, scene: OverlayScene, t: QTransform, style: OverlayStyle) -> None:
     """Dashed boxes of the predictions not yet accepted or rejected, with ``class score`` tags; the selected
     ones (``scene.selected``) solid, thicker and tinted, drawn last so they are on top."""
     det = scene.detections()
@@ -102,7 +103,7 @@ def paint_predictions(painter: QPainter, scene: OverlayScene, t: QTransform) -> 
     for i in [i for i in pending if i not in chosen] + chosen:
         box, score, cls = det.boxes[i], det.scores[i], det.classes[i]
         name = scene.class_name(int(cls))
-        color = class_color(name)
+        color = style.colors.color(name)
         rect = _rect(t, box)
         if i in chosen:
             fill = QColor(color)
@@ -125,7 +126,7 @@ def paint_predictions(painter: QPainter, scene: OverlayScene, t: QTransform) -> 
     painter.restore()
 
 
-def paint_iou(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
+def paint_iou(painter: QPainter, scene: OverlayScene, t: QTransform, style: OverlayStyle) -> None:
     """IoU of each ground-truth box with its matched prediction, misses and false alarms, the image's mean IoU."""
     summary = scene.iou_summary()
     gt = scene.gt_boxes()
@@ -186,7 +187,7 @@ def _heat_image(values: np.ndarray) -> QImage:
     return array_to_qimage(rgba)
 
 
-def paint_grid(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
+def paint_grid(painter: QPainter, scene: OverlayScene, t: QTransform, style: OverlayStyle) -> None:
     """Objectness heat map, grid lines, the cells responsible for detections, the anchors of the chosen cell."""
     p = scene.prediction
     if p is None or p.grid_shape is None:
@@ -249,6 +250,25 @@ def paint_grid(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
     painter.restore()
 
 
+class OverlayStyle:
+    """What the painters draw with besides the scene: the class colours, and the coloured mask of the shown
+    prediction (colouring a full-size mask costs milliseconds: once per prediction and opacity, not per
+    repaint)."""
+
+    def __init__(self, colors: ClassColors | None = None) -> None:
+        self.colors = colors if colors is not None else ClassColors()
+        self._mask: tuple[Prediction, float, QImage] | None = None
+
+    def mask_image(self, prediction: Prediction, opacity: float) -> QImage:
+        """``prediction.mask`` coloured at ``opacity`` (see `mask_image`), cached for the last one asked."""
+        cached = self._mask
+        if cached is not None and cached[0] is prediction and cached[1] == opacity:
+            return cached[2]
+        image = mask_image(np.asarray(prediction.mask), opacity)
+        self._mask = (prediction, opacity, image)
+        return image
+
+
 def mask_image(mask: np.ndarray, opacity: float) -> QImage:
     """A class-index mask (H, W) as an RGBA QImage: VOC palette colours, background and void transparent."""
     m = np.asarray(mask, np.uint8)
@@ -259,7 +279,7 @@ def mask_image(mask: np.ndarray, opacity: float) -> QImage:
     return array_to_qimage(rgba)
 
 
-def paint_mask(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
+def paint_mask(painter: QPainter, scene: OverlayScene, t: QTransform, style: OverlayStyle) -> None:
     """The predicted mask blended over the image and a legend of the classes present."""
     p = scene.prediction
     if p is None or p.mask is None:
@@ -269,13 +289,7 @@ def paint_mask(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
         return
     painter.save()
     mask = np.asarray(p.mask)
-    key = (id(p), scene.settings.mask_opacity)
-    cached = getattr(scene, "_mask_image", None)
-    if cached is not None and cached[0] == key and cached[2] is p:
-        image = cached[1]
-    else:  # colouring a full-size mask costs milliseconds: once per prediction and opacity, not per repaint
-        image = mask_image(mask, scene.settings.mask_opacity)
-        scene._mask_image = (key, image, p)
+    image = style.mask_image(p, scene.settings.mask_opacity)
     painter.save()
     sx = p.width / mask.shape[1] if mask.shape[1] else 1.0
     sy = p.height / mask.shape[0] if mask.shape[0] else 1.0
@@ -301,13 +315,13 @@ def paint_mask(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
     painter.restore()
 
 
-def paint_ground_truth(painter: QPainter, scene: OverlayScene, t: QTransform) -> None:
+def paint_ground_truth(painter: QPainter, scene: OverlayScene, t: QTransform, style: OverlayStyle) -> None:
     """The ground-truth boxes exactly as the canvas draws them (for ``render``; the canvas draws its own)."""
     if scene.annotation is not None:
-        paint_boxes(painter, scene.annotation.objects, t)
+        paint_boxes(painter, scene.annotation.objects, t, colors=style.colors)
 
 
-PAINTERS: dict[str, Callable[[QPainter, OverlayScene, QTransform], None]] = {
+PAINTERS: dict[str, Callable[[QPainter, OverlayScene, QTransform, OverlayStyle], None]] = {
     "mask": paint_mask,
     "grid": paint_grid,
     "boxes": paint_ground_truth,
@@ -319,30 +333,38 @@ assert set(PAINTERS) == set(OVERLAY_NAMES)
 
 
 class OverlayLayer:
-    """One overlay as a canvas layer: ``canvas.add_overlay(OverlayLayer(scene, "iou"))``.
+    """One overlay as a canvas layer: ``canvas.add_overlay(OverlayLayer(scene, "iou", style))``.
 
     The canvas calls `paint` after the image and its boxes; the layer draws only when its name is in
     ``scene.visible`` and a prediction is there.
     """
 
-    def __init__(self, scene: OverlayScene, name: str) -> None:
+    def __init__(self, scene: OverlayScene, name: str, style: OverlayStyle) -> None:
         if name not in PAINTERS:
             raise ValueError(f"unknown overlay {name!r}; expected one of {OVERLAY_NAMES}")
         self.scene = scene
         self.name = name
+        self.style = style
 
     def paint(self, painter: QPainter, image_to_widget: QTransform) -> None:
         if self.name not in self.scene.visible or self.scene.prediction is None:
             return
         painter.save()
         try:
-            PAINTERS[self.name](painter, self.scene, image_to_widget)
+            PAINTERS[self.name](painter, self.scene, image_to_widget, self.style)
         finally:
             painter.restore()
 
 
-def render_image(rgb: np.ndarray, scene: OverlayScene, overlays: list[str], scale: float = 1.0) -> QImage:
-    """Draw ``rgb`` (H, W, 3 uint8, displayed frame) with the named overlays, in `PAINTERS` order.
+def render_image(
+    rgb: np.ndarray,
+    scene: OverlayScene,
+    overlays: list[str],
+    scale: float = 1.0,
+    style: OverlayStyle | None = None,
+) -> QImage:
+    """Draw ``rgb`` (H, W, 3 uint8, displayed frame) with the named overlays, in `PAINTERS` order
+    (``style``: the class colours; default hashed from the names).
 
     Raises:
         ValueError: an unknown overlay name, or an overlay that needs a prediction when the scene has none.
@@ -355,6 +377,7 @@ def render_image(rgb: np.ndarray, scene: OverlayScene, overlays: list[str], scal
     needs_model = [o for o in overlays if o != "boxes"]
     if needs_model and scene.prediction is None:
         raise ValueError(f"overlay(s) {', '.join(needs_model)} need a model (--model)")
+    style = style if style is not None else OverlayStyle()
     h, w = rgb.shape[:2]
     src = array_to_qimage(rgb)
     out_w, out_h = max(1, round(w * scale)), max(1, round(h * scale))
@@ -368,7 +391,7 @@ def render_image(rgb: np.ndarray, scene: OverlayScene, overlays: list[str], scal
         for name in PAINTERS:
             if name in overlays:
                 painter.save()
-                PAINTERS[name](painter, scene, t)
+                PAINTERS[name](painter, scene, t, style)
                 painter.restore()
     finally:
         painter.end()

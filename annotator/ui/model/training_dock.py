@@ -384,6 +384,7 @@ class TrainingDock(QDockWidget):
             weights = self.weights_file.text().strip()
         config = {
             "data_dir": self.data_dir,
+            "save_dir": self.save_dir,
             "out_path": str(out_path),
             "backbone": self.backbone.currentText(),
             "weights": None if weights == "none" else weights,
