@@ -48,6 +48,7 @@ def main() -> int:
     parser.add_argument("--out-dir", default="shots")
     parser.add_argument("--image", default=None, help="image of DATA to show with the predictions")
     parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--score", type=int, default=20, help="score threshold slider, 0-100")
     parser.add_argument("--curve-epochs", type=int, default=5, help="epochs plotted when the curves are shot")
     args = parser.parse_args()
     out = Path(args.out_dir)
@@ -69,6 +70,9 @@ def main() -> int:
     window.open_path(args.data)
     f = install_model_features(window)
     dock, panel = f.training_dock, f.model_panel
+    # The Model and Training panels share one place (tabs), so each has the height it needs on a small screen.
+    window.tabifyDockWidget(panel, dock)
+    panel.raise_()
     spin(app, 60, until=lambda: dock.start_button.isEnabled())
     shoot(app, out / f"model_panel_no_model_{tag}.png")
 
@@ -83,15 +87,17 @@ def main() -> int:
     f.client.training_finished.connect(done.append)
     f.client.training_failed.connect(done.append)
     dock.tabs.setCurrentWidget(dock.curves)
+    dock.raise_()
     dock.start()
     spin(app, 900, until=lambda: len(dock.curve_data("loss")) >= args.curve_epochs or bool(done))
     shoot(app, out / f"training_curves_{tag}.png")
     dock.cancel()
     spin(app, 120, until=lambda: bool(done))
 
+    panel.raise_()
     if args.image:
         window.open_path(str(Path(args.data) / args.image))
-    panel.score_slider.setValue(20)
+    panel.score_slider.setValue(args.score)
     got: list = []
     f.client.prediction_ready.connect(got.append)
     f.prediction.load_model(args.model)

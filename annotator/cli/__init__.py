@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         name = argv[0]
         module_name, help_ = COMMANDS[name]
         module = importlib.import_module(module_name)
-        from annotator.cli.args import OneLineParser
+        from annotator.core.cli_args import OneLineParser
 
         parser = OneLineParser(prog=f"flower-annotator {name}", description=help_)
         module.add_arguments(parser)

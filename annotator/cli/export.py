@@ -11,9 +11,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from annotator.cli.args import float_range, int_range
 from annotator.core import voc
 from annotator.core.atomic import recording_writes
+from annotator.core.cli_args import float_range, int_range
 from annotator.core.formats import coco, createml, voc_layout, yolo
 from annotator.core.formats.common import (
     Collected,

@@ -12,8 +12,8 @@ import os
 import sys
 from pathlib import Path
 
-from annotator.cli.args import float_range
 from annotator.core.atomic import atomic_write_bytes
+from annotator.core.cli_args import float_range
 from annotator.core.overlay_scene import OVERLAY_NAMES
 
 # 64 MP: an 8000x8000 PNG (about 190 MB of pixels to encode); --scale 16 of a 12 MP photo would be 3 GP.

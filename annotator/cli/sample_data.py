@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from annotator.cli.args import int_range
+from annotator.core.cli_args import int_range
 
 
 def _size(text: str) -> tuple[int, int] | None:

@@ -1,14 +1,14 @@
 """Argument types of the model commands (train, evaluate, predict, classify).
 
 A bad value is one line naming the option and the value, exit 2, before any TensorFlow import. The number
-types are `annotator.cli.args` (plain argparse, shared with the annotator commands); the ones here know models.
+types are `annotator.core.cli_args` (plain argparse, shared with the annotator commands); the ones here know models.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from annotator.cli.args import float_range, int_range
+from annotator.core.cli_args import float_range, int_range
 
 HEAD_NAMES = ("loc", "grid", "seg")
 

@@ -98,6 +98,12 @@ def run(args: argparse.Namespace) -> int:
     images, missing = _images(args.paths)
     for m in missing:
         print(f"error: not found: {m}", file=sys.stderr)
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"error: cannot create the --out folder {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     try:
         predictor = Predictor(args.model, refine=not getattr(args, "no_refine", False))
     except ModelFileError as exc:
@@ -111,8 +117,6 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     failures = len(missing)
     for image in images:
         target = out / (image.stem + ".xml")
@@ -129,11 +133,19 @@ def run(args: argparse.Namespace) -> int:
             continue
         try:
             pred = predictor.predict(image, score_threshold=args.score_threshold, nms_iou=args.nms_iou)
-        except ImageError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+        except (ImageError, ValueError, OSError) as exc:  # unreadable, too small to resize, ...
+            print(f"error: {image}: {exc}", file=sys.stderr)
             failures += 1
             continue
-        voc.write(prediction_to_annotation(pred, image.resolve()), target)
+        try:
+            voc.write(prediction_to_annotation(pred, image.resolve()), target)
+        except (
+            OSError,
+            ValueError,
+        ) as exc:  # an unwritable --out, a full disk: the next image may still work
+            print(f"error: cannot write {target}: {exc}", file=sys.stderr)
+            failures += 1
+            continue
         boxes = ", ".join(
             f"{pred.class_names[int(c)]} {s:.2f}" for c, s in zip(pred.classes, pred.scores, strict=True)
         )
@@ -142,8 +154,13 @@ def run(args: argparse.Namespace) -> int:
             f"{image} -> {target}: {boxes or 'nothing above the threshold'} ({pred.latency_ms:.0f} ms){truth}"
         )
         if mask_target is not None and pred.mask is not None:
-            mask_target.parent.mkdir(exist_ok=True)
-            write_prediction_mask(pred, mask_target)
+            try:
+                mask_target.parent.mkdir(exist_ok=True)
+                write_prediction_mask(pred, mask_target)
+            except (OSError, ValueError) as exc:
+                print(f"error: cannot write {mask_target}: {exc}", file=sys.stderr)
+                failures += 1
+                continue
             print(f"{image} -> {mask_target}: class mask {pred.mask.shape[1]}x{pred.mask.shape[0]}")
         if fcn_target is not None:
             try:

@@ -490,6 +490,10 @@
         <translation>표시된 예측 모두 수락</translation>
     </message>
     <message>
+        <source>The model worker stopped answering for {0:g} s and was stopped.</source>
+        <translation>모델 작업자가 {0:g}초 동안 응답하지 않아 중지했습니다.</translation>
+    </message>
+    <message>
         <source>How wide the network is: narrower trains and predicts faster, wider can learn more.</source>
         <translation>신경망의 너비: 좁을수록 학습과 예측이 빠르고, 넓을수록 더 많이 배울 수 있습니다.</translation>
     </message>

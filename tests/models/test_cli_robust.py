@@ -87,6 +87,16 @@ def test_train_refuses_to_replace_an_existing_model_without_overwrite(tmp_path):
     assert model.read_bytes() == b"weeks of training"
 
 
+def test_predict_with_an_out_folder_it_cannot_create_says_so_in_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    (tmp_path / "x.jpg").write_bytes(b"")
+    result = _cli("predict", str(tmp_path / "m.keras"), str(tmp_path / "x.jpg"), "--out", str(blocker / "o"))
+    assert result.returncode == 2 and "--out" in result.stderr and "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert len(errors) == 1 and "Not a directory" in errors[0], result.stderr  # TensorFlow's own log aside
+
+
 def _fake_model(path: Path, info: object) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("config.json", "{}")

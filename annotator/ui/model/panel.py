@@ -44,6 +44,13 @@ def _slider(value: float) -> QSlider:
     return slider
 
 
+def show_dock(dock: QDockWidget, on: bool) -> None:
+    """Open (and bring to the front of its tab group) or close ``dock`` (the F8 / F9 actions)."""
+    dock.setVisible(on)
+    if on:
+        dock.raise_()
+
+
 class _StatusLabel(QLabel):
     """A wrapped label that takes no room while it has nothing to say."""
 
