@@ -170,6 +170,31 @@ def read_labels(image_path: str | os.PathLike, annotation_path: str | os.PathLik
     return annotation
 
 
+def dataset_classes(
+    folder: str | os.PathLike,
+    ids: Sequence[str] | None = None,
+    *,
+    save_dir: str | os.PathLike | None = None,
+) -> list[str]:
+    """The class names used in the labelled images of ``folder`` (only ``ids`` when given), most used first.
+
+    Unreadable annotations are left out here; `load_samples` reports them.
+    """
+    from collections import Counter
+
+    listing = labelled_images(folder, save_dir)
+    if ids is not None:
+        wanted = set(ids)
+        listing = [item for item in listing if item[0] in wanted]
+    counts: Counter[str] = Counter()
+    for _, image_path, annotation_path in listing:
+        try:
+            counts.update(o.name for o in read_labels(image_path, annotation_path).objects)
+        except (ValueError, OSError):
+            continue
+    return [name for name, _ in counts.most_common()]
+
+
 def split_ids(
     folder: str | os.PathLike,
     ids: Sequence[str],

@@ -19,7 +19,7 @@ import numpy as np
 
 from annotator.core.evaluation import EvaluationData, ImageResult
 from models.builder import get_head
-from models.data import load_image_and_source, load_samples
+from models.data import dataset_classes, load_image_and_source, load_samples
 from models.predict import PredictOptions, Predictor
 
 SPLITS = ("all", "train", "val")
@@ -91,13 +91,24 @@ def evaluate_detailed(
     """
     predictor = predictor or Predictor(model_path, refine=refine)
     info = predictor.info
+    ids = split_file_ids(data_dir, split)
+    present = dataset_classes(data_dir, ids, save_dir=save_dir)
+    if present and not set(present) & set(info.class_names):
+        shown = ", ".join(present[:8]) + (f" and {len(present) - 8} more" if len(present) > 8 else "")
+        raise ValueError(
+            f"the model knows {', '.join(info.class_names)}, and none of them is labelled in {data_dir} "
+            f"(its classes: {shown}); evaluate it on data labelled with the model's classes"
+        )
     samples = load_samples(
         data_dir,
         info.class_names,
         image_size=info.image_size,
-        ids=split_file_ids(data_dir, split),
+        ids=ids,
         save_dir=save_dir,
     )
+    if len(samples) == 0:
+        reasons = "; ".join(map(str, samples.problems[:3])) or "no labelled images"
+        raise ValueError(f"nothing to evaluate in {data_dir}: {reasons}")
     outputs: dict[str, list[np.ndarray]] = {}
     for start in range(0, len(samples), batch_size):
         batch = samples.images[start : start + batch_size]
@@ -118,6 +129,8 @@ def evaluate_detailed(
         if spec.evaluate is not None:
             result.update(spec.evaluate(pairs, predictor.ctxs[head]))
     result["n_problems"] = len(samples.problems)
+    result["model_classes_not_in_data"] = [c for c in info.class_names if c not in present]
+    result["data_classes_not_in_model"] = [c for c in present if c not in info.class_names]
     result["refine"] = predictor.refine
     options = PredictOptions(STORE_SCORE_THRESHOLD, nms_iou)
     stored = []

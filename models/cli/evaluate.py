@@ -63,6 +63,15 @@ def run(args: argparse.Namespace) -> int:
     except (ModelFileError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    for key, what in (
+        ("model_classes_not_in_data", "the model's classes not labelled in the data (no figures for them)"),
+        (
+            "data_classes_not_in_model",
+            "classes labelled in the data that the model does not know (not scored)",
+        ),
+    ):
+        if result.get(key):
+            print(f"note: {what}: {', '.join(result[key])}", file=sys.stderr)
     views = data.views(args.score_threshold, args.iou_threshold)
     if args.report:
         try:
