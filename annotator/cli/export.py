@@ -106,8 +106,6 @@ def _run(args: argparse.Namespace) -> int:
     if args.save_dir:
         check_out_dir(Path(args.save_dir), out, recursive=args.recursive)
     found = collect(data, recursive=args.recursive, save_dir=args.save_dir)
-    where = f"{data}" + (f" with annotations in {args.save_dir}" if args.save_dir else "")
-    print(f"found {len(found.items)} labelled images in {where}", file=sys.stderr)
     _precheck(found, args.format)
     for problem in found.problems:
         print(f"problem: {problem}", file=sys.stderr)
@@ -119,6 +117,8 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     if not found.items:
         raise FormatError(f"{data}: no labelled images (images without XML: {len(found.unlabelled)})")
+    where = f"{data}" + (f" with annotations in {args.save_dir}" if args.save_dir else "")
+    print(f"found {len(found.items)} labelled images in {where}", file=sys.stderr)
     if args.classes:
         base = read_class_file(Path(args.classes))
     elif (data / "classes.txt").is_file():
