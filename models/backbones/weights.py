@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator.core.training_runs import keras_cache_dir  # one implementation, shared with the UI
+
 _KERAS_APPS = "https://storage.googleapis.com/tensorflow/keras-applications/"
 
 
@@ -25,17 +27,6 @@ class WeightsFile:
     file_name: str
     url: str
     what: str
-
-
-def keras_cache_dir() -> Path:
-    """The folder where Keras caches downloaded model files (``$KERAS_HOME/models`` or ``~/.keras/models``)."""
-    home = os.environ.get("KERAS_HOME")
-    if home:
-        return Path(home).expanduser() / "models"
-    base = Path("~").expanduser()
-    if not os.access(base, os.W_OK):
-        base = Path("/tmp")
-    return base / ".keras" / "models"
 
 
 def imagenet_file(backbone: str, image_size: int = 224, width: float = 1.0) -> WeightsFile:
