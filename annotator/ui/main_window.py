@@ -510,7 +510,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
 
     # File dialogs ------------------------------------------------------------------------------------------
     def _choose_image(self) -> None:
-        from annotator.core.imaging import IMAGE_EXTENSIONS
+        from annotator.core.image_files import IMAGE_EXTENSIONS
 
         patterns = " ".join(f"*{ext}" for ext in sorted(IMAGE_EXTENSIONS))
         path, _ = QFileDialog.getOpenFileName(
