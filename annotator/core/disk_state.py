@@ -21,7 +21,6 @@ import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from annotator.core.annotation import BoxObject, ImageAnnotation
 

@@ -89,7 +89,9 @@ class FolderWatch(QObject):
             signature = self._known.get(path, NO_FILES)
             if signature == NO_FILES:
                 continue
-            for file, seen in zip(annotation_files(window._entries[path].annotation_path), signature):
+            for file, seen in zip(
+                annotation_files(window._entries[path].annotation_path), signature, strict=True
+            ):
                 if seen is not None and os.path.isfile(file):  # only files the last listing found
                     wanted.append(file)
             if len(wanted) >= MAX_WATCHED_FILES:

@@ -70,9 +70,23 @@ def test_stat_signature_sees_a_replace(tmp_path: Path):
 
 
 def test_annotation_files_follow_pathlib_suffix_rule():
-    for name in ("a/x.xml", "a/.xml", "a/..xml", "a/x.", "a.b/x", "a/x.y.xml", "x.xml", "a/.x.xml", "a/x..xml"):
+    for name in (
+        "a/x.xml",
+        "a/.xml",
+        "a/..xml",
+        "a/x.",
+        "a.b/x",
+        "a/x.y.xml",
+        "x.xml",
+        "a/.x.xml",
+        "a/x..xml",
+    ):
         base = Path(name)
-        assert annotation_files(name) == (str(base), str(base.with_suffix(".txt")), str(base.with_suffix(".json")))
+        assert annotation_files(name) == (
+            str(base),
+            str(base.with_suffix(".txt")),
+            str(base.with_suffix(".json")),
+        )
 
 
 def test_stat_signatures_equal_stat_signature_of_each(tmp_path: Path):
