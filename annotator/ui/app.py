@@ -48,18 +48,22 @@ def run_gui(args: argparse.Namespace) -> int:
     Returns:
         The process exit code.
     """
-    from annotator.core.desktop_check import check_xcb
+    from annotator.core.desktop_check import start_xcb_check
 
-    problem = check_xcb()
-    if problem is not None:  # Qt would abort with a core dump and a hint few users can act on
-        print(problem.message(), file=sys.stderr)
-        return 1
+    xcb_check = start_xcb_check()  # ldd runs while Qt and the window's modules are imported
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from annotator.ui.main_window import MainWindow
     from annotator.ui.settings import Settings
     from annotator.ui.translations import install_translator
+
+    problem = xcb_check.result()
+    if (
+        problem is not None
+    ):  # before the QApplication: Qt would abort with a core dump and a hint few can act on
+        print(problem.message(), file=sys.stderr)
+        return 1
 
     classes = None
     if getattr(args, "classes", None):
