@@ -13,10 +13,13 @@ import importlib.util
 import os
 import re
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 DEBIAN_PACKAGES: dict[str, str] = {
     "libxcb-cursor": "libxcb-cursor0",
@@ -55,7 +58,7 @@ DEBIAN_PACKAGES: dict[str, str] = {
 XCB_PACKAGES = ("libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0", "libegl1")
 """What a bare Debian/Ubuntu desktop usually lacks for Qt 6.5+ (the README's set-up line)."""
 
-_NOT_FOUND = re.compile(r"^\s*(\S+)\s*=>\s*not found", re.MULTILINE)
+_NOT_FOUND = r"^\s*(\S+)\s*=>\s*not found"
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,8 @@ def _start_ldd(plugin: Path) -> subprocess.Popen[str] | None:
     ldd = shutil.which("ldd")
     if ldd is None:
         return None
+    import subprocess  # here, not at the top: about 15 ms the offscreen, Wayland, macOS and Windows starts skip
+
     try:
         return subprocess.Popen(
             [ldd, str(plugin)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
@@ -117,13 +122,15 @@ def _start_ldd(plugin: Path) -> subprocess.Popen[str] | None:
 def _not_found(process: subprocess.Popen[str] | None) -> tuple[str, ...]:
     if process is None:
         return ()
+    import subprocess
+
     try:
         stdout, _ = process.communicate(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
         return ()
-    return tuple(dict.fromkeys(_NOT_FOUND.findall(stdout or "")))
+    return tuple(dict.fromkeys(re.findall(_NOT_FOUND, stdout or "", re.MULTILINE)))
 
 
 def missing_libraries(plugin: Path) -> tuple[str, ...]:
