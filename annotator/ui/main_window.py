@@ -54,11 +54,15 @@ FIRST_WINDOW_MARGIN = 20
 TITLE_BAR_ALLOWANCE = 40
 """Room left for the window manager's title bar, which Qt cannot measure before the window is shown."""
 DOCK_SCROLL_HEIGHT = 220
+PANEL_SHARE = 0.55
+"""Share of the side's height a Model or Training panel gets when the user brings it to the front."""
+SIDE_SHARE = 0.3
+"""The most of the window's width the side panels take when one is brought to the front."""
 
 
 def _scroll_tall_contents(dock: QDockWidget) -> None:
     body = dock.widget()
-    if body is None or isinstance(body, QScrollArea):
+    if body is None or isinstance(body, QScrollArea) or getattr(dock, "SCROLLS_ITSELF", False):
         return
     hint = body.minimumSizeHint()
     if hint.height() <= DOCK_SCROLL_HEIGHT and hint.width() <= 360:
@@ -361,6 +365,24 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
             else:  # shown when first asked for (F9, the Model menu), so the first window stays uncluttered
                 self.tabifyDockWidget(first, dock)
                 dock.hide()
+
+    def make_room_for(self, dock: QDockWidget) -> None:
+        """Give a side panel just opened or brought to the front (F8, F9, a model loaded) at least
+        `PANEL_SHARE` of the side's height; the panels above shrink toward their minimum, never below."""
+        if dock.isFloating() or self.dockWidgetArea(dock) not in (
+            Qt.DockWidgetArea.LeftDockWidgetArea,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+        ):
+            return
+        central = self.centralWidget()
+        want = int(central.height() * PANEL_SHARE) if central is not None else 0
+        if dock.height() < want:
+            self.resizeDocks([dock], [want], Qt.Orientation.Vertical)
+        # Shown, a panel asks for the width of its widest contents (the training settings: 530 px, 630 in
+        # Korean): keep the side at most `SIDE_SHARE` of the window, the image keeps the rest.
+        widest = max(int(self.width() * SIDE_SHARE), dock.minimumSizeHint().width())
+        if dock.width() > widest:
+            self.resizeDocks([dock], [widest], Qt.Orientation.Horizontal)
 
     def _in_saved_state(self, dock: QDockWidget) -> bool:
         # saveState writes each dock's objectName as a QString (UTF-16 big-endian). Without that entry

@@ -12,16 +12,19 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -44,11 +47,58 @@ def _slider(value: float) -> QSlider:
     return slider
 
 
-def show_dock(dock: QDockWidget, on: bool) -> None:
-    """Open (and bring to the front of its tab group) or close ``dock`` (the F8 / F9 actions)."""
-    dock.setVisible(on)
-    if on:
-        dock.raise_()
+class DockToggle(QObject):
+    """The F8 / F9 action of a side panel that may share a tab group (Model and Training do).
+
+    A press opens the panel, or brings it to the front when it is open behind the other tab, and closes it only
+    when it is the one in front. The check mark says whether the panel is open, in front or behind: it follows
+    every show and hide, those made by the window's layout included (a panel placed hidden at start is
+    unchecked, so the first F9 opens it).
+
+    Args:
+        dock: the panel.
+        action: its checkable action.
+        opened: called with ``dock`` after a press opened it or brought it to the front (the window gives it
+            room there).
+    """
+
+    def __init__(
+        self, dock: QDockWidget, action: QAction, opened: Callable[[QDockWidget], None] | None = None
+    ) -> None:
+        super().__init__(dock)
+        self.dock, self.action, self._opened = dock, action, opened
+        self._in_front = dock.isVisible()
+        dock.visibilityChanged.connect(self._visibility_changed)
+        dock.installEventFilter(self)
+        action.triggered.connect(self._pressed)
+        self._sync()
+
+    def _visibility_changed(self, visible: bool) -> None:
+        self._in_front = visible  # False too while it waits behind another tab
+        self._sync()
+
+    def open(self) -> None:
+        """Show the panel in front of its tab group (and have the window give it room)."""
+        self.dock.show()
+        self.dock.raise_()
+        if self._opened is not None:
+            self._opened(self.dock)
+        self._sync()
+
+    def _pressed(self, _checked: bool = False) -> None:
+        if self.dock.isHidden() or not self._in_front:
+            self.open()
+        else:
+            self.dock.hide()
+            self._sync()
+
+    def _sync(self) -> None:
+        self.action.setChecked(not self.dock.isHidden())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent):
+            self._sync()
+        return False
 
 
 class _StatusLabel(QLabel):
@@ -68,6 +118,9 @@ class ModelPanel(QDockWidget):
         load_clicked(), accept_selected(list), reject_selected(list), accept_all(): user requests.
     """
 
+    SCROLLS_ITSELF = True
+    """Its tall parts scroll inside it, its buttons stay in view: the window must not wrap it in a scroll area."""
+
     settings_changed = Signal()
     highlight_changed = Signal()
     load_clicked = Signal()
@@ -84,8 +137,11 @@ class ModelPanel(QDockWidget):
         self.heads: list[str] | None = None
         """The loaded model's heads; None while no model is loaded."""
         s = scene.settings
-        body = QWidget()
-        layout = QVBoxLayout(body)
+        # What scrolls when the dock is short: the model line, Load, the knobs and the summary. The list of
+        # predictions and the Accept / Reject buttons stay below it, always in view.
+        info = QWidget()
+        layout = QVBoxLayout(info)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.model_label = QLabel()
         self.model_label.setWordWrap(True)
         self.load_button = QPushButton()
@@ -100,9 +156,9 @@ class ModelPanel(QDockWidget):
         layout.addLayout(load_row)
         layout.addWidget(self.status_label)
 
-        self.controls = QWidget()
-        controls = QVBoxLayout(self.controls)
-        controls.setContentsMargins(0, 0, 0, 0)
+        self.knobs = QWidget()
+        knobs = QVBoxLayout(self.knobs)
+        knobs.setContentsMargins(0, 0, 0, 0)
         self.form = form = QFormLayout()
         self.score_slider = _slider(s.score_threshold)
         self.nms_slider = _slider(s.nms_iou)
@@ -176,17 +232,27 @@ class ModelPanel(QDockWidget):
         self._tips.append(
             (self.heatmap_box, _n("Shade each grid cell by how sure the model is an object is there."))
         )
-        controls.addLayout(form)
+        knobs.addLayout(form)
         self.summary_label = QLabel("")
         self.summary_label.setWordWrap(True)
-        controls.addWidget(self.summary_label)
+        knobs.addWidget(self.summary_label)
         self.hint_label = QLabel()
         self.hint_label.setWordWrap(True)
-        controls.addWidget(self.hint_label)
+        knobs.addWidget(self.hint_label)
+        layout.addWidget(self.knobs)
+        layout.addStretch(1)
+        self.info_scroll = QScrollArea()
+        self.info_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.info_scroll.setWidgetResizable(True)
+        self.info_scroll.setWidget(info)
+        self.picks = QWidget()
+        picks = QVBoxLayout(self.picks)
+        picks.setContentsMargins(0, 0, 0, 0)
         self.predictions = QListWidget()
         self.predictions.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.predictions.itemSelectionChanged.connect(self._list_selection_changed)
-        controls.addWidget(self.predictions, 1)
+        self.predictions.setMinimumHeight(3 * self.predictions.fontMetrics().height() + 8)  # three rows
+        picks.addWidget(self.predictions, 1)
         buttons = QHBoxLayout()
         self.accept_button = QPushButton()
         self.reject_button = QPushButton()
@@ -196,10 +262,11 @@ class ModelPanel(QDockWidget):
         self.accept_all_button.clicked.connect(self.accept_all)
         for b in (self.accept_button, self.reject_button, self.accept_all_button):
             buttons.addWidget(b)
-        controls.addLayout(buttons)
-        layout.addWidget(self.controls, 1)
-        self._spacer = QWidget()  # takes the dock's height while the controls are hidden
-        layout.addWidget(self._spacer, 1)
+        picks.addLayout(buttons)
+        body = QWidget()
+        self._body_layout = outer = QVBoxLayout(body)
+        outer.addWidget(self.info_scroll, 1)
+        outer.addWidget(self.picks, 1)
         self.setWidget(body)
         self._sync_labels()
         self._show_controls()
@@ -238,8 +305,11 @@ class ModelPanel(QDockWidget):
 
     def _show_controls(self) -> None:
         heads = self.heads
-        self.controls.setVisible(heads is not None)
-        self._spacer.setVisible(heads is None)
+        self.knobs.setVisible(heads is not None)
+        self.picks.setVisible(heads is not None)
+        # With a model the list takes the height the knobs leave; without one the model line has it all.
+        self._body_layout.setStretchFactor(self.info_scroll, 1 if heads is None else 0)
+        self._fit_info_scroll()
         if heads is None:
             return
         has_grid, has_mask = "grid" in heads, "seg" in heads
@@ -250,6 +320,12 @@ class ModelPanel(QDockWidget):
             ("opacity", has_mask),
         ):
             self.form.setRowVisible(self._rows[name], visible)
+
+    def _fit_info_scroll(self) -> None:
+        """The scrolled part keeps at least the model line and the Load button in view (about five lines)."""
+        line = self.fontMetrics().height()
+        info = self.info_scroll.widget()
+        self.info_scroll.setMinimumHeight(min(info.minimumSizeHint().height(), 5 * line))
 
     def show_no_model(self) -> None:
         """One line and the Load button: nothing loaded (at start, or a load failed)."""

@@ -21,7 +21,7 @@ from annotator.core.prediction import Prediction
 from annotator.core.prediction_review import ReviewTracker
 from annotator.ui.model.client import DEFAULT_SCORE_THRESHOLD, ModelClient
 from annotator.ui.model.overlays import OverlayLayer, OverlayStyle
-from annotator.ui.model.panel import ModelPanel, show_dock
+from annotator.ui.model.panel import DockToggle, ModelPanel
 from annotator.ui.model.picking import CanvasPicker
 from annotator.ui.model.review import AcceptPredictionsCommand, RejectPredictionsCommand, review_status_text
 from annotator.ui.translations import n as _n
@@ -80,13 +80,7 @@ class PredictionFeatures(QObject):
         actions["next_low_confidence"].triggered.connect(lambda: self.next_hardest("confidence"))
         actions["next_low_iou"].triggered.connect(lambda: self.next_hardest("iou"))
         actions["predict_folder"].triggered.connect(self.predict_folder)
-        toggle = actions["toggle_model_dock"]
-        toggle.setChecked(True)
-        toggle.toggled.connect(lambda on: show_dock(self.model_panel, on))
-        # A dock behind another in a tab group is not visible but still open: the action follows isHidden.
-        self.model_panel.visibilityChanged.connect(
-            lambda _v: toggle.setChecked(not self.model_panel.isHidden())
-        )
+        self.toggle = DockToggle(self.model_panel, actions["toggle_model_dock"], self._window.make_room_for)
         panel = self.model_panel
         panel.load_clicked.connect(lambda: self.load_model())
         panel.accept_selected.connect(self.accept)
@@ -182,6 +176,7 @@ class PredictionFeatures(QObject):
 
     def on_model_loaded(self, path: str, info: dict) -> None:
         self.model_panel.show_model(path, info)
+        self.toggle.open()  # its knobs and predictions are what the user wants to see now
         self._status(_n("Model loaded: {0}"), Path(path).name)
 
     def on_model_load_failed(self, path: str, message: str) -> None:

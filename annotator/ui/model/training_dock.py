@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -72,6 +74,9 @@ class TrainingDock(QDockWidget):
         load_requested(str): the user asked to load this model file for predictions.
     """
 
+    SCROLLS_ITSELF = True
+    """Its tall parts scroll inside it, its buttons stay in view: the window must not wrap it in a scroll area."""
+
     load_requested = Signal(str)
     _summary_ready = Signal(int, object)
 
@@ -100,9 +105,13 @@ class TrainingDock(QDockWidget):
 
     # -- layout ----------------------------------------------------------------------------------------------
     def _build(self) -> None:
-        """Make the widgets; their texts come from `retranslate`."""
-        body = QWidget()
-        layout = QVBoxLayout(body)
+        """Make the widgets; their texts come from `retranslate`.
+
+        Tabs (settings, curves, log, past runs), each scrolling on its own, above Start / Cancel and the
+        progress bar, which stay in view however short the dock is (it shares the window's side with the
+        file list: 1366 x 768 leaves it about 300 px)."""
+        settings_page = QWidget()
+        layout = QVBoxLayout(settings_page)
         form = QFormLayout()
         self.backbone = QComboBox()
         self.backbone.addItems(list(BACKBONES))
@@ -162,6 +171,14 @@ class TrainingDock(QDockWidget):
         self.dataset_label.setWordWrap(True)
         self.dataset_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.dataset_label)
+        layout.addStretch(1)
+        settings_scroll = QScrollArea()
+        settings_scroll.setObjectName("training_settings_scroll")
+        settings_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        settings_scroll.setWidgetResizable(True)
+        settings_scroll.setWidget(settings_page)
+        self.settings_page = settings_scroll
+        footer = QVBoxLayout()
         buttons = QHBoxLayout()
         self.start_button = QPushButton()
         self.cancel_button = QPushButton()
@@ -169,12 +186,12 @@ class TrainingDock(QDockWidget):
         self.cancel_button.clicked.connect(self.cancel)
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.cancel_button)
-        layout.addLayout(buttons)
+        footer.addLayout(buttons)
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
         self.progress_bar.setTextVisible(True)
-        layout.addWidget(self.progress_bar)
+        footer.addWidget(self.progress_bar)
 
         tabs = QTabWidget()
         self.curves = curves = TrainingCurves()
@@ -193,10 +210,13 @@ class TrainingDock(QDockWidget):
         self.load_button.clicked.connect(self.load_selected_run)
         runs_layout.addWidget(self.runs_table)
         runs_layout.addWidget(self.load_button)
-        for page in (curves, self.log, runs):
+        for page in (settings_scroll, curves, self.log, runs):
             tabs.addTab(page, "")
         self.tabs = tabs
-        layout.addWidget(tabs, 1)
+        body = QWidget()
+        outer = QVBoxLayout(body)
+        outer.addWidget(tabs, 1)
+        outer.addLayout(footer)
         self.setWidget(body)
         for widget in (self.backbone, self.weights, self.image_size, self.width_choice):
             signal = widget.currentIndexChanged if isinstance(widget, QComboBox) else widget.valueChanged
@@ -225,7 +245,7 @@ class TrainingDock(QDockWidget):
         self.start_button.setText(_tr("Start training"))
         self.cancel_button.setText(_tr("Cancel"))
         self.load_button.setText(_tr("Load selected model"))
-        for i, text in enumerate((_n("Curves"), _n("Log"), _n("Past runs"))):
+        for i, text in enumerate((_n("Settings"), _n("Curves"), _n("Log"), _n("Past runs"))):
             self.tabs.setTabText(i, _tr(text))
         self.runs_table.setHorizontalHeaderLabels([_tr(text) for text in _RUN_COLUMNS])
         self.curves.retranslate()
@@ -439,6 +459,7 @@ class TrainingDock(QDockWidget):
         self._set_progress(lambda: _tr("starting the model worker..."))
         self._log(_tr("Training {0} -> {1}").format(config["backbone"], self.run_dir))
         self.client.train(config)
+        self.tabs.setCurrentWidget(self.curves)  # the settings are chosen: watch the run
         self._update_buttons()
         return True
 
