@@ -366,18 +366,32 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
                 self.tabifyDockWidget(first, dock)
                 dock.hide()
 
-    def make_room_for(self, dock: QDockWidget) -> None:
-        """Give a side panel just opened or brought to the front (F8, F9, a model loaded) at least
-        `PANEL_SHARE` of the side's height; the panels above shrink toward their minimum, never below."""
-        if dock.isFloating() or self.dockWidgetArea(dock) not in (
+    def make_room_for(self, dock: QDockWidget, share: float = PANEL_SHARE) -> None:
+        """Give a side panel just opened or brought to the front (F8, F9, a model loaded) at least ``share`` of
+        the side's height; the other panels of that side shrink in proportion, never below their minimum."""
+        area = self.dockWidgetArea(dock)
+        if dock.isFloating() or area not in (
             Qt.DockWidgetArea.LeftDockWidgetArea,
             Qt.DockWidgetArea.RightDockWidgetArea,
         ):
             return
-        central = self.centralWidget()
-        want = int(central.height() * PANEL_SHARE) if central is not None else 0
-        if dock.height() < want:
-            self.resizeDocks([dock], [want], Qt.Orientation.Vertical)
+        behind = set(self.tabifiedDockWidgets(dock))  # they share its place
+        others = [
+            d
+            for d in self.findChildren(QDockWidget)
+            if d is not dock
+            and d not in behind
+            and d.isVisible()
+            and not d.isFloating()
+            and self.dockWidgetArea(d) == area
+        ]
+        column = dock.height() + sum(d.height() for d in others)
+        want = int(column * share)
+        if others and dock.height() < want:
+            rest = column - want
+            current = sum(d.height() for d in others)
+            sizes = [max(d.minimumSizeHint().height(), d.height() * rest // max(current, 1)) for d in others]
+            self.resizeDocks([*others, dock], [*sizes, column - sum(sizes)], Qt.Orientation.Vertical)
         # Shown, a panel asks for the width of its widest contents (the training settings: 530 px, 630 in
         # Korean): keep the side at most `SIDE_SHARE` of the window, the image keeps the rest.
         widest = max(int(self.width() * SIDE_SHARE), dock.minimumSizeHint().width())

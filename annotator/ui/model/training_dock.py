@@ -72,12 +72,14 @@ class TrainingDock(QDockWidget):
 
     Signals:
         load_requested(str): the user asked to load this model file for predictions.
+        run_started(): a run was started (the window gives the curves more room).
     """
 
     SCROLLS_ITSELF = True
     """Its tall parts scroll inside it, its buttons stay in view: the window must not wrap it in a scroll area."""
 
     load_requested = Signal(str)
+    run_started = Signal()
     _summary_ready = Signal(int, object)
 
     def __init__(self, client: ModelClient, parent: QWidget | None = None) -> None:
@@ -461,6 +463,7 @@ class TrainingDock(QDockWidget):
         self.client.train(config)
         self.tabs.setCurrentWidget(self.curves)  # the settings are chosen: watch the run
         self._update_buttons()
+        self.run_started.emit()
         return True
 
     def cancel(self) -> None:

@@ -23,6 +23,10 @@ from annotator.ui.translations import tr as _tr
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
 
+WATCHING_SHARE = 0.8
+"""Share of the side's height the Training panel takes when a run starts: room for both plots (the file list and
+the boxes keep their minimum; the user can drag them back)."""
+
 
 class TrainingFeatures(QObject):
     """The Training dock in ``window``, fed with the folder (and save folder) of the shown image.
@@ -40,6 +44,9 @@ class TrainingFeatures(QObject):
         self.training_dock = TrainingDock(client, window)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.training_dock)
         self.toggle = DockToggle(self.training_dock, toggle, window.make_room_for)
+        self.training_dock.run_started.connect(
+            lambda: window.make_room_for(self.training_dock, WATCHING_SHARE)
+        )
 
     def on_image_shown(self, path: str) -> None:
         """Train on the window's folder (or the image's own folder when a single image is open)."""
