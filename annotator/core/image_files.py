@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["IMAGE_EXTENSIONS", "is_image_file"]
+__all__ = ["DEFAULT_MAX_PIXELS", "IMAGE_EXTENSIONS", "is_image_file"]
+
+DEFAULT_MAX_PIXELS = 150_000_000
+"""The most pixels an image may have (checked from its header before decoding: decompression bombs)."""
 
 IMAGE_EXTENSIONS: frozenset[str] = frozenset(
     {

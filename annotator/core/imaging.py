@@ -35,7 +35,7 @@ import cv2
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from annotator.core.image_files import IMAGE_EXTENSIONS, is_image_file
+from annotator.core.image_files import DEFAULT_MAX_PIXELS, IMAGE_EXTENSIONS, is_image_file
 
 __all__ = [
     "DEFAULT_MAX_PIXELS",
@@ -48,8 +48,6 @@ __all__ = [
     "is_image_file",
     "load_image",
 ]
-
-DEFAULT_MAX_PIXELS = 150_000_000
 
 _REDUCE_FLAGS = {
     1: cv2.IMREAD_COLOR,
