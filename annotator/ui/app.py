@@ -26,7 +26,8 @@ def preload_core_in_background() -> threading.Thread:
         import numpy as np
         from PIL import Image
 
-        import annotator.core.annotation_files  # noqa: F401 - dataset scanner, image loader, VOC reader
+        import annotator.core.annotation_files  # noqa: F401 - dataset scanner, VOC reader
+        import annotator.core.imaging  # noqa: F401 - the image loader (until it is in, Qt shows the first image)
 
         # The decoders initialise lazily on their first image: do it now with a tiny JPEG.
         Image.preinit()
