@@ -113,6 +113,10 @@ def test_phases_are_named_in_plain_words(qtbot, window, features):
     assert dock.progress_bar.format() == (
         "passing the images through the pretrained network once  batch 3 of 9  ETA 1:05"
     )
+    # said in a wrapped line under the bar, whole in a narrow panel (inside the bar it was cut)
+    label = dock.progress_label
+    assert label.text() == dock.progress_bar.format() and not dock.progress_bar.isTextVisible()
+    assert label.wordWrap()
     _feed(qtbot, features, events[:3])
     assert dock.progress_bar.format() == "training the new layers: epoch 2 of 2"
     assert "[training the new layers] 2 epochs of 1 batches" in dock.log.toPlainText()

@@ -192,8 +192,15 @@ class TrainingDock(QDockWidget):
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
-        self.progress_bar.setTextVisible(True)
+        # What is happening goes in a wrapped line under the bar: inside it a long phase ("training the whole
+        # network: epoch 5 of 8  batch 6 of 6  ETA 0:27") was cut in a 400-px panel. The bar keeps the same
+        # text as its format, for screen readers.
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setMaximumHeight(self.fontMetrics().height() // 2 + 4)
+        self.progress_label = QLabel()
+        self.progress_label.setWordWrap(True)
         footer.addWidget(self.progress_bar)
+        footer.addWidget(self.progress_label)
 
         tabs = QTabWidget()
         self.curves = curves = TrainingCurves()
@@ -252,7 +259,7 @@ class TrainingDock(QDockWidget):
         self.runs_table.setHorizontalHeaderLabels([_tr(text) for text in _RUN_COLUMNS])
         self.curves.retranslate()
         self.dataset_label.setText(self._dataset_text())
-        self.progress_bar.setFormat(self._progress_text())
+        self._set_progress(self._progress_text)
         self._update_weights_status()
         self._update_buttons()
         self.refresh_runs()
@@ -265,6 +272,7 @@ class TrainingDock(QDockWidget):
     def _set_progress(self, text: Callable[[], str]) -> None:
         self._progress_text = text
         self.progress_bar.setFormat(text())
+        self.progress_label.setText(text())
 
     def _set_dataset_text(self, text: Callable[[], str]) -> None:
         self._dataset_text = text
