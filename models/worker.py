@@ -6,9 +6,10 @@ talks to it with the frames of `annotator.core.worker_protocol` over stdin/stdou
 - the main thread reads requests; ``cancel`` and ``shutdown`` act at once;
 - a training thread runs one ``train`` request at a time (`models.training.train` with a progress callback and a
   cancel event checked every batch);
-- a prediction thread runs ``predict`` / ``load_model`` in order; a ``predict`` still waiting when a newer one
-  arrives is answered ``done`` with ``skipped`` (the user has already moved on), so fast navigation never queues
-  stale work.
+- a prediction thread runs ``predict`` / ``load_model`` / ``mistakes`` in order; a ``predict`` still waiting when
+  a newer one arrives is answered ``done`` with ``skipped`` (the user has already moved on), so fast navigation
+  never queues stale work. ``mistakes`` (the loaded model's likely label mistakes on a folder,
+  `models.mistakes.mistakes_with_model`) answers ``done`` with ``{"report": <the mistakes file's JSON>}``.
 
 When stdin closes (the GUI died) the worker cancels what runs and exits, so no process is left behind.
 """
@@ -103,7 +104,7 @@ class Worker:
         kind = request.get("kind")
         if kind == "train":
             self._start_training(rid, request.get("config") or {})
-        elif kind in ("predict", "load_model"):
+        elif kind in ("predict", "load_model", "mistakes"):
             with self._jobs_cv:
                 if kind == "predict" and request.get("background"):
                     self._jobs.append(request)  # a folder scan: every image, after what the user looks at
@@ -259,6 +260,24 @@ class Worker:
         self._predictors = {model_path: (mtime, predictor)}  # one model in memory at a time
         return predictor
 
+    @staticmethod
+    def _mistakes(job: dict[str, Any], predictor: Any) -> dict[str, Any]:
+        """The loaded model's likely label mistakes in ``job["data"]``: on its val split when the folder has
+        one (images it did not train on), else on every labelled image (then ``note`` says so)."""
+        from models.evaluate import split_file_ids
+        from models.mistakes import mistakes_with_model
+
+        data_dir, save_dir = str(job["data"]), job.get("save_dir") or None
+        try:
+            split_file_ids(data_dir, "val")
+            split = "val"
+        except FileNotFoundError:
+            split = "all"
+        report, figures = mistakes_with_model(
+            predictor.model_path, data_dir, split=split, save_dir=save_dir, predictor=predictor
+        )
+        return {"report": _jsonable(report.to_json()), "split": split, "n_problems": figures["n_problems"]}
+
     def _prediction_loop(self) -> None:
         while True:
             with self._jobs_cv:
@@ -274,6 +293,9 @@ class Worker:
                     self.emit(
                         {"id": rid, "kind": "done", "result": {"model": model_path, "info": _jsonable(info)}}
                     )
+                    continue
+                if job["kind"] == "mistakes":
+                    self.emit({"id": rid, "kind": "done", "result": self._mistakes(job, predictor)})
                     continue
                 start = time.perf_counter()
                 prediction = predictor.predict(
