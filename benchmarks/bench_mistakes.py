@@ -191,6 +191,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--random-rounds", type=int, default=200)
     parser.add_argument("--keep", default=None, help="write the data here instead of a temporary folder")
+    parser.add_argument("--write-list", default=None, help="also write the finder's mistakes file here")
     args = parser.parse_args()
     t0 = time.monotonic()
     load = os.getloadavg()[0]
@@ -227,6 +228,15 @@ def main() -> int:
         t_scored = time.monotonic()
         finder = finder_ranking(found.images, found.class_names)
         t_scored = time.monotonic() - t_scored
+        if args.write_list:
+            from annotator.core.mistakes import write_mistakes
+            from models.mistakes import mistake_report
+
+            source = f"{args.folds}-fold (bench_mistakes.py)"
+            write_mistakes(
+                mistake_report(found.images, found.class_names, marks_root=folder, source=source),
+                args.write_list,
+            )
     n = len(injected)
     rows = {
         "mistake finder (cleanlab scores)": recall_at(finder, injected, n),

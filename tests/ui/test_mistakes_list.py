@@ -15,6 +15,7 @@ from annotator.core import sample_data, voc
 from annotator.core.mistakes import MistakeEntry, MistakeReport, ok_marks_path, read_ok_marks, write_mistakes
 from annotator.ui.model.features import install_model_features
 from tests.ui.model_helpers import tiny_model
+from tests.ui.ui_helpers import canvas_pixels
 
 
 @pytest.fixture
@@ -73,17 +74,6 @@ def _crafted_list(folder: Path, out: Path) -> list[MistakeEntry]:
     return entries
 
 
-def _canvas_pixels(window) -> np.ndarray:
-    image = (
-        window.canvas.grab().toImage().convertToFormat(window.canvas.grab().toImage().Format.Format_RGB888)
-    )
-    return (
-        np.frombuffer(image.constBits(), np.uint8)
-        .reshape(image.height(), image.bytesPerLine())[:, : image.width() * 3]
-        .copy()
-    )
-
-
 def test_walk_apply_undo_and_mark_right_with_keys(qtbot, window, features, flowers, tmp_path):
     entries = _crafted_list(flowers, tmp_path / "mistakes.json")
     window.open_path(flowers)
@@ -97,9 +87,9 @@ def test_walk_apply_undo_and_mark_right_with_keys(qtbot, window, features, flowe
     # the first entry is current: its image is shown with the labelled box and the suggestion drawn
     assert window.current_path.endswith("flower_00000.jpg")
     assert m.layer.entry == entries[0]
-    with_entry = _canvas_pixels(window)
+    with_entry = canvas_pixels(window)
     m.layer.entry = None
-    without_entry = _canvas_pixels(window)
+    without_entry = canvas_pixels(window)
     m.layer.entry = entries[0]
     assert not np.array_equal(with_entry, without_entry)
     assert "Labelled" in dock.detail_label.text()

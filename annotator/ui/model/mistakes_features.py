@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 LABELLED_COLOR = QColor(235, 40, 120)
 SUGGESTED_COLOR = QColor(20, 210, 90)
+DOCK_HEIGHT = 165
 
 
 class ApplySuggestionCommand(QUndoCommand):
@@ -147,7 +148,12 @@ class MistakesFeatures(QObject):
         self._window = window
         self.client = client
         self.dock = MistakesDock(window)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        # Under the image, where a table has its width; hidden until asked for (F6, Find, Open list), or where
+        # the user left it last time.
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self._placed = window.in_saved_state(self.dock) and window.restoreDockWidget(self.dock)
+        if not self._placed:
+            self.dock.hide()
         self.layer = MistakeLayer()
         window.canvas.add_overlay(self.layer)
         self.paths: dict[str, str] = {}
@@ -158,7 +164,7 @@ class MistakesFeatures(QObject):
         actions["find_mistakes"].triggered.connect(self.find)
         actions["open_mistakes"].triggered.connect(lambda: self.open_file())
         toggle = actions["toggle_mistakes_dock"]
-        toggle.toggled.connect(lambda on: show_dock(self.dock, on))
+        toggle.toggled.connect(lambda on: self.show_dock() if on else self.dock.hide())
         self.dock.visibilityChanged.connect(lambda _v: toggle.setChecked(not self.dock.isHidden()))
         self.dock.find_clicked.connect(self.find)
         self.dock.open_clicked.connect(lambda: self.open_file())
@@ -168,11 +174,18 @@ class MistakesFeatures(QObject):
         client.mistakes_ready.connect(self.on_found)
         client.mistakes_failed.connect(self.on_failed)
 
+    def show_dock(self) -> None:
+        """Show the dock (the first time low, so the image keeps most of the height)."""
+        show_dock(self.dock, True)
+        if not self._placed:
+            self._placed = True
+            self._window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
+
     # -- getting a list -------------------------------------------------------------------------------------
     def find(self) -> None:
         """Ask the worker's loaded model for the likely mistakes of the opened folder."""
         window = self._window
-        show_dock(self.dock, True)
+        self.show_dock()
         if not window.root:
             self.dock.set_detail(_n("Open a folder of labelled images first."))
             return
@@ -226,7 +239,7 @@ class MistakesFeatures(QObject):
             )
             if not path:
                 return False
-        show_dock(self.dock, True)
+        self.show_dock()
         try:
             report = read_mistakes(path)
         except MistakeFileError as exc:
