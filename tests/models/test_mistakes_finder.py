@@ -70,3 +70,41 @@ def test_cli_writes_the_json_and_skips_marked_entries(scratch_run, tiny_voc, tmp
         cli.main(["mistakes", str(tiny_voc), "--model", str(tmp_path / "no.keras"), "--out", str(out)]) == 2
     )
     assert "error:" in capsys.readouterr().err
+
+
+def test_injected_mistakes_in_files_are_found_by_the_benchmark_scoring(tmp_path):
+    """The benchmark's injection and recall code on a generated folder, with a model that sees the truth: the
+    finder puts every injected mistake in its top N; the label-blind confidence ranking cannot find the swaps."""
+    from annotator.core import voc
+    from annotator.core.resources import predefined_classes
+    from annotator.core.sample_data import generate
+    from benchmarks.bench_mistakes import confidence_ranking, finder_ranking, inject_mistakes, recall_at
+
+    folder = tmp_path / "flowers"
+    generate(folder, 40, seed=3, max_flowers=2, image_size=(160, 120))
+    truth = {f.stem: voc.read(f).objects for f in folder.glob("*.xml")}
+    injected = inject_mistakes(folder, 0.1, seed=1)
+    kinds = [m.kind for m in injected]
+    assert kinds.count("swapped") == kinds.count("overlooked") == kinds.count("badly_located") >= 4
+    names = predefined_classes()
+    images = []
+    for stem, objects in sorted(truth.items()):
+        labelled = voc.read(folder / f"{stem}.xml").objects
+        assert len(labelled) == len(objects) - sum(
+            m.image == stem and m.kind == "overlooked" for m in injected
+        )
+        images.append(
+            ImageResult(
+                stem,
+                np.array([o.xyxy() for o in labelled]).reshape(-1, 4),
+                np.array([names.index(o.name) for o in labelled], int),
+                np.array([o.xyxy() for o in objects]).reshape(-1, 4),
+                np.full(len(objects), 0.9),
+                np.array([names.index(o.name) for o in objects], int),
+            )
+        )
+    n = len(injected)
+    finder = finder_ranking(images, names)
+    assert recall_at(finder, injected, n) == {"swapped": 1.0, "overlooked": 1.0, "badly_located": 1.0}
+    assert recall_at(finder, injected, n, same_kind=True)["swapped"] == 1.0
+    assert recall_at(confidence_ranking(images), injected, n)["swapped"] < 0.5
