@@ -42,12 +42,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from annotator.core import voc  # noqa: E402
-from annotator.core.geometry import iou_matrix  # noqa: E402
+from annotator.core.geometry import DEFAULT_MATCH_IOU, DEFAULT_SCORE_THRESHOLD, iou_matrix  # noqa: E402
 from annotator.core.resources import predefined_classes  # noqa: E402
 from annotator.core.sample_data import generate  # noqa: E402
 
 KINDS = ("swapped", "overlooked", "badly_located")
-SHOWN_SCORE = 0.3
+SHOWN_SCORE = DEFAULT_SCORE_THRESHOLD
 """Detections at least this confident count as found objects for the baselines' overlooked candidates."""
 
 
@@ -123,9 +123,9 @@ def _candidates(images) -> list[tuple[Candidate, float]]:
         scores = np.asarray(img.det_scores, np.float64).reshape(-1)
         iou = iou_matrix(gt, det)
         for g in range(len(gt)):
-            over = scores[iou[g] >= 0.5]
+            over = scores[iou[g] >= DEFAULT_MATCH_IOU]
             out.append((Candidate(img.image_id, tuple(gt[g]), None), float(over.max()) if len(over) else 0.0))
-        matched = (iou >= 0.5).any(axis=0) if len(gt) else np.zeros(len(det), bool)
+        matched = (iou >= DEFAULT_MATCH_IOU).any(axis=0) if len(gt) else np.zeros(len(det), bool)
         for d in np.flatnonzero(~matched & (scores >= SHOWN_SCORE)):
             out.append((Candidate(img.image_id, None, tuple(det[d])), float(scores[d])))
     return out
