@@ -103,9 +103,10 @@ def run(args: argparse.Namespace) -> int:
         print(refusal, file=sys.stderr)
         return 2
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from annotator.core.mistakes import MistakeFileError, write_mistakes
+    from annotator.core.mistakes import MistakeFileError, marks_root, read_ok_marks, write_mistakes
 
     try:
+        read_ok_marks(marks_root(args.data, args.save_dir))  # a broken marks file stops us before any training
         if args.model:
             report, failed, extra_line = _with_model(args)
         else:
