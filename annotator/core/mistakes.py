@@ -247,14 +247,11 @@ def without_ok(entries: list[MistakeEntry], marks: list[MistakeEntry]) -> tuple[
 
 
 def image_paths_by_id(root: str | os.PathLike, save_dir: str | os.PathLike | None = None) -> dict[str, str]:
-    """``image id -> image path`` of a folder as `annotator.core.dataset.scan` pairs them (the ids a mistakes
-    file names; sub-folders included, as ``flower-annotator mistakes --recursive`` may list them)."""
+    """``image id -> image path`` of the images of a folder as `annotator.core.dataset.scan` pairs them (the ids
+    a mistakes file names; the window shows one folder, so sub-folders are not listed)."""
     from annotator.core import dataset
 
-    return {
-        e.image_id: str(e.image_path)
-        for e in dataset.scan(Path(root), recursive=True, save_dir=save_dir).entries
-    }
+    return {e.image_id: str(e.image_path) for e in dataset.scan(Path(root), save_dir=save_dir).entries}
 
 
 def labelled_box_index(boxes, entry: MistakeEntry, min_iou: float = 0.9) -> int | None:
