@@ -325,7 +325,7 @@ class MistakesFeatures(QObject):
         document = self._window.document_model
         if document is None or self._window.current_path != self.paths.get(entry.image):
             return False
-        command = suggestion_command(document, entry, lambda state, i=i: self.dock.set_state(i, state))
+        command = suggestion_command(document, entry, lambda state: self._entry_state(i, entry, state))
         if command is None:
             self.dock.set_detail(
                 _n("The labelled box is no longer there: it was changed since the list was made.")
@@ -335,6 +335,11 @@ class MistakesFeatures(QObject):
             return False
         self._go_on(i)
         return True
+
+    def _entry_state(self, i: int, entry: MistakeEntry, state: str) -> None:
+        """An undo or redo of entry ``i``'s fix: its row follows while that list is still the one shown."""
+        if i < len(self.dock.entries) and self.dock.entries[i] is entry:
+            self.dock.set_state(i, state)
 
     def toggle_right(self, i: int) -> bool:
         """Mark entry ``i``'s label right (remembered beside the dataset), or take the mark back when it has one."""
