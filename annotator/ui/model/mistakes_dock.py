@@ -229,6 +229,11 @@ class MistakesDock(QDockWidget):
         template, args = getattr(self, "_detail", ("", ()))
         self.detail_label.setText(_tr(template).format(*args) if template else "")
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.tree.currentItem() is not None:  # the current entry stays in view as the dock opens or grows
+            self.tree.scrollToItem(self.tree.currentItem())
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
