@@ -438,9 +438,14 @@ class TrainingDock(QDockWidget):
             return _tr("Open a folder of labelled images first.")
         if self._counting:
             return _tr("Counting labels...")
-        too_few = self.summary.too_few_message(self.use_verified.isChecked(), _tr)
+        verified_only = self.use_verified.isChecked()
+        too_few = self.summary.too_few_message(verified_only, _tr)
         if too_few:
             return too_few
+        if self.summary.split(verified_only)[0] == 0:
+            return _tr(
+                "No image to train on: the split files in {0} put every one of these images in validation."
+            ).format(self.summary.split_dir)
         if not self.heads():
             return _tr("Choose at least one head.")
         if self.weights.currentData() == "file" and not Path(self.weights_file.text().strip()).is_file():
