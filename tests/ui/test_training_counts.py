@@ -13,7 +13,6 @@ from ui_helpers import click_button, drag, settle, type_label
 
 from annotator.core import sample_data, voc
 from annotator.ui.model.features import install_model_features
-from annotator.ui.model.panel import show_dock
 
 
 @pytest.fixture
@@ -38,9 +37,15 @@ def dock(qtbot, window, layout):
     window.open_path(images)
     features = install_model_features(window)
     window.resize(1366, 768)
-    show_dock(features.training_dock, True)  # F9: the panel is hidden until first used
-    qtbot.waitExposed(features.training_dock)
-    yield features.training_dock
+    window.place_side_docks((features.model_panel, features.training_dock))  # as at a first start
+    dock = features.training_dock
+    assert dock.isHidden()  # the panel waits until first asked for
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F9)  # the first press opens it
+    qtbot.waitExposed(dock)
+    assert dock.isVisible() and features.actions["toggle_training_dock"].isChecked()
+    yield dock
     features.client.shutdown()
 
 

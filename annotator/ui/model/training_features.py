@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.ui.model.client import ModelClient
-from annotator.ui.model.panel import show_dock
+from annotator.ui.model.panel import bind_dock_toggle
 from annotator.ui.model.training_dock import TrainingDock
 from annotator.ui.translations import tr as _tr
 
@@ -42,12 +42,7 @@ class TrainingFeatures(QObject):
         self.training_dock.before_start = self._save_before_training
         window.annotation_changed.connect(self.training_dock.image_changed)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.training_dock)
-        toggle.setChecked(True)
-        toggle.toggled.connect(lambda on: show_dock(self.training_dock, on))
-        # A dock behind another in a tab group is not visible but still open: the action follows isHidden.
-        self.training_dock.visibilityChanged.connect(
-            lambda _v: toggle.setChecked(not self.training_dock.isHidden())
-        )
+        bind_dock_toggle(toggle, self.training_dock)
 
     def on_image_shown(self, path: str) -> None:
         """Train on the window's folder (or the image's own folder when a single image is open)."""
