@@ -4,15 +4,14 @@ Talks only to `annotator.ui.model.client.ModelClient`: it builds an `annotator.c
 and reads the `ProgressEvent`s and the `TrainOutcome` that come back; the training itself runs in the worker
 process. Each run is saved in ``DATA/.flower-annotator/runs/<time>-<backbone>/`` (``model.keras`` + ``run.json``).
 
-The dataset counts are live: a folder is counted once on a background thread, then `TrainingDock.image_changed`
-counts one image again whenever the window saves it (or another program changes it), and the split note says
-where the split files are once a run has written them.
+The dataset counts are live (`annotator.ui.model.dataset_counts_label`): `TrainingDock.image_changed` counts one
+image again whenever the window saves it, and the split note says where the split files are once a run has
+written them.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.dataset_counts import DatasetSummary, summarize_dataset
+from annotator.core.dataset_counts import DatasetSummary
 from annotator.core.phase_texts import batch_text, phase_line, phase_name
 from annotator.core.training_runs import (
     BACKBONES,
@@ -54,6 +53,7 @@ from annotator.core.training_runs import (
 )
 from annotator.core.worker_messages import ProgressEvent, TrainOutcome, TrainRequest
 from annotator.ui.model.client import ModelClient
+from annotator.ui.model.dataset_counts_label import DatasetCountsLabel
 from annotator.ui.model.training_curves import TrainingCurves
 from annotator.ui.translations import n as _n
 from annotator.ui.translations import tr as _tr
@@ -82,7 +82,6 @@ class TrainingDock(QDockWidget):
     """
 
     load_requested = Signal(str)
-    _summary_ready = Signal(int, object)
 
     def __init__(self, client: ModelClient, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,20 +89,14 @@ class TrainingDock(QDockWidget):
         self.client = client
         self.data_dir: str | None = None
         self.save_dir: str | None = None
-        self.summary = DatasetSummary()
         self.before_start: Callable[[], bool] | None = None
-        self._changed_while_counting: set[str] = set()
         self._split_seen = False  # this run's split files have been counted since they were written
         self.run_dir: Path | None = None
         self._started = 0.0
-        self._summary_token = 0
-        self._counting = False
         # What the dataset label and the progress bar say, as functions, so a language switch can say it again.
-        self._dataset_text: Callable[[], str] = lambda: _tr("No folder open.")
         self._progress_text: Callable[[], str] = lambda: _tr("idle")
         self._build()
         self.retranslate()
-        self._summary_ready.connect(self._show_summary)
         client.progress.connect(self._on_progress)
         client.training_finished.connect(self._on_finished)
         client.training_failed.connect(self._on_failed)
@@ -170,9 +163,8 @@ class TrainingDock(QDockWidget):
         add_row(_n("Heads"), heads_row)
         add_row(_n("Images"), use_row)
         layout.addLayout(form)
-        self.dataset_label = QLabel()
-        self.dataset_label.setWordWrap(True)
-        self.dataset_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.dataset_label = DatasetCountsLabel(self.use_verified.isChecked)
+        self.dataset_label.changed.connect(self._update_buttons)
         layout.addWidget(self.dataset_label)
         buttons = QHBoxLayout()
         self.start_button = QPushButton()
@@ -216,7 +208,7 @@ class TrainingDock(QDockWidget):
         self.backbone.currentIndexChanged.connect(self._apply_default_size)
         self.weights.currentIndexChanged.connect(self._apply_default_size)
         self._apply_default_size()
-        self.use_all.toggled.connect(lambda _on: self._show_counts() if not self._counting else None)
+        self.use_all.toggled.connect(lambda _on: self.dataset_label.show_counts())
 
     def retranslate(self) -> None:
         """Set every text of the dock in the language installed now (called at start and on a language switch)."""
@@ -241,7 +233,7 @@ class TrainingDock(QDockWidget):
             self.tabs.setTabText(i, _tr(text))
         self.runs_table.setHorizontalHeaderLabels([_tr(text) for text in _RUN_COLUMNS])
         self.curves.retranslate()
-        self.dataset_label.setText(self._dataset_text())
+        self.dataset_label.retranslate()
         self.progress_bar.setFormat(self._progress_text())
         self._update_weights_status()
         self._update_buttons()
@@ -256,10 +248,6 @@ class TrainingDock(QDockWidget):
         self._progress_text = text
         self.progress_bar.setFormat(text())
 
-    def _set_dataset_text(self, text: Callable[[], str]) -> None:
-        self._dataset_text = text
-        self.dataset_label.setText(text())
-
     # -- dataset ---------------------------------------------------------------------------------------------
     def set_dataset(self, data_dir: str | None, save_dir: str | None = None) -> None:
         """Show the counts of this VOC folder and its past runs (``None``: no folder open)."""
@@ -269,57 +257,18 @@ class TrainingDock(QDockWidget):
         self.refresh_runs()
 
     def refresh_dataset(self) -> None:
-        """Count the dataset on a background thread (it reads every annotation); the label updates when done."""
-        self._summary_token += 1
-        self._changed_while_counting.clear()
-        if not self.data_dir:
-            self.summary = DatasetSummary()
-            self._set_dataset_text(lambda: _tr("No folder open."))
-            self._update_buttons()
-            return
-        folder = self.data_dir
-        self._set_dataset_text(lambda: _tr("Counting labels in {0}...").format(folder))
-        self._counting = True
-        self._update_buttons()
-        token, folder, save_dir = self._summary_token, self.data_dir, self.save_dir
+        """Count the dataset again (on a background thread; the label updates when done)."""
+        self.dataset_label.count(self.data_dir, self.save_dir)
 
-        def count() -> None:
-            try:
-                result: DatasetSummary | str = summarize_dataset(folder, save_dir=save_dir)
-            except (OSError, ValueError) as exc:
-                result = _tr("Cannot read {0}: {1}").format(folder, exc)
-            self._summary_ready.emit(token, result)
-
-        threading.Thread(target=count, name="dataset-summary", daemon=True).start()
-
-    def _show_summary(self, token: int, result: object) -> None:
-        if token != self._summary_token:
-            return  # a newer folder or setting replaced this count
-        self._counting = False
-        if isinstance(result, str):
-            self.summary = DatasetSummary()
-            self._set_dataset_text(lambda: str(result))
-            self._update_buttons()
-            return
-        assert isinstance(result, DatasetSummary)
-        self.summary = result
-        for path in self._changed_while_counting:  # saved while the count ran: it may have read the old file
-            result.update_image(path)
-        self._changed_while_counting.clear()
-        self._show_counts()
-
-    def _show_counts(self) -> None:
-        summary = self.summary
-        self._set_dataset_text(lambda: "<br>".join(summary.describe(self.use_verified.isChecked(), _tr)))
-        self._update_buttons()
+    @property
+    def summary(self) -> DatasetSummary:
+        """The counts shown now (empty while counting)."""
+        return self.dataset_label.summary
 
     def image_changed(self, image_path: str) -> None:
         """The annotation of ``image_path`` changed on disk (saved here, changed by another program, or the image
         went to the trash): count that image again, so the counts follow the labelling."""
-        if self._counting:
-            self._changed_while_counting.add(str(image_path))
-        elif self.summary.update_image(image_path):
-            self._show_counts()
+        self.dataset_label.image_changed(image_path)
 
     def refresh_runs(self) -> None:
         self.runs_table.setRowCount(0)
@@ -436,7 +385,7 @@ class TrainingDock(QDockWidget):
             ).format(backbone)
         if not self.data_dir:
             return _tr("Open a folder of labelled images first.")
-        if self._counting:
+        if self.dataset_label.counting:
             return _tr("Counting labels...")
         verified_only = self.use_verified.isChecked()
         too_few = self.summary.too_few_message(verified_only, _tr)
@@ -507,7 +456,7 @@ class TrainingDock(QDockWidget):
             self._log(f"[{phase_name(phase, _tr)}] {event.message}" if phase else event.message)
         if not self._split_seen and phase not in ("", "starting", "loading"):
             self._split_seen = True  # the images are read: the run has written (or read) its split files
-            self._count_split_again()
+            self.dataset_label.refresh_split()
         if epochs:
             done = (epoch - (1 if kind == "batch" else 0)) + (
                 batch / batches if kind == "batch" and batches else 0
@@ -523,11 +472,6 @@ class TrainingDock(QDockWidget):
             self._set_progress(text)
         if kind == "epoch":
             self._add_epoch(event)
-
-    def _count_split_again(self) -> None:
-        if not self._counting:
-            self.summary.refresh_split()
-            self._show_counts()
 
     def _add_epoch(self, event: ProgressEvent) -> None:
         parts = self.curves.add_epoch(event)
@@ -549,7 +493,7 @@ class TrainingDock(QDockWidget):
             self._log(_tr("Trained on {0} images, validated on {1}.").format(outcome.n_train, outcome.n_val))
         if outcome.message:
             self._log(outcome.message)
-        self._count_split_again()
+        self.dataset_label.refresh_split()
         self.refresh_runs()
         self._update_buttons()
         model = outcome.model_path or (str(self.run_dir / "model.keras") if self.run_dir else "")
@@ -559,7 +503,7 @@ class TrainingDock(QDockWidget):
     def _on_failed(self, message: str) -> None:
         self._set_progress(lambda: _tr("failed: {0}").format(message)[:120])
         self._log(_tr("Training failed: {0}").format(message))
-        self._count_split_again()
+        self.dataset_label.refresh_split()
         self.refresh_runs()
         self._update_buttons()
 
