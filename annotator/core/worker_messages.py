@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from annotator.core.training_runs import BACKBONES, WIDTHS
+from annotator.core.model_facts import BACKBONES, WIDTHS
 from annotator.core.worker_protocol import ProtocolError
 
 HEAD_NAMES = ("loc", "grid", "seg")

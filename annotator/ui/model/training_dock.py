@@ -40,13 +40,15 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.dataset_counts import DatasetSummary
-from annotator.core.phase_texts import batch_text, phase_line, phase_name
-from annotator.core.training_runs import (
+from annotator.core.model_facts import (
     BACKBONES,
     WIDTHS,
     default_input_size,
     default_width,
     imagenet_file_name,
+)
+from annotator.core.phase_texts import batch_text, phase_line, phase_name
+from annotator.core.training_runs import (
     imagenet_weights_status,
     list_runs,
     new_run_dir,
