@@ -26,10 +26,10 @@ from pathlib import Path
 
 from annotator.core.evaluation import ImageResult
 from annotator.core.natsort import natural_key
+from annotator.core.worker_messages import ProgressEvent
 from models import data
 from models.backbones.weights import WeightsError
 from models.training import TrainConfig, TrainError, train
-from models.training.progress import ProgressEvent
 
 MIN_FOLDS = 2
 PREDICT_RESERVE = 0.08

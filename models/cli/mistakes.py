@@ -106,7 +106,9 @@ def run(args: argparse.Namespace) -> int:
     from annotator.core.mistakes import MistakeFileError, marks_root, read_ok_marks, write_mistakes
 
     try:
-        read_ok_marks(marks_root(args.data, args.save_dir))  # a broken marks file stops us before any training
+        read_ok_marks(
+            marks_root(args.data, args.save_dir)
+        )  # a broken marks file stops us before any training
         if args.model:
             report, failed, extra_line = _with_model(args)
         else:

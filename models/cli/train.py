@@ -7,6 +7,7 @@ import json
 import sys
 
 from annotator.core.model_facts import BACKBONES, WIDTHS
+from annotator.core.worker_messages import BOX_LOSSES, LR_SCHEDULES, STRATEGIES
 from models.cli import _args
 
 
@@ -16,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out", required=True, help="the model file to write (.keras); the best epoch is kept"
     )
     add_training_settings(parser)
-    parser.add_argument("--strategy", default="default", choices=("default", "mirrored", "multi-worker"))
+    parser.add_argument("--strategy", default="default", choices=STRATEGIES)
     parser.add_argument(
         "--save-dir",
         metavar="DIR",
@@ -93,11 +94,11 @@ def add_training_settings(parser, overrides: dict[str, tuple[object, str]] | Non
         default=None,
         help="early stopping patience in epochs (default 5 with pretrained weights, 10 from scratch)",
     )
-    parser.add_argument("--box-loss", default="giou", choices=("giou", "mse"))
+    parser.add_argument("--box-loss", default="giou", choices=BOX_LOSSES)
     parser.add_argument(
         "--lr-schedule",
         default="auto",
-        choices=("auto", "cosine", "plateau"),
+        choices=LR_SCHEDULES,
         help="cosine: warm-up then a cosine decay over the epochs (or --max-minutes); plateau: halve the rate "
         "when the validation loss stalls; auto: cosine from scratch, plateau with pretrained weights",
     )
