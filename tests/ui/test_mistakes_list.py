@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from annotator.core import sample_data, voc
 from annotator.core.mistakes import MistakeEntry, MistakeReport, ok_marks_path, read_ok_marks, write_mistakes
 from annotator.ui.model.features import install_model_features
+from annotator.ui.model.mistakes_dock import NO_LIST_TEXT
 from tests.ui.model_helpers import tiny_model
 from tests.ui.ui_helpers import canvas_pixels
 
@@ -194,3 +195,17 @@ def test_find_with_the_loaded_model_in_the_worker(qtbot, window, features, tmp_p
     assert f.mistakes_dock.find_button.isEnabled()
     assert f.mistakes_dock.tree.topLevelItemCount() == len(report["entries"])
     assert f"in {len(val)} images the model did not train on" in f.mistakes_dock.summary_label.text()
+
+
+def test_f6_opens_and_closes_the_list(qtbot, window, features, flowers):
+    window.open_path(flowers)
+    dock = features.mistakes_dock
+    assert dock.isHidden() and not features.actions["toggle_mistakes_dock"].isChecked()
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_F6)
+    qtbot.waitUntil(dock.isVisible)
+    assert features.actions["toggle_mistakes_dock"].isChecked()
+    assert NO_LIST_TEXT.split(":")[0] in dock.summary_label.text()
+    qtbot.keyClick(window, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: not dock.isVisible())
+    assert not features.actions["toggle_mistakes_dock"].isChecked()

@@ -164,7 +164,11 @@ class MistakesFeatures(QObject):
         actions["find_mistakes"].triggered.connect(self.find)
         actions["open_mistakes"].triggered.connect(lambda: self.open_file())
         toggle = actions["toggle_mistakes_dock"]
-        toggle.toggled.connect(lambda on: self.show_dock() if on else self.dock.hide())
+        # As `bind_dock_toggle` does for F8 / F9: the press decides from what is on screen; the mark follows.
+        toggle.setChecked(not self.dock.isHidden())
+        toggle.triggered.connect(
+            lambda _checked: self.dock.hide() if self.dock.isVisible() else self.show_dock()
+        )
         self.dock.visibilityChanged.connect(lambda _v: toggle.setChecked(not self.dock.isHidden()))
         self.dock.find_clicked.connect(self.find)
         self.dock.open_clicked.connect(lambda: self.open_file())
