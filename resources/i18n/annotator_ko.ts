@@ -1444,6 +1444,8 @@ classes: {4}</source>
     <message>
         <source>{0} still open.</source>
         <translation>{0}개 남음.</translation>
+    </message>
+    <message>
         <source>Split: {0} train / {1} validation, from the split files in {2}</source>
         <translation>분할: 학습 {0} / 검증 {1}, {2}의 분할 파일 기준</translation>
     </message>
