@@ -393,11 +393,18 @@ def _jsonable(value):
     return value
 
 
+NOT_IN_REQUESTS = ("verified_only", "fixed_split")
+"""`TrainConfig` fields a `TrainRequest` does not carry as such: ``verified_only`` is its ``images``;
+``fixed_split`` belongs to the K-fold mistake finder (`models.out_of_sample`), which the window never asks for."""
+
+
 def config_from_request(request: TrainRequest) -> TrainConfig:
     """The `TrainConfig` of a window's `annotator.core.worker_messages.TrainRequest` (already checked field by
     field when it was built or decoded): every setting carried over, ``images`` as ``verified_only``."""
     values = {
-        f.name: getattr(request, f.name) for f in dataclasses.fields(TrainConfig) if f.name != "verified_only"
+        f.name: getattr(request, f.name)
+        for f in dataclasses.fields(TrainConfig)
+        if f.name not in NOT_IN_REQUESTS
     }
     values["heads"] = tuple(request.heads)
     values["class_names"] = None if request.class_names is None else list(request.class_names)
