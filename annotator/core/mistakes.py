@@ -14,8 +14,8 @@ The file (a CONTRACT the window reads through `read_mistakes`)::
 Boxes are xyxy in image pixels of the displayed frame. ``score`` is the suspicion, ``1 - `` cleanlab's sub-score,
 in ``[0, 1]``: higher is more likely a mistake.
 
-"Label is right" marks live beside the dataset in ``ROOT/.flower_annotator/mistakes_ok.json`` (ROOT: the save
-folder when there is one, else the data folder); a rerun skips entries that match a mark (same image, kind,
+"Label is right" marks live beside the dataset in ``DATA/.flower_annotator/mistakes_ok.json`` (the image folder,
+where the split files are too, also when the annotations are in a save folder); a rerun skips entries that match a mark (same image, kind,
 label and box within half a pixel).
 """
 
@@ -186,12 +186,14 @@ def parse_mistakes(raw, where: str) -> MistakeReport:
 
 
 def marks_root(data_dir: str | os.PathLike, save_dir: str | os.PathLike | None = None) -> Path:
-    """The folder whose ``.flower_annotator`` holds the marks: the save folder when there is one, else DATA."""
-    return Path(save_dir) if save_dir else Path(data_dir)
+    """The folder whose ``.flower_annotator`` holds the marks: DATA, beside its split files (``save_dir``, the
+    annotations' save folder, does not move them: the command and the window agree whichever they are given)."""
+    del save_dir
+    return Path(data_dir)
 
 
 def ok_marks_path(root: str | os.PathLike) -> Path:
-    """Where the "label is right" marks of a dataset live (ROOT: the save folder, else the data folder)."""
+    """Where the "label is right" marks of a dataset live (``root``: `marks_root`)."""
     return Path(root) / OK_MARKS_FILE
 
 

@@ -10,7 +10,7 @@ object-detection sub-scores) on out-of-sample predictions:
   in ``DATA/ImageSets/Main/val.txt``; ``--split all`` for every labelled image).
 
 The file is described in `annotator.core.mistakes`; entries marked "label is right"
-(``ROOT/.flower_annotator/mistakes_ok.json``, ROOT the save folder or DATA) are left out and counted in
+(``DATA/.flower_annotator/mistakes_ok.json``, also with ``--save-dir``) are left out and counted in
 ``skipped_ok``.
 """
 

@@ -3,8 +3,8 @@ open a file written by ``flower-annotator mistakes``, walk them with the labelle
 on the canvas, take a suggestion as one undoable command, or mark the label right.
 
 Created by `annotator.ui.model.features.ModelFeatures`; talks to the worker only through the shared `ModelClient`.
-"Label is right" marks go to ``ROOT/.flower_annotator/mistakes_ok.json`` (`annotator.core.mistakes`; ROOT the save
-folder, else the opened folder), so neither a rerun of the finder nor a reopened list shows them again.
+"Label is right" marks go to ``DATA/.flower_annotator/mistakes_ok.json`` (`annotator.core.mistakes`; DATA the opened
+folder, whatever the save folder), so neither a rerun of the finder nor a reopened list shows them again.
 """
 
 from __future__ import annotations
