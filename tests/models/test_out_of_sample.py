@@ -100,3 +100,18 @@ def test_mistakes_folds_command_with_a_tiny_budget(data, tmp_path, capsys):
     assert code == 2 and "dataset folder not found" in capsys.readouterr().err
     code = cli.main(["mistakes", str(data), "--out", str(tmp_path / "no" / "m.json")])
     assert code == 2 and "does not exist" in capsys.readouterr().err
+
+
+def test_mistakes_folds_find_the_labels_in_the_save_folder(tiny_voc, tmp_path, capsys):
+    images, annotations = tmp_path / "images", tmp_path / "annotations"
+    images.mkdir()
+    annotations.mkdir()
+    for png in tiny_voc.glob("*.png"):
+        shutil.copy(png, images / png.name)
+        shutil.copy(png.with_suffix(".xml"), annotations / f"{png.stem}.xml")
+    out = tmp_path / "m.json"
+    args = ["mistakes", str(images), "--folds", "2", "--minutes", "0.001", "--out", str(out)]
+    assert cli.main(args) == 2  # no annotation beside the images: nothing to check
+    assert "no labelled images" in capsys.readouterr().err
+    assert cli.main([*args, "--save-dir", str(annotations)]) == 1  # found: the folds then fail on the budget
+    assert "0 of 2 folds predicted 0 of 24 labelled images" in capsys.readouterr().out
