@@ -22,15 +22,14 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from annotator.core.model_facts import default_input_size, default_width, from_scratch
+from annotator.core.worker_messages import LR_SCHEDULES, ProgressEvent, TrainRequest
 from models import backbones, data
 from models.builder import build_model, get_head, head_contexts, parse_heads
 from models.modelfile import ModelInfo, save_model
 from models.training.callbacks import BestKeeper, StopTraining
 from models.training.phases import PhaseRunner
-from models.training.progress import ProgressEvent
 from models.training.strategy import is_chief, make_strategy
-
-LR_SCHEDULES = ("auto", "cosine", "plateau")
 
 
 class TrainError(ValueError):
@@ -49,8 +48,9 @@ class TrainConfig:
             rewritten, so the dataset's split for all images is kept).
         backbone: ``xception`` | ``resnet34`` | ``mobilenetv2``. weights: ``"imagenet"``, None (from scratch)
             or a weights file. image_size: square input side (multiple of 32); None picks
-            `default_image_size`. width: the backbone's width multiplier (MobileNetV2's ``alpha``, one of
-            `models.backbones.WIDTHS`); None picks `default_width`.
+            `annotator.core.model_facts.default_input_size`. width: the backbone's width multiplier
+            (MobileNetV2's ``alpha``, one of `annotator.core.model_facts.WIDTHS`); None picks
+            `annotator.core.model_facts.default_width`.
         epochs: epochs of the ``fine_tune`` / ``full`` phase; None picks `default_epochs` (20 fine-tuning a
             pretrained backbone, 60 from scratch). head_epochs: epochs of the ``heads`` phase.
         batch_size, heads, seed: as named; the seed fixes the split, the initial weights, shuffling and
@@ -68,6 +68,9 @@ class TrainConfig:
         class_names: the classes (None: those found in the data). head_options: per-head options.
         fine_tune_from: backbone layer where unfreezing starts (None: `backbones.FINE_TUNE_FROM`).
         max_minutes: wall-clock budget for the whole run, None for none.
+        fixed_split: ``(train ids, val ids)`` chosen by the caller (the K-fold mistake finder trains each fold
+            on the other folds): no split file is read or written, and images in neither list are not loaded.
+            None: the dataset's split (``ImageSets/Main``, written on first use).
     """
 
     data_dir: str
@@ -97,6 +100,7 @@ class TrainConfig:
     head_options: dict[str, dict] = field(default_factory=dict)
     fine_tune_from: str | None = None
     max_minutes: float | None = None
+    fixed_split: tuple[list[str], list[str]] | None = None
 
 
 @dataclass
@@ -130,38 +134,19 @@ def _emit_to(progress: Callable[[ProgressEvent], None] | None) -> Callable[[Prog
     return progress if progress is not None else (lambda event: None)
 
 
-def _from_scratch(weights: str | None) -> bool:
-    return weights is None or str(weights).lower() == "none"
-
-
-def default_image_size(weights: str | None, backbone: str = "xception") -> int:
-    """224 px with pretrained weights (what they were trained at); from scratch 192 px for MobileNetV2 (at
-    half width) and 128 px for the others (3x faster per epoch than 224 px on a CPU)."""
-    if not _from_scratch(weights):
-        return 224
-    return 192 if backbone == "mobilenetv2" else 128
-
-
-def default_width(weights: str | None, backbone: str = "xception") -> float:
-    """MobileNetV2 from scratch: half width (alpha 0.5), which pays for 192 px instead of 128 px at the same
-    time per epoch on a CPU (15 minutes, 1,000 images: test mean IoU 0.765 vs 0.743, small flowers 0.51 vs
-    0.48). Everything else, and pretrained weights: 1.0."""
-    return 0.5 if backbone == "mobilenetv2" and _from_scratch(weights) else 1.0
-
-
 def default_epochs(weights: str | None) -> int:
     """20 epochs to fine-tune a pretrained backbone; 60 from scratch (about 14 minutes for 1,000 images at
     128 px on a 2-core CPU, the length the cosine schedule was tuned for)."""
-    return 60 if _from_scratch(weights) else 20
+    return 60 if from_scratch(weights) else 20
 
 
 def resolve_defaults(config: TrainConfig) -> TrainConfig:
     """``config`` with every None setting replaced by its default for pretrained or from-scratch training
     (input size, epochs, learning rate, patience)."""
-    scratch = _from_scratch(config.weights)
+    scratch = from_scratch(config.weights)
     chosen = {
-        "image_size": default_image_size(config.weights, config.backbone),
-        "width": default_width(config.weights, config.backbone),
+        "image_size": default_input_size(config.backbone, config.weights),
+        "width": default_width(config.backbone, config.weights),
         "epochs": default_epochs(config.weights),
         "learning_rate": 2e-3 if scratch else 1e-3,
         "patience": 10 if scratch else 5,
@@ -170,7 +155,7 @@ def resolve_defaults(config: TrainConfig) -> TrainConfig:
 
 
 def _phases(weights: str | None) -> list[str]:
-    return ["full"] if _from_scratch(weights) else ["heads", "fine_tune"]
+    return ["full"] if from_scratch(weights) else ["heads", "fine_tune"]
 
 
 def train(
@@ -245,7 +230,7 @@ def train(
             head_options=options,
             width=config.width,
         )
-    if _from_scratch(config.weights):
+    if from_scratch(config.weights):
         # From scratch the moving statistics must follow quickly, or validation lags far behind training.
         for layer in model._flatten_layers(include_self=False, recursive=True):
             if isinstance(layer, keras.layers.BatchNormalization):
@@ -259,7 +244,7 @@ def train(
         heads=list(heads),
         head_options={h: _jsonable(v) for h, v in options.items()},
         anchors=_jsonable(options.get("grid", {}).get("anchors")),
-        train={**_jsonable(dataclasses.asdict(config)), "n_train": len(train_set), "n_val": len(val_set)},
+        train={**_settings_record(config), "n_train": len(train_set), "n_val": len(val_set)},
     )
     monitor = "val_loss" if len(val_set) else "loss"
     metrics_box: dict[str, float] = {}
@@ -340,9 +325,14 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
         )
     )
     ids = [i for i, _, _ in listing]
-    train_ids, val_ids = data.split_ids(
-        root, ids, val_fraction=config.val_fraction, seed=config.seed, write=not config.verified_only
-    )
+    if config.fixed_split is not None:
+        listed = set(ids)
+        train_ids = [i for i in config.fixed_split[0] if i in listed]
+        val_ids = [i for i in config.fixed_split[1] if i in listed]
+    else:
+        train_ids, val_ids = data.split_ids(
+            root, ids, val_fraction=config.val_fraction, seed=config.seed, write=not config.verified_only
+        )
 
     def tick(done: int, total: int) -> None:
         emit(ProgressEvent("batch", "loading", batch=done, batches=total))
@@ -383,6 +373,14 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
     return train_set, val_set, everything.problems
 
 
+def _settings_record(config: TrainConfig) -> dict:
+    """The settings as the model file records them: a caller's fixed split as its two sizes, not every id."""
+    record = _jsonable(dataclasses.asdict(config))
+    if config.fixed_split is not None:
+        record["fixed_split"] = {"n_train": len(config.fixed_split[0]), "n_val": len(config.fixed_split[1])}
+    return record
+
+
 def _jsonable(value):
     if isinstance(value, np.ndarray):
         return value.tolist()
@@ -395,13 +393,23 @@ def _jsonable(value):
     return value
 
 
-def config_from_dict(values: dict) -> TrainConfig:
-    """A `TrainConfig` from a dict (unknown keys are an error that names them)."""
-    known = {f.name for f in dataclasses.fields(TrainConfig)}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise TrainError(f"unknown training settings: {', '.join(unknown)}")
-    return TrainConfig(**values)
+NOT_IN_REQUESTS = ("verified_only", "fixed_split")
+"""`TrainConfig` fields a `TrainRequest` does not carry as such: ``verified_only`` is its ``images``;
+``fixed_split`` belongs to the K-fold mistake finder (`models.out_of_sample`), which the window never asks for."""
 
 
-__all__: Sequence[str] = ["TrainConfig", "TrainResult", "TrainError", "train", "config_from_dict"]
+def config_from_request(request: TrainRequest) -> TrainConfig:
+    """The `TrainConfig` of a window's `annotator.core.worker_messages.TrainRequest` (already checked field by
+    field when it was built or decoded): every setting carried over, ``images`` as ``verified_only``."""
+    values = {
+        f.name: getattr(request, f.name)
+        for f in dataclasses.fields(TrainConfig)
+        if f.name not in NOT_IN_REQUESTS
+    }
+    values["heads"] = tuple(request.heads)
+    values["class_names"] = None if request.class_names is None else list(request.class_names)
+    values["head_options"] = {h: dict(o) for h, o in request.head_options.items()}
+    return TrainConfig(**values, verified_only=request.verified_only)
+
+
+__all__: Sequence[str] = ["TrainConfig", "TrainResult", "TrainError", "train", "config_from_request"]

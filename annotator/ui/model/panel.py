@@ -47,8 +47,15 @@ def _slider(value: float) -> QSlider:
     return slider
 
 
+def show_dock(dock: QDockWidget, on: bool) -> None:
+    """Open (and bring to the front of its tab group) or close ``dock``."""
+    dock.setVisible(on)
+    if on:
+        dock.raise_()
+
+
 class DockToggle(QObject):
-    """The F8 / F9 action of a side panel that may share a tab group (Model and Training do).
+    """The F6 / F8 / F9 action of a panel that may share a tab group (Model and Training do).
 
     A press opens the panel, or brings it to the front when it is open behind the other tab, and closes it only
     when it is the one in front. The check mark says whether the panel is open, in front or behind: it follows
@@ -79,8 +86,7 @@ class DockToggle(QObject):
 
     def open(self) -> None:
         """Show the panel in front of its tab group (and have the window give it room)."""
-        self.dock.show()
-        self.dock.raise_()
+        show_dock(self.dock, True)
         if self._opened is not None:
             self._opened(self.dock)
         self._sync()
