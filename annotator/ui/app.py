@@ -81,7 +81,6 @@ def run_gui(args: argparse.Namespace) -> int:
     window = MainWindow(settings=settings, classes=classes, save_dir=getattr(args, "save_dir", None))
     window.show()
     app.processEvents()
-    preload_core_in_background()  # after the window is up: it would only slow the window down before
     path = getattr(args, "path", None)
     if not path and (getattr(args, "sample", False) or not settings.recent_folders):
         from annotator.core.sample_data import ensure_sample_dataset
@@ -90,7 +89,9 @@ def run_gui(args: argparse.Namespace) -> int:
     elif not path:
         path = settings.recent_folders[0]
     if path:
-        window.open_path(path)
+        window.open_path(path)  # Qt shows its first image while the image loader is not in yet
+    # After the first image: importing the loader on a thread before would only slow the window and that image.
+    preload_core_in_background()
     # The model features (worker client, training dock, overlays) load after the first image is on screen,
     # so they cost nothing at start; the GUI still never imports TensorFlow.
     QTimer.singleShot(0, lambda: _install_model_features(window))
