@@ -124,7 +124,8 @@ PANELS_PROBE = textwrap.dedent(
         found["model"] = dict(geometry(w), knobs=panel.score_slider.isVisible(), language=panel.accept_button.text(),
                               buttons=[shown_whole(b) for b in (panel.accept_button, panel.reject_button,
                                                                 panel.accept_all_button)],
-                              list_rows=panel.predictions.height() // max(1, panel.predictions.fontMetrics().height()))
+                              list_rows=panel.predictions.height() // max(1, panel.predictions.fontMetrics().height()),
+                              sideways=panel.info_scroll.horizontalScrollBar().isVisible())
         print("RESULT " + json.dumps(found)); sys.stdout.flush()
         w.close()
         QApplication.instance().exit(0)
@@ -174,4 +175,5 @@ def test_training_and_model_panels_in_front_fit_1366x768(tmp_path: Path, lang: s
     assert got["training"]["in_front"] and got["training"]["start"] and got["training"]["progress"]
     assert got["model"]["knobs"] and got["model"]["buttons"] == [True, True, True], got["model"]
     assert got["model"]["list_rows"] >= 3
+    assert not got["model"]["sideways"]  # the knobs fit the panel's width: no line cut by a sideways scroll
     assert got["model"]["language"] == ("Accept" if lang.startswith("en") else "수락")

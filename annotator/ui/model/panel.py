@@ -226,12 +226,17 @@ class ModelPanel(QDockWidget):
             spin.setRange(0, 255)
             spin.valueChanged.connect(self._sliders_moved)
         self.auto_cell.toggled.connect(self._sliders_moved)
-        cell_row.addWidget(self.auto_cell)
+        # "best box" above "row [ ] col [ ]": on one line the row was wider than a 400-px panel, which then
+        # scrolled sideways and cut the model line.
         cell_row.addWidget(self._text_label(_n("row")))
         cell_row.addWidget(self.cell_row_spin)
         cell_row.addWidget(self._text_label(_n("col")))
         cell_row.addWidget(self.cell_col_spin)
-        form.addRow(self._text_label(_n("Anchors of cell")), cell_row)
+        cell_row.addStretch(1)
+        cell_field = QVBoxLayout()
+        cell_field.addWidget(self.auto_cell)
+        cell_field.addLayout(cell_row)
+        form.addRow(self._text_label(_n("Anchors of cell")), cell_field)
         self._rows["cell"] = form.rowCount() - 1
         cell_tip = _n("Click a cell on the image to see its anchor boxes; 'best box' follows the surest box.")
         self._tips += [(self._texts["Anchors of cell"], cell_tip), (self.auto_cell, cell_tip)]
