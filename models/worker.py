@@ -8,7 +8,9 @@ talks to it with the frames of `annotator.core.worker_protocol` over stdin/stdou
   cancel event checked every batch);
 - a prediction thread runs ``predict`` / ``load_model`` in order; a ``predict`` still waiting when a newer one
   arrives is answered ``done`` with ``skipped`` (the user has already moved on), so fast navigation never queues
-  stale work.
+  stale work;
+- an evaluation thread runs one ``evaluate`` at a time (`models.evaluation_job`); it uses the model under the same
+  lock as the prediction thread, one batch at a time, so the shown image is still predicted meanwhile.
 
 When stdin closes (the GUI died) the worker cancels what runs and exits, so no process is left behind.
 """
@@ -80,6 +82,9 @@ class Worker:
         self._jobs: deque[dict[str, Any]] = deque()
         self._jobs_cv = threading.Condition()
         self._predictors: dict[str, tuple[float, Any]] = {}
+        # TensorFlow calls on the loaded model, from the prediction thread or an evaluation, one at a time
+        self._model_lock = threading.Lock()
+        self._evaluation_id: int | None = None
         self._stopping = False
         threading.Thread(target=self._prediction_loop, name="predict", daemon=True).start()
 
@@ -115,6 +120,8 @@ class Worker:
                 else:
                     self._jobs.append(request)
                 self._jobs_cv.notify()
+        elif kind == "evaluate":
+            self._start_evaluation(rid, request)
         elif kind == "cancel":
             target = request.get("target", self._train_id)
             event = self._cancels.get(int(target)) if target is not None else None
@@ -247,6 +254,28 @@ class Worker:
         except OSError as exc:
             print(f"could not write {path}: {exc}", file=sys.stderr)
 
+    # -- evaluation ---------------------------------------------------------------------------------------
+    def _start_evaluation(self, rid: int, request: dict[str, Any]) -> None:
+        """Evaluate a folder on a thread of its own (`models.evaluation_job`); a newer request cancels an older."""
+        previous = self._evaluation_id
+        if previous is not None and previous in self._cancels:
+            self._cancels[previous].set()
+        cancel = threading.Event()
+        self._cancels[rid] = cancel
+        self._evaluation_id = rid
+
+        def run() -> None:
+            try:
+                from models.evaluation_job import run_evaluation
+
+                run_evaluation(rid, request, self._predictor, self._model_lock, self.emit, cancel)
+            except Exception as exc:  # noqa: BLE001 - any failure is answered, the worker goes on
+                self.error(rid, exc)
+            finally:
+                self._cancels.pop(rid, None)
+
+        threading.Thread(target=run, name="evaluate", daemon=True).start()
+
     # -- prediction ---------------------------------------------------------------------------------------
     def _predictor(self, model_path: str) -> Any:
         mtime = os.stat(model_path).st_mtime
@@ -268,7 +297,8 @@ class Worker:
             rid = int(job.get("id", 0))
             try:
                 model_path = str(job["model"])
-                predictor = self._predictor(model_path)
+                with self._model_lock:
+                    predictor = self._predictor(model_path)
                 if job["kind"] == "load_model":
                     info = getattr(predictor, "info", None)
                     self.emit(
@@ -276,11 +306,12 @@ class Worker:
                     )
                     continue
                 start = time.perf_counter()
-                prediction = predictor.predict(
-                    str(job["image"]),
-                    score_threshold=float(job.get("score_threshold", 0.05)),
-                    nms_iou=float(job.get("nms_iou", 0.45)),
-                )
+                with self._model_lock:
+                    prediction = predictor.predict(
+                        str(job["image"]),
+                        score_threshold=float(job.get("score_threshold", 0.05)),
+                        nms_iou=float(job.get("nms_iou", 0.45)),
+                    )
                 prediction.image_id = str(job["image"])
                 if not prediction.latency_ms:
                     prediction.latency_ms = (time.perf_counter() - start) * 1000.0

@@ -56,6 +56,7 @@ class ImageResult:
         image_id: the image's id (shown in reports and mistake lists).
         gt_boxes: (G, 4) xyxy; gt_classes: (G,) int indices into the class names.
         det_boxes: (D, 4) xyxy in the same space; det_scores: (D,); det_classes: (D,) int.
+        image_path: the image file, where known (the window opens it from a confusion cell).
     """
 
     image_id: str
@@ -64,6 +65,7 @@ class ImageResult:
     det_boxes: np.ndarray = field(default_factory=lambda: np.zeros((0, 4)))
     det_scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
     det_classes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    image_path: str | None = None
 
 
 @dataclass

@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from annotator.core.evaluation_messages import EvaluateRequest, evaluation_from_message
 from annotator.core.prediction import Prediction
 from annotator.core.worker_protocol import (
     ProtocolError,
@@ -71,6 +72,11 @@ class ModelClient(QObject):
         scan_finished(): the last image of a `predict_folder` scan is answered.
         worker_crashed(str): the worker died; what happened, in a sentence.
         busy_changed(bool): training started or ended.
+        evaluation_progress(int, str, int, int): request id, phase (``loading`` / ``predicting``), done, total.
+        evaluation_ready(int, EvaluationResult): request id and the folder's stored predictions
+            (`annotator.core.evaluation_messages.EvaluationResult`).
+        evaluation_finished(int, bool): request id, cancelled (after `evaluation_ready` unless cancelled).
+        evaluation_failed(int, str): request id and a message for the user (the worker crashed, a bad folder).
     """
 
     worker_started = Signal(int)
@@ -85,6 +91,10 @@ class ModelClient(QObject):
     prediction_failed = Signal(str, str)
     worker_crashed = Signal(str)
     busy_changed = Signal(bool)
+    evaluation_progress = Signal(int, str, int, int)
+    evaluation_ready = Signal(int, object)
+    evaluation_finished = Signal(int, bool)
+    evaluation_failed = Signal(int, str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -234,6 +244,41 @@ class ModelClient(QObject):
             )
         return len(image_paths)
 
+    def evaluate(self, request: EvaluateRequest) -> int:
+        """Evaluate a folder in the worker (`EvaluateRequest`); `evaluation_progress` events, then
+        `evaluation_ready` and `evaluation_finished`, or `evaluation_failed`. Returns the request id."""
+        return self._send("evaluate", **request.to_message())
+
+    def cancel_evaluation(self, request_id: int) -> None:
+        """Stop evaluation ``request_id`` after its current batch (answered `evaluation_finished` cancelled)."""
+        if self._pending.get(request_id, {}).get("kind") == "evaluate" and self.worker_running():
+            self._send("cancel", target=request_id)
+
+    def _handle_evaluation(
+        self, generation: int, rid: int, header: dict[str, Any], arrays: dict[str, Any]
+    ) -> None:
+        kind = header.get("kind")
+        if kind == "progress":
+            event = dict(header.get("event") or {})
+            self.evaluation_progress.emit(
+                rid, str(event.get("phase", "")), int(event.get("done", 0)), int(event.get("total", 0))
+            )
+        elif kind == "evaluation":
+            try:
+                result = evaluation_from_message(header, arrays)
+            except ProtocolError as exc:
+                if self._process is not None:
+                    self._process.protocol_error = str(exc)
+                self._on_ended(generation)
+                return
+            self.evaluation_ready.emit(rid, result)
+        elif kind == "error":
+            self._pending.pop(rid, None)
+            self.evaluation_failed.emit(rid, str(header.get("message", "unknown error")))
+        elif kind == "done":
+            self._pending.pop(rid, None)
+            self.evaluation_finished.emit(rid, bool((header.get("result") or {}).get("cancelled")))
+
     @property
     def scanning(self) -> bool:
         return any(r.get("background") for r in self._pending.values())
@@ -254,6 +299,9 @@ class ModelClient(QObject):
         kind = header.get("kind")
         rid = int(header.get("id", 0))
         request = self._pending.get(rid, {})
+        if request.get("kind") == "evaluate" and kind != "ready":
+            self._handle_evaluation(generation, rid, header, arrays)
+            return
         if kind == "ready":
             self.worker_started.emit(int(header.get("pid", 0)))
         elif kind == "progress":
@@ -304,6 +352,8 @@ class ModelClient(QObject):
                 self.scan_finished.emit()
             if request.get("image") == self.current_image:
                 self.prediction_failed.emit(str(request.get("image")), message)
+        elif kind == "evaluate":
+            self.evaluation_failed.emit(rid, message)
         elif kind == "load_model":
             if self.model_path == request.get("model"):
                 self.model_path = None

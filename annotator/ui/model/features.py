@@ -1,8 +1,8 @@
 """The model features of the labelling window: ``window.install_model_features()`` builds a `ModelFeatures`.
 
 One `ModelClient` (the worker) shared by the training side (`training_features`: the Training dock, the
-close-during-training guard) and the prediction side (`prediction_features`: the Model dock, overlays,
-review, hardest-first navigation). This module declares the model actions once as data, builds the Model menu
+close-during-training guard), the prediction side (`prediction_features`: the Model dock, overlays,
+review, hardest-first navigation) and the evaluation side (`evaluation_features`: the Evaluation dock). This module declares the model actions once as data, builds the Model menu
 and the View menu entries from them, follows language switches and shuts the worker down with the window.
 """
 
@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from annotator.ui.model.client import ModelClient
+from annotator.ui.model.evaluation_features import EvaluationFeatures
 from annotator.ui.model.prediction_features import PredictionFeatures
 from annotator.ui.model.training_features import TrainingFeatures
 from annotator.ui.translations import n as _n
@@ -56,6 +57,7 @@ MODEL_ACTIONS: tuple[ModelActionSpec, ...] = (
     ModelActionSpec("predict_folder", _n("Predict all &images (for hardest-first)"), "Ctrl+Alt+F"),
     ModelActionSpec("toggle_training_dock", _n("&Training panel"), "F9", True, True),
     ModelActionSpec("toggle_model_dock", _n("&Model panel"), "F8", True, True),
+    ModelActionSpec("toggle_evaluation_dock", _n("&Evaluation panel"), "Ctrl+Alt+E", True, True),
 )
 
 
@@ -73,6 +75,8 @@ class ModelFeatures(QObject):
         self.actions = self._create_actions(window)
         self.training = TrainingFeatures(window, self.client, self.actions["toggle_training_dock"])
         self.prediction = PredictionFeatures(window, self.client, self.actions)
+        self.evaluation = EvaluationFeatures(window, self.client, self.actions["toggle_evaluation_dock"])
+        self.evaluation_dock = self.evaluation.dock
         self.training_dock = self.training.training_dock
         self.model_panel = self.prediction.model_panel
         self.scene = self.prediction.scene
@@ -124,6 +128,7 @@ class ModelFeatures(QObject):
     def on_image_shown(self, path: str) -> None:
         self.prediction.on_image_shown(path)
         self.training.on_image_shown(path)
+        self.evaluation.on_image_shown(path)
 
     def retranslate(self) -> None:
         """Show the menu, the actions, the docks and the last messages in the language now installed."""
@@ -132,6 +137,7 @@ class ModelFeatures(QObject):
             self.actions[spec.name].setText(_tr(spec.text))
         self.training.retranslate()
         self.prediction.retranslate()
+        self.evaluation.retranslate()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if watched is self._window and event.type() == QEvent.Type.LanguageChange:
