@@ -3,8 +3,8 @@
 Each row is one image with its status (unlabelled / labelled / verified, or an error marker when the image or
 its annotation could not be read) and optional extra statuses other parts add (e.g. "unreviewed predictions",
 through `FileListModel.set_extra_status`; each part under its own key). The panel shows "312 / 500 labelled" and a
-filter box; other parts may narrow the list to some images and sort it (`FileListPanel.set_row_filter`,
-`FileListPanel.set_sort_keys`, e.g. the evaluation's "images with misses, most first") and add a row of their own
+filter box; other parts may narrow the list to some images and sort it (`FileListPanel.arrange`, e.g. the
+evaluation's "images with misses, most first") and add a row of their own
 controls above it (`FileListPanel.add_tool_row`).
 """
 
@@ -34,7 +34,6 @@ PATH_ROLE = Qt.ItemDataRole.UserRole + 2
 ERROR_ROLE = Qt.ItemDataRole.UserRole + 3
 EXTRA_ROLE = Qt.ItemDataRole.UserRole + 4
 ROW_FILTER_ROLE = Qt.ItemDataRole.UserRole + 5
-SORT_KEY_ROLE = Qt.ItemDataRole.UserRole + 6
 
 _STATUS_COLORS = {
     ImageStatus.UNLABELLED: QColor(150, 150, 150),
@@ -74,6 +73,7 @@ class FileListModel(QAbstractListModel):
         self._extra: dict[str, dict[str, tuple[str, QIcon | None]]] = {}
         self._row_filter: set[str] | None = None
         self._sort_keys: dict[str, float] = {}
+        self.sort_ranks: list[float] = []
         self._icons = {key: _dot_icon(color) for key, color in _STATUS_COLORS.items()}
         self._error_icon = _dot_icon(QColor(220, 50, 50))
 
@@ -85,6 +85,8 @@ class FileListModel(QAbstractListModel):
         self._row_of = {p: i for i, p in enumerate(self._paths)}
         self._errors.clear()
         self._extra.clear()
+        self._row_filter, self._sort_keys = None, {}
+        self.sort_ranks = [math.inf] * len(self._paths)
         self.endResetModel()
         self._emit_counts()
 
@@ -141,8 +143,11 @@ class FileListModel(QAbstractListModel):
         for path, text in texts.items():
             if str(path) in self._row_of:
                 self._put_extra(str(path), key, text, None)
-        if self._paths:
-            self.dataChanged.emit(self.index(0), self.index(len(self._paths) - 1))
+        if (
+            self._paths
+        ):  # only the texts changed: the row filter and sort keys stay (proxies need not redo them)
+            roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, EXTRA_ROLE]
+            self.dataChanged.emit(self.index(0), self.index(len(self._paths) - 1), roles)
 
     def _put_extra(self, path: str, key: str, text: str, icon: QIcon | None) -> None:
         extras = self._extra.setdefault(path, {})
@@ -162,19 +167,13 @@ class FileListModel(QAbstractListModel):
     def _extra_icon(self, path: str) -> QIcon | None:
         return next((icon for _, icon in self._extra.get(path, {}).values() if icon is not None), None)
 
-    def set_row_filter(self, paths: set[str] | None) -> None:
-        """Rows `FileListPanel` keeps when its row filter is on (None: every row)."""
+    def set_arrangement(self, paths: Iterable[str] | None, keys: dict[str, float] | None) -> None:
+        """The rows `FileListPanel` keeps when its row filter is on (None: every row) and their sort keys (lower
+        first; rows without one last, in folder order). Emits nothing: `FileListPanel.arrange` re-filters once."""
         self._row_filter = None if paths is None else {str(p) for p in paths}
-        self._all_changed()
-
-    def set_sort_keys(self, keys: dict[str, float] | None) -> None:
-        """Sort keys of rows (lower first; rows without one last, in folder order)."""
         self._sort_keys = dict(keys or {})
-        self._all_changed()
-
-    def _all_changed(self) -> None:
-        if self._paths:
-            self.dataChanged.emit(self.index(0), self.index(len(self._paths) - 1))
+        self.sort_ranks = [float(self._sort_keys.get(p, math.inf)) for p in self._paths]
+        """Each row's sort key (by row), what `RowFilterProxy` compares."""
 
     def remove_path(self, path: str) -> None:
         row = self.row_of(path)
@@ -183,6 +182,7 @@ class FileListModel(QAbstractListModel):
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._paths[row]
         del self._status[row]
+        del self.sort_ranks[row]
         self._errors.pop(str(path), None)
         self._extra.pop(str(path), None)
         self._row_of = {p: i for i, p in enumerate(self._paths)}
@@ -234,8 +234,6 @@ class FileListModel(QAbstractListModel):
             return self._extra_text(path)
         if role == ROW_FILTER_ROLE:
             return "1" if self._row_filter is None or path in self._row_filter else "0"
-        if role == SORT_KEY_ROLE:
-            return float(self._sort_keys.get(path, math.inf))
         return None
 
 
@@ -258,19 +256,28 @@ class StatusFilterProxy(QSortFilterProxyModel):
 
 
 class RowFilterProxy(QSortFilterProxyModel):
-    """Keeps the rows another part chose and sorts by its keys (`FileListModel.set_row_filter` /
-    `set_sort_keys`); both off by default, when it costs nothing per row (no Python call)."""
+    """Keeps the rows another part chose and sorts by its keys (`FileListModel.set_arrangement`); both off by
+    default, when it costs nothing per row (no Python call)."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setFilterRole(ROW_FILTER_ROLE)
-        self.setSortRole(SORT_KEY_ROLE)
 
-    def set_filtering(self, on: bool) -> None:
-        self.setFilterRegularExpression("^1$" if on else "")
+    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:  # noqa: N802 - Qt's name
+        # called only while sorting; one Python call per comparison instead of two data() calls
+        ranks = self.sourceModel().sort_ranks
+        return ranks[left.row()] < ranks[right.row()]
 
-    def set_sorting(self, on: bool) -> None:
-        self.sort(0 if on else -1)  # -1: the source (folder) order
+    def set_arrangement(self, filtering: bool, sorting: bool) -> None:
+        """Filter and sort (or not) by the model's arrangement, redone once."""
+        pattern = "^1$" if filtering else ""
+        if self.filterRegularExpression().pattern() != pattern:
+            self.setFilterRegularExpression(pattern)
+        column = 0 if sorting else -1  # -1: the source (folder) order
+        if self.sortColumn() != column:
+            self.sort(column)
+        if filtering or sorting:
+            self.invalidate()
 
 
 class FileListPanel(QWidget):
@@ -281,13 +288,13 @@ class FileListPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = FileListModel(self)
-        self.status_proxy = StatusFilterProxy(self)
-        self.status_proxy.setSourceModel(self.model)
         self.row_proxy = RowFilterProxy(self)
-        self.row_proxy.setSourceModel(self.status_proxy)
+        self.row_proxy.setSourceModel(self.model)
+        self.status_proxy = StatusFilterProxy(self)
+        self.status_proxy.setSourceModel(self.row_proxy)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setSourceModel(self.row_proxy)
+        self.proxy.setSourceModel(self.status_proxy)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setClearButtonEnabled(True)
         self.status_combo = QComboBox(self)
@@ -350,8 +357,8 @@ class FileListPanel(QWidget):
             self.view.scrollTo(proxy_index)
 
     def _view_index(self, row: int) -> QModelIndex:
-        index = self.status_proxy.mapFromSource(self.model.index(row))
-        return self.proxy.mapFromSource(self.row_proxy.mapFromSource(index))
+        index = self.row_proxy.mapFromSource(self.model.index(row))
+        return self.proxy.mapFromSource(self.status_proxy.mapFromSource(index))
 
     def set_extra_status(self, path: str, text: str, icon: QIcon | None = None, *, key: str = "") -> None:
         """See `FileListModel.set_extra_status`."""
@@ -361,16 +368,12 @@ class FileListPanel(QWidget):
         """Put ``widget`` (another part's controls, e.g. the evaluation's filter and sort) above the list."""
         self._tool_rows.addWidget(widget)
 
-    def set_row_filter(self, paths: Iterable[str] | None) -> None:
-        """Show only ``paths`` (None: every image; the name and status filters still apply)."""
-        self.model.set_row_filter(None if paths is None else set(paths))
-        self.row_proxy.set_filtering(paths is not None)
-
-    def set_sort_keys(self, keys: dict[str, float] | None) -> None:
-        """Sort the list by ``keys`` (path -> number, lower first; images without a key last, in folder order);
-        None: folder order."""
-        self.model.set_sort_keys(keys)
-        self.row_proxy.set_sorting(keys is not None)
+    def arrange(self, paths: Iterable[str] | None, sort_keys: dict[str, float] | None) -> None:
+        """Show only ``paths`` (None: every image; the name and status filters still apply), sorted by
+        ``sort_keys`` (path -> number, lower first; images without a key last, in folder order; None: folder
+        order)."""
+        self.model.set_arrangement(paths, sort_keys)
+        self.row_proxy.set_arrangement(paths is not None, sort_keys is not None)
 
     def visible_paths(self) -> list[str]:
         """The paths the list shows now, top to bottom."""

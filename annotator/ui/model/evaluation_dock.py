@@ -187,8 +187,7 @@ class EvaluationDock(QDockWidget):
         self.table.verticalHeader().hide()
         self.table.setSortingEnabled(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the others fit once per fill
         self.confusion = ConfusionMatrixView()
         self.confusion_hint = QLabel()
         self.confusion_hint.setWordWrap(True)
@@ -406,6 +405,8 @@ class EvaluationDock(QDockWidget):
         table.setSortingEnabled(True)
         if 0 <= sort_column < table.columnCount():
             table.sortItems(sort_column, order)
+        for col in range(1, table.columnCount()):
+            table.resizeColumnToContents(col)
 
     def _show_summary(self, views: EvaluationViews) -> None:
         totals = [sum(getattr(c, k) for c in views.images) for k in ("matches", "misses", "false_alarms")]

@@ -137,8 +137,7 @@ class EvaluationFeatures(QObject):
                 self.clear_cell()
                 self.dock.clear_result()
                 self.file_bar.hide()
-                self._window.file_panel.set_row_filter(None)
-                self._window.file_panel.set_sort_keys(None)
+                self._window.file_panel.arrange(None, None)
             self._update_state()
         self._highlight(path)
 
@@ -217,9 +216,11 @@ class EvaluationFeatures(QObject):
         paths = self.dock.paths
         cell_images = [c.image_id for c in self.cases]
         shown = images_shown(views, self.file_bar.filter_mode, cell_images)
-        panel.set_row_filter(None if shown is None else [paths[i] for i in shown if paths.get(i)])
         keys = sort_keys(views, self.file_bar.sort_mode)
-        panel.set_sort_keys(None if keys is None else {paths[i]: v for i, v in keys.items() if paths.get(i)})
+        panel.arrange(
+            None if shown is None else [paths[i] for i in shown if paths.get(i)],
+            None if keys is None else {paths[i]: v for i, v in keys.items() if paths.get(i)},
+        )
 
     # -- confusion cells and their cases --------------------------------------------------------------------
     def choose_cell(self, row: int, col: int) -> None:
