@@ -67,6 +67,8 @@ PHASE_TEXTS = {
     "loading": _n("Reading images: {0} / {1}"),
     "predicting": _n("Predicting: {0} / {1} images"),
 }
+PANEL_MIN_WIDTH = 340
+"""Room for the class table's six columns and a confusion matrix of six classes without squeezing."""
 SCORE_RANGE = (0, 99)
 IOU_RANGE = (10, 95)
 
@@ -185,8 +187,10 @@ class EvaluationDock(QDockWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        self.table.setSortingEnabled(True)
         header = self.table.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the model's class order until a click
+        self.table.setSortingEnabled(True)
+        self.table.setMinimumHeight(140)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the others fit once per fill
         self.confusion = ConfusionMatrixView()
         self.confusion_hint = QLabel()
@@ -223,7 +227,16 @@ class EvaluationDock(QDockWidget):
         case_layout.addLayout(case_buttons)
         self.case_bar.hide()
         layout.addWidget(self.case_bar)
-        self.setWidget(body)
+        # The panel scrolls rather than making the window taller than a small screen once results are in.
+        scroll = QScrollArea()
+        scroll.setObjectName("evaluation_dock_scroll")
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        scroll.setMinimumHeight(120)
+        scroll.setMinimumWidth(PANEL_MIN_WIDTH)
+        self.setWidget(scroll)
 
         self.evaluate_button.clicked.connect(
             lambda: self.evaluate_requested.emit(str(self.split_combo.currentData()))

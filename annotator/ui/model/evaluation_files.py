@@ -45,6 +45,9 @@ class EvaluationFileBar(QWidget):
             for value in values:
                 combo.addItem("", value)
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+            # long entries must not widen the file list: the combo shows what fits, the popup all of it
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.show_label)
