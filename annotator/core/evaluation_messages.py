@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from annotator.core.evaluation import EvaluationData, ImageResult
+from annotator.core.geometry import DEFAULT_NMS_IOU
 from annotator.core.worker_protocol import ProtocolError
 
 EVALUATION_SPLITS = ("all", "val")
@@ -42,7 +43,7 @@ class EvaluateRequest:
     data_dir: str
     save_dir: str | None = None
     split: str = "all"
-    nms_iou: float = 0.45
+    nms_iou: float = DEFAULT_NMS_IOU
 
     def __post_init__(self) -> None:
         for name in ("model", "data_dir"):
@@ -82,7 +83,7 @@ class EvaluateRequest:
             data_dir=fields["data_dir"],
             save_dir=fields.get("save_dir"),
             split=fields.get("split", "all"),
-            nms_iou=fields.get("nms_iou", 0.45),
+            nms_iou=fields.get("nms_iou", DEFAULT_NMS_IOU),
         )
 
 

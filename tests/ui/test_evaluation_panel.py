@@ -112,6 +112,7 @@ def test_evaluate_then_confusion_cell_filters_and_steps_and_thresholds_update_vi
     assert f.evaluation.layer.current is not None and f.evaluation.layer.current.image_id == cases[0].image_id
     assert dock.case_bar.isVisible() and f"case 1 of {len(cases)}" in dock.case_label.text()
     if len(cases) > 1:
+        qtbot.waitUntil(lambda: dock.next_case_button.height() > 0)  # the case bar laid out, as a user sees it
         _click(qtbot, dock.next_case_button)
         assert window.current_path == dock.paths[cases[1].image_id]
         assert f"case 2 of {len(cases)}" in dock.case_label.text()

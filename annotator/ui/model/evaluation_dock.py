@@ -32,12 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.evaluation import (
-    DEFAULT_IOU_THRESHOLD,
-    DEFAULT_SCORE_THRESHOLD,
-    EvaluationData,
-    EvaluationViews,
-)
+from annotator.core.evaluation import EvaluationData, EvaluationViews
+from annotator.core.geometry import DEFAULT_MATCH_IOU, DEFAULT_SCORE_THRESHOLD
 from annotator.ui.canvas.box_painter import ClassColors
 from annotator.ui.model.evaluation_plots import ConfusionMatrixView, CurvesView
 from annotator.ui.translations import n as _n
@@ -164,7 +160,7 @@ class EvaluationDock(QDockWidget):
         form = QFormLayout(self.thresholds)
         form.setContentsMargins(0, 0, 0, 0)
         self.score_slider = _slider(*SCORE_RANGE, DEFAULT_SCORE_THRESHOLD)
-        self.iou_slider = _slider(*IOU_RANGE, DEFAULT_IOU_THRESHOLD)
+        self.iou_slider = _slider(*IOU_RANGE, DEFAULT_MATCH_IOU)
         self.score_name, self.iou_name = QLabel(), QLabel()
         self.score_value, self.iou_value = QLabel(), QLabel()
         for name, slider, value in (
@@ -209,7 +205,6 @@ class EvaluationDock(QDockWidget):
         self.tabs.addTab(self.table, "")
         self.tabs.addTab(confusion_scroll, "")
         self.tabs.addTab(self.curves, "")
-        layout.addWidget(self.tabs, 1)
 
         self.case_bar = QFrame()
         self.case_bar.setFrameShape(QFrame.Shape.StyledPanel)
@@ -226,7 +221,8 @@ class EvaluationDock(QDockWidget):
         case_layout.addWidget(self.case_label)
         case_layout.addLayout(case_buttons)
         self.case_bar.hide()
-        layout.addWidget(self.case_bar)
+        layout.addWidget(self.case_bar)  # above the tabs: in view whichever tab is open
+        layout.addWidget(self.tabs, 1)
         # The panel scrolls rather than making the window taller than a small screen once results are in.
         scroll = QScrollArea()
         scroll.setObjectName("evaluation_dock_scroll")
@@ -366,6 +362,8 @@ class EvaluationDock(QDockWidget):
         self.curves.clear()
         self.summary_label.setText("")
         self.case_bar.hide()
+        layout.addWidget(self.case_bar)  # above the tabs: in view whichever tab is open
+        layout.addWidget(self.tabs, 1)
         self._show_results_widgets(False)
         self.file_counts_changed.emit({})
 
