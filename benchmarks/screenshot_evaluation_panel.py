@@ -10,10 +10,8 @@ DATA is a labelled folder, MODEL a ``.keras`` trained on it (its validation spli
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -21,26 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-
-
-def spin(app: QApplication, seconds: float, until=None) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if until is not None and until():
-            return True
-        app.processEvents()
-        time.sleep(0.01)
-    return until is None
-
-
-def shoot(app: QApplication, path: Path) -> None:
-    spin(app, 0.8)  # let the window manager and the repaints settle
-    subprocess.run(["import", "-window", "root", str(path)], check=True)
-    window = next(w for w in app.topLevelWidgets() if w.objectName() == "MainWindow")
-    frame, minimum = window.frameGeometry(), window.minimumSizeHint()
-    print(
-        f"wrote {path} (window frame {frame.width()}x{frame.height()}, minimum {minimum.width()}x{minimum.height()})"
-    )
+from screenshot_model_panel import shoot, spin  # noqa: E402 - the same settle-and-grab as the other shots
 
 
 def click(widget, pos=None) -> None:
@@ -83,6 +62,12 @@ def main() -> int:
     f.actions["toggle_evaluation_dock"].setChecked(True)
     dock = f.evaluation_dock
     dock.raise_()
+    # what a user does first on a roomy screen: drag the panel wider and taller
+    screen_h = size.height()
+    window.resizeDocks([dock], [int(size.width() * 0.3)], Qt.Orientation.Horizontal)
+    window.resizeDocks(
+        [window.box_dock, window.file_dock, dock], [80, 180, screen_h], Qt.Orientation.Vertical
+    )
     dock.score_slider.setValue(args.score)
     done: list = []
     f.client.evaluation_finished.connect(lambda *a: done.append(a))

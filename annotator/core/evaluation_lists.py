@@ -19,6 +19,11 @@ IMAGE_SORTS = ("folder", "misses", "false_alarms", "wrong_classes", "mean_iou")
 """Folder order; the most misses / false alarms / wrong classes first; the lowest mean IoU of matches first."""
 
 
+def _check(what: str, mode: str, allowed: tuple[str, ...]) -> None:
+    if mode not in allowed:
+        raise ValueError(f"{what} must be one of {allowed}, got {mode!r}")
+
+
 def images_shown(
     views: EvaluationViews, mode: str, cell_images: Iterable[str] | None = None
 ) -> list[str] | None:
@@ -27,8 +32,7 @@ def images_shown(
     Raises:
         ValueError: an unknown mode.
     """
-    if mode not in IMAGE_FILTERS:
-        raise ValueError(f"image filter must be one of {IMAGE_FILTERS}, got {mode!r}")
+    _check("image filter", mode, IMAGE_FILTERS)
     if mode == "all":
         return None
     if mode == "cell":
@@ -50,8 +54,7 @@ def sort_keys(views: EvaluationViews, mode: str) -> dict[str, float] | None:
     Raises:
         ValueError: an unknown mode.
     """
-    if mode not in IMAGE_SORTS:
-        raise ValueError(f"image sort must be one of {IMAGE_SORTS}, got {mode!r}")
+    _check("image sort", mode, IMAGE_SORTS)
     if mode == "folder":
         return None
     return {c.image_id: _sort_value(c, mode) for c in views.images}

@@ -65,7 +65,9 @@ def _expected_table(views) -> dict[str, list[str]]:
     }
 
 
-def test_evaluate_then_confusion_cell_filters_and_steps_and_thresholds_update_views(qtbot, window, loaded):
+def test_evaluate_then_confusion_cell_filters_and_steps_and_thresholds_update_views(
+    qtbot, window, loaded, image_folder
+):
     f, data = loaded
     dock, files = f.evaluation_dock, window.file_panel
     assert f.actions["toggle_evaluation_dock"] in f.menu.actions()
@@ -112,7 +114,9 @@ def test_evaluate_then_confusion_cell_filters_and_steps_and_thresholds_update_vi
     assert f.evaluation.layer.current is not None and f.evaluation.layer.current.image_id == cases[0].image_id
     assert dock.case_bar.isVisible() and f"case 1 of {len(cases)}" in dock.case_label.text()
     if len(cases) > 1:
-        qtbot.waitUntil(lambda: dock.next_case_button.height() > 0)  # the case bar laid out, as a user sees it
+        qtbot.waitUntil(
+            lambda: dock.next_case_button.height() > 0
+        )  # the case bar laid out, as a user sees it
         _click(qtbot, dock.next_case_button)
         assert window.current_path == dock.paths[cases[1].image_id]
         assert f"case 2 of {len(cases)}" in dock.case_label.text()
@@ -161,6 +165,13 @@ def test_evaluate_then_confusion_cell_filters_and_steps_and_thresholds_update_vi
     assert set(shown) == {dock.paths[c.image_id] for c in with_misses}
     misses = {dock.paths[c.image_id]: c.misses for c in later.images}
     assert [misses[p] for p in shown] == sorted((misses[p] for p in shown), reverse=True)
+
+    # another folder: the results belonged to the old one and go, the list shows the new folder whole
+    window.open_path(image_folder)
+    assert dock.data is None and dock.views is None and not dock.tabs.isVisibleTo(dock)
+    assert not f.evaluation.file_bar.isVisibleTo(files)
+    assert files.visible_paths() == [str(p) for p in sorted(image_folder.glob("*.jpg"))]
+    assert not any(files.model.extra_status(p, "evaluation") for p in files.visible_paths())
 
 
 def test_no_model_then_cancel_a_running_evaluation(qtbot, window, tmp_path):

@@ -362,8 +362,6 @@ class EvaluationDock(QDockWidget):
         self.curves.clear()
         self.summary_label.setText("")
         self.case_bar.hide()
-        layout.addWidget(self.case_bar)  # above the tabs: in view whichever tab is open
-        layout.addWidget(self.tabs, 1)
         self._show_results_widgets(False)
         self.file_counts_changed.emit({})
 
