@@ -198,6 +198,19 @@ def test_no_model_then_cancel_a_running_evaluation(qtbot, window, tmp_path):
     assert dock.status_label.text() == "Evaluation cancelled." and dock.data is None
     assert dock.evaluate_button.isEnabled() and not dock.cancel_button.isVisible()
     assert f.evaluation.request_id is None
+    # evaluated, then another model loaded: the results were the old model's and go
+    _evaluate(qtbot, f)
+    assert dock.data is not None and any(
+        window.file_panel.model.extra_status(p, "evaluation") for p in dock.paths.values()
+    )
+    other = tmp_path / "other.keras"
+    other.write_bytes(model.read_bytes())
+    with qtbot.waitSignal(f.client.model_loaded, timeout=120000):
+        f.prediction.load_model(str(other))
+    assert dock.data is None and not f.evaluation.file_bar.isVisibleTo(window.file_panel)
+    assert not any(
+        window.file_panel.model.extra_status(p, "evaluation") for p in window.file_panel.model.paths()
+    )
 
 
 def test_panel_speaks_korean(qtbot, window, image_folder):

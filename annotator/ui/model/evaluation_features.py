@@ -70,6 +70,8 @@ class EvaluationFeatures(QObject):
         self.layer = EvaluationCaseLayer()
         window.canvas.add_overlay(self.layer)
         self.request_id: int | None = None
+        self._model_evaluated: str | None = None
+        self._model_requested: str | None = None
         self._folder: str | None = None
         self.cell: tuple[int, int] | None = None
         self.cases: list[Case] = []
@@ -88,7 +90,7 @@ class EvaluationFeatures(QObject):
             lambda texts: window.file_panel.model.set_extra_statuses(texts, key=FILE_STATUS_KEY)
         )
         self.file_bar.changed.connect(self._apply_file_list)
-        client.model_loaded.connect(lambda _path, _info: self._update_state())
+        client.model_loaded.connect(self._on_model_loaded)
         client.model_load_failed.connect(lambda _path, _message: self._update_state())
         client.evaluation_progress.connect(self._on_progress)
         client.evaluation_ready.connect(self._on_ready)
@@ -133,13 +135,24 @@ class EvaluationFeatures(QObject):
         folder = self.folder()
         if folder != self._folder:
             self._folder = folder
-            if self.dock.data is not None:
-                self.clear_cell()
-                self.dock.clear_result()
-                self.file_bar.hide()
-                self._window.file_panel.arrange(None, None)
+            self.drop_results()
             self._update_state()
         self._highlight(path)
+
+    def _on_model_loaded(self, path: str, _info: dict) -> None:
+        if self._model_evaluated is not None and path != self._model_evaluated:
+            self.drop_results()  # they are another model's
+        self._update_state()
+
+    def drop_results(self) -> None:
+        """Forget the shown results: the panel, the file list's counts, filter and sort, the highlight."""
+        if self.dock.data is None:
+            return
+        self.clear_cell()
+        self.dock.clear_result()
+        self.file_bar.hide()
+        self._window.file_panel.arrange(None, None)
+        self._model_evaluated = None
 
     def retranslate(self) -> None:
         self.dock.retranslate()
@@ -165,6 +178,7 @@ class EvaluationFeatures(QObject):
             nms_iou=float(self.client.nms_iou),
         )
         self.request_id = self.client.evaluate(request)
+        self._model_requested = request.model
         self.dock.show_running()
         return self.request_id
 
@@ -182,6 +196,7 @@ class EvaluationFeatures(QObject):
         if rid != self.request_id:
             return  # an older request's answer: the user asked again since
         self.clear_cell()
+        self._model_evaluated = self._model_requested
         paths = {img.image_id: img.image_path or "" for img in result.data.images}
         self.file_bar.show()
         self.dock.show_result(result.data, paths, result.figures)
