@@ -66,7 +66,7 @@ def main() -> int:
     screen_h = size.height()
     window.resizeDocks([dock], [int(size.width() * 0.3)], Qt.Orientation.Horizontal)
     window.resizeDocks(
-        [window.box_dock, window.file_dock, dock], [80, 180, screen_h], Qt.Orientation.Vertical
+        [window.box_dock, window.file_dock, dock], [60, 150, screen_h], Qt.Orientation.Vertical
     )
     dock.score_slider.setValue(args.score)
     done: list = []
@@ -81,8 +81,10 @@ def main() -> int:
     shoot(app, out / f"evaluation_confusion_{tag}.png")
     views = dock.views
     n = len(views.confusion)
-    off = max((int(views.confusion[r, c]), (r, c)) for r in range(n - 1) for c in range(n) if r != c)
-    click(dock.confusion, dock.confusion.cell_rect(*off[1]).center())
+    # the most frequent wrong class, else the cell with the most misses or false alarms
+    wrong = max((int(views.confusion[r, c]), (r, c)) for r in range(n - 1) for c in range(n - 1) if r != c)
+    off = max((int(views.confusion[r, c]), (r, c)) for r in range(n) for c in range(n) if r != c)
+    click(dock.confusion, dock.confusion.cell_rect(*(wrong if wrong[0] else off)[1]).center())
     spin(app, 1.0)
     window.canvas.fit_window()
     shoot(app, out / f"evaluation_cell_{tag}.png")
