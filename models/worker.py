@@ -6,9 +6,10 @@ talks to it with the frames of `annotator.core.worker_protocol` over stdin/stdou
 - the main thread reads requests; ``cancel`` and ``shutdown`` act at once;
 - a training thread runs one ``train`` request at a time (`models.training.train` with a progress callback and a
   cancel event checked every batch);
-- a prediction thread runs ``predict`` / ``load_model`` in order; a ``predict`` still waiting when a newer one
-  arrives is answered ``done`` with ``skipped`` (the user has already moved on), so fast navigation never queues
-  stale work.
+- a prediction thread runs ``predict`` / ``cam`` / ``load_model`` in order; a ``predict`` or ``cam`` still waiting
+  when a newer one arrives is answered ``done`` with ``skipped`` (the user has already moved on), so fast navigation
+  never queues stale work. ``cam`` is a ``predict`` that also carries the "why this class" heat map
+  (`annotator.core.cam.CamRequest`).
 
 When stdin closes (the GUI died) the worker cancels what runs and exits, so no process is left behind.
 """
@@ -30,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from annotator.core.atomic import atomic_write_bytes
+from annotator.core.cam import CAM_KIND, CamRequest
 from annotator.core.worker_protocol import (
     DEFAULT_HEARTBEAT_S,
     HEARTBEAT_ENV,
@@ -103,12 +105,17 @@ class Worker:
         kind = request.get("kind")
         if kind == "train":
             self._start_training(rid, request.get("config") or {})
-        elif kind in ("predict", "load_model"):
+        elif kind in ("predict", CAM_KIND, "load_model"):
             with self._jobs_cv:
                 if kind == "predict" and request.get("background"):
                     self._jobs.append(request)  # a folder scan: every image, after what the user looks at
-                elif kind == "predict":
-                    for job in [j for j in self._jobs if j["kind"] == "predict" and not j.get("background")]:
+                elif kind in ("predict", CAM_KIND):
+                    shown = [
+                        j
+                        for j in self._jobs
+                        if j["kind"] in ("predict", CAM_KIND) and not j.get("background")
+                    ]
+                    for job in shown:
                         self._jobs.remove(job)
                         self.emit({"id": job["id"], "kind": "done", "skipped": True, "result": {}})
                     self._jobs.appendleft(request)  # the shown image goes before any background scan
@@ -276,11 +283,20 @@ class Worker:
                     )
                     continue
                 start = time.perf_counter()
-                prediction = predictor.predict(
-                    str(job["image"]),
-                    score_threshold=float(job.get("score_threshold", 0.05)),
-                    nms_iou=float(job.get("nms_iou", 0.45)),
-                )
+                if job["kind"] == CAM_KIND:
+                    cam = CamRequest.from_fields(job)
+                    prediction = predictor.predict_with_cam(
+                        cam.image,
+                        class_index=cam.class_index,
+                        score_threshold=cam.score_threshold,
+                        nms_iou=cam.nms_iou,
+                    )
+                else:
+                    prediction = predictor.predict(
+                        str(job["image"]),
+                        score_threshold=float(job.get("score_threshold", 0.05)),
+                        nms_iou=float(job.get("nms_iou", 0.45)),
+                    )
                 prediction.image_id = str(job["image"])
                 if not prediction.latency_ms:
                     prediction.latency_ms = (time.perf_counter() - start) * 1000.0

@@ -15,6 +15,9 @@ Requests (client -> worker), each with an integer ``id`` chosen by the client:
     ``train``      ``config``: keyword arguments of `models.training.TrainConfig` (paths as strings).
     ``predict``    ``model``: model path, ``image``: image path (also the result's image id),
                    ``score_threshold``, ``nms_iou``.
+    ``cam``        a `annotator.core.cam.CamRequest` (``model``, ``image``, ``class_index`` or null for the predicted
+                   class, ``score_threshold``, ``nms_iou``): answered like ``predict``, the prediction carrying the
+                   "why this class" heat map (``cam``, ``cam_class``).
     ``load_model`` ``model``: model path; answered by ``done`` with ``result`` = the model's info.
     ``cancel``     ``target``: id of the training request to stop (stops within one batch).
     ``shutdown``   cancels what runs and exits.
@@ -53,7 +56,7 @@ import numpy as np
 
 from annotator.core.prediction import Prediction
 
-REQUEST_KINDS = ("train", "predict", "load_model", "cancel", "shutdown")
+REQUEST_KINDS = ("train", "predict", "cam", "load_model", "cancel", "shutdown")
 EVENT_KINDS = ("ready", "progress", "prediction", "error", "done", "heartbeat")
 _LEN = struct.Struct("<Q")
 MAX_HEADER_BYTES = 16 * 1024 * 1024
@@ -200,6 +203,7 @@ _ARRAY_FIELDS = {
     "objectness",
     "anchors",
     "mask",
+    "cam",
 }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from annotator.core.cam import CAM_KIND, CamRequest
 from annotator.core.prediction import Prediction
 from annotator.core.worker_protocol import (
     ProtocolError,
@@ -107,6 +108,10 @@ class ModelClient(QObject):
         self.crash_count = 0
         self.score_threshold = DEFAULT_SCORE_THRESHOLD
         self.nms_iou = 0.45
+        self.explain = False
+        """Ask for the "why this class" heat map with every prediction of the shown image (a `CamRequest`)."""
+        self.explain_class: int | None = None
+        """The class the heat map explains (index into the model's classes); None: the predicted class."""
         # Watchdog: the worker sends a heartbeat every `heartbeat_s`; silence for `stall_timeout_s` means it has
         # stopped (SIGSTOP, a deadlock): it is killed, `worker_crashed` says so, the next request starts afresh.
         self.stall_timeout_s = DEFAULT_STALL_TIMEOUT_S
@@ -206,10 +211,20 @@ class ModelClient(QObject):
         self.current_image = None if image_path is None else str(image_path)
 
     def predict(self, image_path: str) -> int | None:
-        """Request predictions for ``image_path`` with the loaded model; ``None`` when no model is loaded."""
+        """Request predictions for ``image_path`` with the loaded model (and its heat map while `explain` is on);
+        ``None`` when no model is loaded."""
         self.set_current_image(image_path)
         if not self.model_path:
             return None
+        if self.explain:
+            request = CamRequest(
+                self.model_path,
+                str(image_path),
+                self.explain_class,
+                float(self.score_threshold),
+                float(self.nms_iou),
+            )
+            return self._send(CAM_KIND, **request.to_fields())
         return self._send(
             "predict",
             model=self.model_path,
@@ -299,7 +314,7 @@ class ModelClient(QObject):
         if kind == "train" or rid == self._train_id:
             self._end_training()
             self.training_failed.emit(message)
-        elif kind == "predict":
+        elif kind in ("predict", CAM_KIND):
             if request.get("background") and not self.scanning:
                 self.scan_finished.emit()
             if request.get("image") == self.current_image:

@@ -44,6 +44,7 @@ MODEL_ACTIONS: tuple[ModelActionSpec, ...] = (
     ModelActionSpec("overlay_iou", _n("Show prediction &IoU"), "Ctrl+Alt+I", True, True),
     ModelActionSpec("overlay_grid", _n("Show YOLO &grid"), "Ctrl+Alt+G", True, True),
     ModelActionSpec("overlay_mask", _n("Show segmentation &mask"), "Ctrl+Alt+M", True, True),
+    ModelActionSpec("overlay_cam", _n("Show &why this class (heat map)"), "Ctrl+Alt+W", True, True),
     ModelActionSpec("grid_before_nms", _n("Grid: show detections &before NMS"), "Ctrl+Alt+N", True, True),
     ModelActionSpec("load_model", _n("&Load model..."), "Ctrl+Alt+O", separator_after=True),
     ModelActionSpec("accept_prediction", _n("&Accept prediction"), "Ctrl+Alt+A"),
