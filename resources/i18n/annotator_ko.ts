@@ -1257,5 +1257,61 @@ classes: {4}</source>
         <source>Cancel (save nothing)</source>
         <translation>취소 (아무것도 저장 안 함)</translation>
     </message>
+    <message>
+        <source>Show &amp;why this class (heat map)</source>
+        <translation>이 클래스인 이유 표시 (히트맵)(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Why this class</source>
+        <translation>이 클래스인 이유</translation>
+    </message>
+    <message>
+        <source>Colour the image by how much each part raises the model&apos;s score for a class (Grad-CAM): red is where its decision comes from. Pick another class to see what speaks for it.</source>
+        <translation>이미지의 각 부분이 한 클래스에 대한 모델의 점수를 얼마나 올리는지 색으로 보여 줍니다 (Grad-CAM): 빨간 곳이 판단의 근거입니다. 다른 클래스를 고르면 그 클래스를 뒷받침하는 부분을 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>heat map</source>
+        <translation>히트맵</translation>
+    </message>
+    <message>
+        <source>predicted class</source>
+        <translation>예측된 클래스</translation>
+    </message>
+    <message>
+        <source>why this class: this model has no box + class head</source>
+        <translation>이 클래스인 이유: 이 모델에는 상자 + 클래스 헤드가 없습니다</translation>
+    </message>
+    <message>
+        <source>why this class: the model knows one class, there is nothing to tell apart</source>
+        <translation>이 클래스인 이유: 모델이 아는 클래스가 하나뿐이라 구별할 것이 없습니다</translation>
+    </message>
+    <message>
+        <source>why this class: computing the heat map...</source>
+        <translation>이 클래스인 이유: 히트맵 계산 중...</translation>
+    </message>
+    <message>
+        <source>predicted</source>
+        <translation>예측</translation>
+    </message>
+    <message>
+        <source>picked</source>
+        <translation>선택</translation>
+    </message>
+    <message>
+        <source>why {0}: probability {1:.2f} ({2})</source>
+        <translation>{0}인 이유: 확률 {1:.2f} ({2})</translation>
+    </message>
+    <message>
+        <source>{0:.0f}% of the heat inside the dotted box</source>
+        <translation>열의 {0:.0f}%가 점선 상자 안에 있음</translation>
+    </message>
+    <message>
+        <source>nothing in the image raises this class</source>
+        <translation>이미지에서 이 클래스의 점수를 올리는 부분이 없습니다</translation>
+    </message>
+    <message>
+        <source>computing the map for {0}...</source>
+        <translation>{0}의 히트맵 계산 중...</translation>
+    </message>
 </context>
 </TS>

@@ -45,7 +45,9 @@ def test_cam_request_round_trips_through_a_frame_and_refuses_bad_fields():
 
 def test_a_prediction_carries_its_heat_map_and_class_over_the_wire():
     cam = np.linspace(0, 1, 30 * 40, dtype=np.float32).reshape(30, 40)
-    p = Prediction("x.jpg", 40, 30, ["a", "b"], loc_probs=np.array([0.2, 0.8], np.float32), cam=cam, cam_class=1)
+    p = Prediction(
+        "x.jpg", 40, 30, ["a", "b"], loc_probs=np.array([0.2, 0.8], np.float32), cam=cam, cam_class=1
+    )
     header, arrays = prediction_to_message(p)
     stream = io.BytesIO()
     write_message(stream, {"id": 1, "kind": "prediction", **header}, arrays)

@@ -332,8 +332,9 @@ def cam_image(heat: np.ndarray, opacity: float = CAM_OPACITY) -> QImage:
     alpha rising with the heat from 0, so where the map is cold the photo shows as it is."""
     v = np.clip(np.nan_to_num(np.asarray(heat, np.float32)), 0.0, 1.0)
     rgba = np.empty(v.shape + (4,), np.uint8)
-    for channel, centre in enumerate((0.75, 0.5, 0.25)):  # a "jet" ramp: red, green, blue humps
-        rgba[..., channel] = (255 * np.clip(1.5 - np.abs(4 * v - 4 * centre), 0.0, 1.0)).astype(np.uint8)
+    ramp = (4 * v - 2, np.minimum(4 * v, 4 - 4 * v), 2 - 4 * v)  # blue, cyan, green, yellow, red at 0 .. 1
+    for channel, values in enumerate(ramp):
+        rgba[..., channel] = (255 * np.clip(values, 0.0, 1.0)).astype(np.uint8)
     rgba[..., 3] = (255 * opacity * np.sqrt(v)).astype(np.uint8)
     return array_to_qimage(rgba)
 

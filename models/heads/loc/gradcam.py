@@ -98,7 +98,7 @@ class GradCam:
             tap = taps[self._tap]
             tape.watch(tap)
             logits = tf.matmul(self._features(tap, training=False), self._kernel) + self._bias
-            score = tf.gather(logits, class_index, axis=1)
+            score = tf.gather(logits, class_index, axis=1) - tf.reduce_mean(logits, axis=1)
         grads = tape.gradient(score, tap)  # (1, rows, cols, channels)
         weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
         cam = tf.nn.relu(tf.reduce_sum(weights * tap, axis=-1))[0]
