@@ -134,17 +134,18 @@ class Predictor:
             annotator.core.imaging.ImageError: the image cannot be read.
         """
         t0 = time.perf_counter()
-        pixels, source, (width, height) = load_image_and_source(image_path, self.info.image_size)
-        out = self.refined_outputs(pixels[None], [source])
-        prediction = self.decode(
-            {k: v[0] for k, v in out.items()},
-            str(image_path),
-            width,
-            height,
-            PredictOptions(score_threshold, nms_iou),
-        )
+        prediction, _ = self._predict_file(image_path, PredictOptions(score_threshold, nms_iou))
         prediction.latency_ms = (time.perf_counter() - t0) * 1000.0
         return prediction
+
+    def _predict_file(
+        self, image_path: str | os.PathLike, options: PredictOptions
+    ) -> tuple[Prediction, np.ndarray]:
+        """The `Prediction` of an image file and the stretched (S, S, 3) input the model saw."""
+        pixels, source, (width, height) = load_image_and_source(image_path, self.info.image_size)
+        out = self.refined_outputs(pixels[None], [source])
+        prediction = self.decode({k: v[0] for k, v in out.items()}, str(image_path), width, height, options)
+        return prediction, pixels
 
     def predict_with_cam(
         self,
@@ -166,15 +167,7 @@ class Predictor:
             annotator.core.imaging.ImageError: the image cannot be read.
         """
         t0 = time.perf_counter()
-        pixels, source, (width, height) = load_image_and_source(image_path, self.info.image_size)
-        out = self.refined_outputs(pixels[None], [source])
-        prediction = self.decode(
-            {k: v[0] for k, v in out.items()},
-            str(image_path),
-            width,
-            height,
-            PredictOptions(score_threshold, nms_iou),
-        )
+        prediction, pixels = self._predict_file(image_path, PredictOptions(score_threshold, nms_iou))
         self.add_cam(prediction, pixels, class_index)
         prediction.latency_ms = (time.perf_counter() - t0) * 1000.0
         return prediction

@@ -343,20 +343,16 @@ def paint_cam(painter: QPainter, scene: OverlayScene, t: QTransform, style: Over
     """The "why this class" heat map over the image, the loc head's box dotted, and a banner: the class explained,
     its probability, and how much of the heat lies inside that box."""
     p = scene.prediction
-    if p is None or p.loc_probs is None:
-        painter.save()
-        _banner(painter, t, [_tr("why this class: this model has no box + class head")])
-        painter.restore()
-        return
-    if np.asarray(p.loc_probs).size < 2:
-        painter.save()
-        _banner(painter, t, [_tr("why this class: the model knows one class, there is nothing to tell apart")])
-        painter.restore()
-        return
     view = scene.cam_view()
-    if view is None:
+    if p is None or p.loc_probs is None:
+        note = _tr("why this class: this model has no box + class head")
+    elif np.asarray(p.loc_probs).size < 2:
+        note = _tr("why this class: the model knows one class, there is nothing to tell apart")
+    elif view is None:
+        note = _tr("why this class: computing the heat map...")
+    if p is None or view is None:
         painter.save()
-        _banner(painter, t, [_tr("why this class: computing the heat map...")], bottom_of=float(p.height))
+        _banner(painter, t, [note])
         painter.restore()
         return
     painter.save()
