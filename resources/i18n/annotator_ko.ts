@@ -1303,7 +1303,7 @@ classes: {4}</source>
     </message>
     <message>
         <source>{0:.0f}% of the heat inside the dotted box</source>
-        <translation>열의 {0:.0f}%가 점선 상자 안에 있음</translation>
+        <translation>히트맵 강도의 {0:.0f}%가 점선 상자 안에 있음</translation>
     </message>
     <message>
         <source>nothing in the image raises this class</source>

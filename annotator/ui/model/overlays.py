@@ -329,13 +329,14 @@ def paint_mask(painter: QPainter, scene: OverlayScene, t: QTransform, style: Ove
 
 def cam_image(heat: np.ndarray, opacity: float = CAM_OPACITY) -> QImage:
     """A heat map (H, W) in 0..1 as an RGBA QImage: blue (little) through green and yellow to red (most), its
-    alpha rising with the heat from 0, so where the map is cold the photo shows as it is."""
+    alpha rising with the heat from 0 (linearly, to ``opacity`` at the hottest), so where the map is cold the photo
+    shows as it is and the hot part stands out."""
     v = np.clip(np.nan_to_num(np.asarray(heat, np.float32)), 0.0, 1.0)
     rgba = np.empty(v.shape + (4,), np.uint8)
     ramp = (4 * v - 2, np.minimum(4 * v, 4 - 4 * v), 2 - 4 * v)  # blue, cyan, green, yellow, red at 0 .. 1
     for channel, values in enumerate(ramp):
         rgba[..., channel] = (255 * np.clip(values, 0.0, 1.0)).astype(np.uint8)
-    rgba[..., 3] = (255 * opacity * np.sqrt(v)).astype(np.uint8)
+    rgba[..., 3] = (255 * opacity * v).astype(np.uint8)
     return array_to_qimage(rgba)
 
 
