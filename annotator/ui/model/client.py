@@ -58,7 +58,8 @@ class _Reader(QObject):
 
 
 class ModelClient(QObject):
-    """Sends train / predict / load_model / cancel requests and turns the worker's events into signals.
+    """Sends train / predict (or cam: predict with the heat map) / load_model / cancel requests and turns the worker's
+    events into signals.
 
     Signals:
         worker_started(int): a fresh worker process with this pid is taking requests.
