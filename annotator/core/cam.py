@@ -9,11 +9,13 @@ draws (`annotator.core.overlay_scene`, `annotator.ui.model.overlays`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
+
+from annotator.core.geometry import DEFAULT_NMS_IOU, PREDICT_SCORE_FLOOR
+from annotator.core.worker_messages import MessageError
 
 CAM_MAX_SIDE = 1024
 """A heat map is carried at the image's size up to this longer side, else scaled down to it (same aspect): a 12 MP
@@ -25,7 +27,9 @@ CAM_KIND = "cam"
 
 @dataclass(frozen=True)
 class CamRequest:
-    """Ask the worker for an image's prediction with the heat map of one class (request kind ``"cam"``).
+    """Ask the worker for an image's prediction with the heat map of one class: the ``cam`` request, sent as
+    ``WorkerProcess.send(CAM_KIND, request=cam.to_message())`` (like `annotator.core.worker_messages.TrainRequest`:
+    one encoder, one decoder, fields checked on construction).
 
     The worker answers like a ``predict`` request (a ``prediction`` event, then ``done``), the `Prediction` carrying
     ``cam`` and ``cam_class`` besides every other field.
@@ -34,46 +38,55 @@ class CamRequest:
         model: the ``.keras`` model file.
         image: the image file (also the answer's ``image_id``).
         class_index: the class to explain, an index into the model's class names; None: the class the model
-            predicts for the image.
+            predicts for the image (a class the model does not have is the worker's error to report).
         score_threshold, nms_iou: as for ``predict``.
+
+    Raises:
+        ValueError: on construction, naming the field and quoting the value.
     """
 
     model: str
     image: str
     class_index: int | None = None
-    score_threshold: float = 0.05
-    nms_iou: float = 0.45
+    score_threshold: float = PREDICT_SCORE_FLOOR
+    nms_iou: float = DEFAULT_NMS_IOU
 
-    def to_fields(self) -> dict[str, Any]:
-        """The request's header fields (``WorkerProcess.send(CAM_KIND, **fields)``)."""
-        return {
-            "model": self.model,
-            "image": self.image,
-            "class_index": self.class_index,
-            "score_threshold": self.score_threshold,
-            "nms_iou": self.nms_iou,
-        }
+    def __post_init__(self) -> None:
+        for name in ("model", "image"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"CamRequest.{name} must be a path, got {value!r:.200}")
+        index = self.class_index
+        if index is not None and (isinstance(index, bool) or not isinstance(index, int) or index < 0):
+            raise ValueError(f"CamRequest.class_index must be a class index or None, got {index!r:.200}")
+        for name in ("score_threshold", "nms_iou"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                raise ValueError(f"CamRequest.{name} must be a number in [0, 1], got {value!r:.200}")
+            object.__setattr__(self, name, float(value))
+
+    def to_message(self) -> dict[str, Any]:
+        """The encoder: a JSON object for the ``cam`` request's ``request`` field."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
-    def from_fields(cls, fields: Mapping[str, Any]) -> CamRequest:
-        """The inverse of `to_fields`; other keys (``id``, ``kind``) are ignored.
+    def from_message(cls, data: Any) -> CamRequest:
+        """The decoder of `to_message`.
 
         Raises:
-            ValueError: a field is missing or of the wrong kind; the message names it and quotes the value.
+            MessageError: not an object, an unknown or missing field, or a value of the wrong kind.
         """
-        for name in ("model", "image"):
-            if not isinstance(fields.get(name), str) or not fields.get(name):
-                raise ValueError(f"cam request: {name!r} must be a path, got {fields.get(name)!r}")
-        index = fields.get("class_index")
-        if index is not None and (isinstance(index, bool) or not isinstance(index, int) or index < 0):
-            raise ValueError(f"cam request: 'class_index' must be a class index or null, got {index!r}")
-        numbers = {}
-        for name, default in (("score_threshold", 0.05), ("nms_iou", 0.45)):
-            value = fields.get(name, default)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-                raise ValueError(f"cam request: {name!r} must be a number in 0..1, got {value!r}")
-            numbers[name] = float(value)
-        return cls(str(fields["model"]), str(fields["image"]), index, **numbers)
+        if not isinstance(data, dict):
+            raise MessageError(
+                f"a cam request must be a JSON object, got {type(data).__name__} {data!r:.100}"
+            )
+        unknown = sorted(repr(k)[:60] for k in data if k not in {f.name for f in fields(cls)})
+        if unknown:
+            raise MessageError(f"a cam request with unknown field(s) {', '.join(unknown[:5])}")
+        try:
+            return cls(**data)
+        except (TypeError, ValueError) as exc:
+            raise MessageError(f"invalid cam request: {exc}") from None
 
 
 def cam_size(width: int, height: int, max_side: int = CAM_MAX_SIDE) -> tuple[int, int]:

@@ -12,6 +12,7 @@ import pytest
 from annotator.core.cam import CAM_MAX_SIDE, CamRequest, cam_size, cells_to_image, heat_inside
 from annotator.core.overlay_scene import OVERLAY_NAMES, OverlayScene
 from annotator.core.prediction import Prediction
+from annotator.core.worker_messages import MessageError
 from annotator.core.worker_protocol import (
     REQUEST_KINDS,
     prediction_from_message,
@@ -25,22 +26,28 @@ def test_cam_request_round_trips_through_a_frame_and_refuses_bad_fields():
     request = CamRequest("/m/model.keras", "/d/a b.jpg", 2, 0.1, 0.5)
     assert "cam" in REQUEST_KINDS and "cam" in OVERLAY_NAMES
     stream = io.BytesIO()
-    write_message(stream, {"id": 7, "kind": "cam", **request.to_fields()})
+    write_message(stream, {"id": 7, "kind": "cam", "request": request.to_message()})
     stream.seek(0)
     header, _ = read_message(stream)
-    assert CamRequest.from_fields(header) == request
-    assert CamRequest.from_fields({"model": "m", "image": "i"}) == CamRequest("m", "i")  # the predicted class
+    assert CamRequest.from_message(header["request"]) == request
+    assert CamRequest.from_message({"model": "m", "image": "i"}) == CamRequest(
+        "m", "i"
+    )  # the predicted class
     for bad, field in (
-        ({"image": "i"}, "'model'"),
-        ({"model": "m", "image": ""}, "'image'"),
-        ({"model": "m", "image": "i", "class_index": "2"}, "'class_index'"),
-        ({"model": "m", "image": "i", "class_index": True}, "'class_index'"),
-        ({"model": "m", "image": "i", "class_index": -1}, "'class_index'"),
-        ({"model": "m", "image": "i", "score_threshold": 2.0}, "'score_threshold'"),
-        ({"model": "m", "image": "i", "nms_iou": "x"}, "'nms_iou'"),
+        ({"image": "i"}, "model"),
+        ({"model": "m", "image": ""}, "CamRequest.image"),
+        ({"model": "m", "image": "i", "class_index": "2"}, "CamRequest.class_index"),
+        ({"model": "m", "image": "i", "class_index": True}, "CamRequest.class_index"),
+        ({"model": "m", "image": "i", "class_index": -1}, "CamRequest.class_index"),
+        ({"model": "m", "image": "i", "score_threshold": 2.0}, "CamRequest.score_threshold"),
+        ({"model": "m", "image": "i", "nms_iou": "x"}, "CamRequest.nms_iou"),
+        ({"model": "m", "image": "i", "class": 2}, "unknown field"),
+        (["m", "i"], "JSON object"),
     ):
-        with pytest.raises(ValueError, match=field):
-            CamRequest.from_fields(bad)
+        with pytest.raises(MessageError, match=field):
+            CamRequest.from_message(bad)
+    with pytest.raises(ValueError, match="CamRequest.class_index must be a class index or None, got 1.5"):
+        CamRequest("m", "i", 1.5)
 
 
 def test_a_prediction_carries_its_heat_map_and_class_over_the_wire():

@@ -104,20 +104,21 @@ def test_the_worker_answers_a_cam_request_with_the_map_in_image_pixels(trained, 
     image = str(sorted(photos.glob("*.jpg"))[1])
     worker = WorkerProcess()
 
-    def ask(**fields):  # one at a time: a newer request for the shown image supersedes a waiting one
-        rid = worker.send(CAM_KIND, **fields)
+    def ask(request):  # one at a time: a newer request for the shown image supersedes a waiting one
+        rid = worker.send(CAM_KIND, request=request)
         while True:
             header, arrays = worker.next_event(120)
             if header["id"] == rid and header["kind"] in ("prediction", "error"):
                 return header, arrays
 
     try:
-        header, arrays = ask(**CamRequest(str(trained[1]), image, 3).to_fields())
-        out_of_range = ask(**CamRequest(str(trained[1]), image, 9).to_fields())[0]
-        malformed = ask(model=str(trained[1]), image=image, class_index="roses")[0]
+        header, arrays = ask(CamRequest(str(trained[1]), image, 3).to_message())
+        out_of_range = ask(CamRequest(str(trained[1]), image, 9).to_message())[0]
+        malformed = ask({"model": str(trained[1]), "image": image, "class_index": "roses"})[0]
     finally:
         worker.stop()
     assert header["kind"] == "prediction" and header["cam_class"] == 3
     assert arrays["cam"].shape == (120, 160) and arrays["cam"].dtype == np.float32
     assert out_of_range["kind"] == "error" and "out of range" in out_of_range["message"]
-    assert malformed["kind"] == "error" and "'class_index'" in malformed["message"]
+    assert malformed["kind"] == "error" and "bad cam request" in malformed["message"]
+    assert "CamRequest.class_index" in malformed["message"]

@@ -17,7 +17,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from annotator.core.cam import CAM_KIND, CamRequest
+from annotator.core.geometry import DEFAULT_NMS_IOU, PREDICT_SCORE_FLOOR
 from annotator.core.prediction import Prediction
+from annotator.core.worker_messages import ProgressEvent, TrainOutcome, TrainRequest
 from annotator.core.worker_protocol import (
     ProtocolError,
     WorkerProcess,
@@ -26,7 +28,6 @@ from annotator.core.worker_protocol import (
 )
 from annotator.ui.translations import tr as _tr
 
-DEFAULT_SCORE_THRESHOLD = 0.05  # the worker returns everything above this; the overlay filters further
 DEFAULT_STALL_TIMEOUT_S = (
     30.0  # no frame (not even a heartbeat) for this long: the worker has stopped answering
 )
@@ -63,8 +64,9 @@ class ModelClient(QObject):
 
     Signals:
         worker_started(int): a fresh worker process with this pid is taking requests.
-        progress(dict): a training progress event (fields of `models.training.progress.ProgressEvent`).
-        training_finished(dict): the training result (``metrics``, ``model_path``, ``status`` ...).
+        progress(ProgressEvent): a training progress event (`annotator.core.worker_messages.ProgressEvent`).
+        training_finished(TrainOutcome): how the run ended (``status``, ``model_path``, ``metrics``,
+            ``n_train``, ``n_val`` ...).
         training_failed(str): a training run ended with an error (message for the user).
         model_loaded(str, dict): model path and its info (class names, heads, input size ...).
         prediction_ready(Prediction): a prediction for the image shown now (stale ones are dropped).
@@ -76,8 +78,8 @@ class ModelClient(QObject):
     """
 
     worker_started = Signal(int)
-    progress = Signal(dict)
-    training_finished = Signal(dict)
+    progress = Signal(object)
+    training_finished = Signal(object)
     training_failed = Signal(str)
     model_loaded = Signal(str, dict)
     model_load_failed = Signal(str, str)
@@ -107,8 +109,8 @@ class ModelClient(QObject):
         self.skipped = 0
         """Predict requests the worker skipped because a newer one superseded them before they ran."""
         self.crash_count = 0
-        self.score_threshold = DEFAULT_SCORE_THRESHOLD
-        self.nms_iou = 0.45
+        self.score_threshold = PREDICT_SCORE_FLOOR
+        self.nms_iou = DEFAULT_NMS_IOU
         self.explain = False
         """Ask for the "why this class" heat map with every prediction of the shown image (a `CamRequest`)."""
         self.explain_class: int | None = None
@@ -184,15 +186,16 @@ class ModelClient(QObject):
         self._pending[rid] = {"kind": kind, **fields}
         return rid
 
-    def train(self, config: dict[str, Any]) -> int:
-        """Start a training run with `models.training.TrainConfig` keyword arguments (paths as strings).
+    def train(self, request: TrainRequest) -> int:
+        """Start the training run ``request`` describes; `progress` events follow, then `training_finished` or
+        `training_failed`.
 
         Raises:
             RuntimeError: a run is already going.
         """
         if self.is_training:
             raise RuntimeError("A training run is already going; cancel it first.")
-        self._train_id = self._send("train", config=config)
+        self._train_id = self._send("train", request=request.to_message())
         self.busy_changed.emit(True)
         return self._train_id
 
@@ -225,7 +228,7 @@ class ModelClient(QObject):
                 float(self.score_threshold),
                 float(self.nms_iou),
             )
-            return self._send(CAM_KIND, **request.to_fields())
+            return self._send(CAM_KIND, request=request.to_message())
         return self._send(
             "predict",
             model=self.model_path,
@@ -267,21 +270,29 @@ class ModelClient(QObject):
                 self._on_ended(generation)
 
     def _handle_message(self, generation: int, header: dict[str, Any], arrays: dict[str, Any]) -> None:
+        try:
+            self._dispatch(header, arrays)
+        except ProtocolError as exc:  # a message this client cannot read: the peer is broken
+            if self._process is not None:
+                self._process.protocol_error = str(exc)
+            self._on_ended(generation)
+
+    def _dispatch(self, header: dict[str, Any], arrays: dict[str, Any]) -> None:
+        """Turn one event into signals.
+
+        Raises:
+            ProtocolError: an unknown event kind, or a progress event, prediction or training result that does
+                not decode (`annotator.core.worker_messages.MessageError` is one).
+        """
         kind = header.get("kind")
         rid = int(header.get("id", 0))
         request = self._pending.get(rid, {})
         if kind == "ready":
             self.worker_started.emit(int(header.get("pid", 0)))
         elif kind == "progress":
-            self.progress.emit(dict(header.get("event") or {}))
+            self.progress.emit(ProgressEvent.from_message(header.get("event")))
         elif kind == "prediction":
-            try:
-                prediction: Prediction = prediction_from_message(header, arrays)
-            except ProtocolError as exc:
-                if self._process is not None:
-                    self._process.protocol_error = str(exc)
-                self._on_ended(generation)
-                return
+            prediction: Prediction = prediction_from_message(header, arrays)
             self._model_answered = True
             if header.get("background"):
                 self.prediction_scanned.emit(prediction)
@@ -297,18 +308,23 @@ class ModelClient(QObject):
             message = str(header.get("message", "unknown error"))
             self._fail(rid, request, message)
         elif kind == "done":
+            if request.get("kind") == "train":
+                outcome = TrainOutcome.from_message(header.get("result"))
+                self._pending.pop(rid, None)
+                self._end_training()
+                self.training_finished.emit(outcome)
+                return
             self._pending.pop(rid, None)
             result = dict(header.get("result") or {})
             if header.get("skipped"):
                 self.skipped += 1
             if request.get("background") and not self.scanning:
                 self.scan_finished.emit()
-            if request.get("kind") == "train":
-                self._end_training()
-                self.training_finished.emit(result)
-            elif request.get("kind") == "load_model":
+            if request.get("kind") == "load_model":
                 self.model_info = dict(result.get("info") or {})
                 self.model_loaded.emit(str(request.get("model")), self.model_info)
+        else:
+            raise ProtocolError(f"an event of unknown kind {str(kind)[:40]!r}")
 
     def _fail(self, rid: int, request: dict[str, Any], message: str) -> None:
         kind = request.get("kind")
@@ -318,8 +334,9 @@ class ModelClient(QObject):
         elif kind in ("predict", CAM_KIND):
             if request.get("background") and not self.scanning:
                 self.scan_finished.emit()
-            if request.get("image") == self.current_image:
-                self.prediction_failed.emit(str(request.get("image")), message)
+            image = request.get("image") or (request.get("request") or {}).get("image")  # cam: inside
+            if image == self.current_image:
+                self.prediction_failed.emit(str(image), message)
         elif kind == "load_model":
             if self.model_path == request.get("model"):
                 self.model_path = None
