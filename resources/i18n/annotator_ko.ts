@@ -1304,6 +1304,8 @@ classes: {4}</source>
     <message>
         <source>computing the map for {0}...</source>
         <translation>{0}의 히트맵 계산 중...</translation>
+    </message>
+    <message>
         <source>Split: {0} train / {1} validation, from the split files in {2}</source>
         <translation>분할: 학습 {0} / 검증 {1}, {2}의 분할 파일 기준</translation>
     </message>
