@@ -13,6 +13,7 @@ confusion matrix and the per-image counts are computed at any threshold without 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -74,6 +75,8 @@ def evaluate_detailed(
     refine: bool = True,
     nms_iou: float = DEFAULT_NMS_IOU,
     save_dir: str | os.PathLike | None = None,
+    ids: Sequence[str] | None = None,
+    keep_empty: bool = False,
 ) -> tuple[dict, EvaluationData]:
     """Evaluate ``model_path`` on the labelled images of ``data_dir``.
 
@@ -85,6 +88,8 @@ def evaluate_detailed(
         predictor: an already loaded model (skips loading ``model_path``; its own ``refine`` applies).
         refine: the loc head's second look (`models.heads.loc.refine`) when the model is loaded here.
         save_dir: the annotations' save folder (the window's ``--save-dir``); None: beside the images.
+        ids: exactly these images (e.g. one held-out fold); overrides ``split``.
+        keep_empty: also the images whose annotation has no box and no mask (`models.data.load_samples`).
 
     Returns:
         A JSON-ready dict (see the module docstring) and the stored predictions with their ground truth
@@ -92,7 +97,7 @@ def evaluate_detailed(
     """
     predictor = predictor or Predictor(model_path, refine=refine)
     info = predictor.info
-    ids = split_file_ids(data_dir, split)
+    ids = list(ids) if ids is not None else split_file_ids(data_dir, split)
     present = dataset_classes(data_dir, ids, save_dir=save_dir)
     if present and not set(present) & set(info.class_names):
         shown = ", ".join(present[:8]) + (f" and {len(present) - 8} more" if len(present) > 8 else "")
@@ -106,6 +111,7 @@ def evaluate_detailed(
         image_size=info.image_size,
         ids=ids,
         save_dir=save_dir,
+        keep_empty=keep_empty,
     )
     if len(samples) == 0:
         reasons = "; ".join(map(str, samples.problems[:3])) or "no labelled images"

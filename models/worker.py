@@ -6,10 +6,11 @@ talks to it with the frames of `annotator.core.worker_protocol` over stdin/stdou
 - the main thread reads requests; ``cancel`` and ``shutdown`` act at once;
 - a training thread runs one ``train`` request at a time (`models.training.train` with a progress callback and a
   cancel event checked every batch);
-- a prediction thread runs ``predict`` / ``cam`` / ``load_model`` in order; a ``predict`` or ``cam`` still waiting
-  when a newer one arrives is answered ``done`` with ``skipped`` (the user has already moved on), so fast navigation
-  never queues stale work. ``cam`` is a ``predict`` that also carries the "why this class" heat map
-  (`annotator.core.cam.CamRequest`).
+- a prediction thread runs ``predict`` / ``cam`` / ``load_model`` / ``mistakes`` in order; a ``predict`` or ``cam``
+  still waiting when a newer one arrives is answered ``done`` with ``skipped`` (the user has already moved on), so
+  fast navigation never queues stale work. ``cam`` is a ``predict`` that also carries the "why this class" heat map
+  (`annotator.core.cam.CamRequest`). ``mistakes`` (the loaded model's likely label mistakes on a folder,
+  `models.mistakes.mistakes_with_model`) answers ``done`` with ``{"report": <the mistakes file's JSON>}``.
 
 When stdin closes (the GUI died) the worker cancels what runs and exits, so no process is left behind.
 """
@@ -121,7 +122,7 @@ class Worker:
                 self.emit({"id": rid, "kind": "error", "message": f"bad train request: {exc}", "detail": ""})
                 return True
             self._start_training(rid, train_request)
-        elif kind in ("predict", CAM_KIND, "load_model"):
+        elif kind in ("predict", CAM_KIND, "load_model", "mistakes"):
             if kind == CAM_KIND:
                 try:
                     cam = CamRequest.from_message(request.get("request"))
@@ -278,6 +279,24 @@ class Worker:
         self._predictors = {model_path: (mtime, predictor)}  # one model in memory at a time
         return predictor
 
+    @staticmethod
+    def _mistakes(job: dict[str, Any], predictor: Any) -> dict[str, Any]:
+        """The loaded model's likely label mistakes in ``job["data"]``: on its val split when the folder has
+        one (images it did not train on), else on every labelled image (then ``note`` says so)."""
+        from models.evaluate import split_file_ids
+        from models.mistakes import mistakes_with_model
+
+        data_dir, save_dir = str(job["data"]), job.get("save_dir") or None
+        try:
+            split_file_ids(data_dir, "val")
+            split = "val"
+        except FileNotFoundError:
+            split = "all"
+        report, figures = mistakes_with_model(
+            predictor.model_path, data_dir, split=split, save_dir=save_dir, predictor=predictor
+        )
+        return {"report": _jsonable(report.to_json()), "split": split, "n_problems": figures["n_problems"]}
+
     def _prediction_loop(self) -> None:
         while True:
             with self._jobs_cv:
@@ -293,6 +312,9 @@ class Worker:
                     self.emit(
                         {"id": rid, "kind": "done", "result": {"model": model_path, "info": _jsonable(info)}}
                     )
+                    continue
+                if job["kind"] == "mistakes":
+                    self.emit({"id": rid, "kind": "done", "result": self._mistakes(job, predictor)})
                     continue
                 start = time.perf_counter()
                 cam = job.get("cam")

@@ -61,7 +61,7 @@ import numpy as np
 
 from annotator.core.prediction import Prediction
 
-REQUEST_KINDS = ("train", "predict", "cam", "load_model", "cancel", "shutdown")
+REQUEST_KINDS = ("train", "predict", "cam", "load_model", "mistakes", "cancel", "shutdown")
 EVENT_KINDS = ("ready", "progress", "prediction", "error", "done", "heartbeat")
 _LEN = struct.Struct("<Q")
 MAX_HEADER_BYTES = 16 * 1024 * 1024

@@ -73,6 +73,9 @@ class ModelClient(QObject):
         prediction_failed(str, str): image path and error message.
         prediction_scanned(Prediction): a result of `predict_folder` (any image, never dropped).
         scan_finished(): the last image of a `predict_folder` scan is answered.
+        mistakes_ready(dict): `find_mistakes`'s answer: ``report`` (the mistakes file's JSON, see
+            `annotator.core.mistakes`), ``split`` (``val`` or ``all``), ``n_problems``.
+        mistakes_failed(str): `find_mistakes` ended with an error (message for the user).
         worker_crashed(str): the worker died; what happened, in a sentence.
         busy_changed(bool): training started or ended.
     """
@@ -87,6 +90,8 @@ class ModelClient(QObject):
     prediction_scanned = Signal(object)
     scan_finished = Signal()
     prediction_failed = Signal(str, str)
+    mistakes_ready = Signal(dict)
+    mistakes_failed = Signal(str)
     worker_crashed = Signal(str)
     busy_changed = Signal(bool)
 
@@ -253,6 +258,13 @@ class ModelClient(QObject):
             )
         return len(image_paths)
 
+    def find_mistakes(self, data_dir: str, save_dir: str | None = None) -> int | None:
+        """Ask the loaded model for the likely label mistakes of ``data_dir`` (its val split when the folder has
+        one); `mistakes_ready` or `mistakes_failed` follows. ``None`` when no model is loaded."""
+        if not self.model_path:
+            return None
+        return self._send("mistakes", model=self.model_path, data=str(data_dir), save_dir=save_dir or "")
+
     @property
     def scanning(self) -> bool:
         return any(r.get("background") for r in self._pending.values())
@@ -323,6 +335,8 @@ class ModelClient(QObject):
             if request.get("kind") == "load_model":
                 self.model_info = dict(result.get("info") or {})
                 self.model_loaded.emit(str(request.get("model")), self.model_info)
+            elif request.get("kind") == "mistakes":
+                self.mistakes_ready.emit(result)
         else:
             raise ProtocolError(f"an event of unknown kind {str(kind)[:40]!r}")
 
@@ -341,6 +355,8 @@ class ModelClient(QObject):
             if self.model_path == request.get("model"):
                 self.model_path = None
             self.model_load_failed.emit(str(request.get("model")), message)
+        elif kind == "mistakes":
+            self.mistakes_failed.emit(message)
 
     def _end_training(self) -> None:
         if self._train_id is not None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from annotator.ui.model.client import ModelClient
+from annotator.ui.model.mistakes_features import MistakesFeatures
 from annotator.ui.model.prediction_features import PredictionFeatures
 from annotator.ui.model.training_features import TrainingFeatures
 from annotator.ui.translations import n as _n
@@ -55,8 +56,13 @@ MODEL_ACTIONS: tuple[ModelActionSpec, ...] = (
     ModelActionSpec("next_low_confidence", _n("Next image by lowest &confidence"), "Ctrl+Alt+C"),
     ModelActionSpec("next_low_iou", _n("Next image by lowest I&oU"), "Ctrl+Alt+U"),
     ModelActionSpec("predict_folder", _n("Predict all &images (for hardest-first)"), "Ctrl+Alt+F"),
+    ModelActionSpec("find_mistakes", _n("Find likely label mi&stakes"), "Ctrl+Alt+L"),
+    ModelActionSpec(
+        "open_mistakes", _n("Open a list of likely mista&kes..."), "Ctrl+Alt+Shift+L", separator_after=True
+    ),
     ModelActionSpec("toggle_training_dock", _n("&Training panel"), "F9", True, True),
     ModelActionSpec("toggle_model_dock", _n("&Model panel"), "F8", True, True),
+    ModelActionSpec("toggle_mistakes_dock", _n("Likely label mistakes &panel"), "F6", True, True),
 )
 
 
@@ -75,6 +81,8 @@ class ModelFeatures(QObject):
         self.training = TrainingFeatures(window, self.client, self.actions["toggle_training_dock"])
         self.prediction = PredictionFeatures(window, self.client, self.actions)
         self.training_dock = self.training.training_dock
+        self.mistakes = MistakesFeatures(window, self.client, self.actions)
+        self.mistakes_dock = self.mistakes.dock
         self.model_panel = self.prediction.model_panel
         self.scene = self.prediction.scene
         self.layers = self.prediction.layers
@@ -125,6 +133,7 @@ class ModelFeatures(QObject):
     def on_image_shown(self, path: str) -> None:
         self.prediction.on_image_shown(path)
         self.training.on_image_shown(path)
+        self.mistakes.on_image_shown(path)
 
     def retranslate(self) -> None:
         """Show the menu, the actions, the docks and the last messages in the language now installed."""
@@ -133,6 +142,7 @@ class ModelFeatures(QObject):
             self.actions[spec.name].setText(_tr(spec.text))
         self.training.retranslate()
         self.prediction.retranslate()
+        self.mistakes.retranslate()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if watched is self._window and event.type() == QEvent.Type.LanguageChange:
