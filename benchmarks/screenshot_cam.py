@@ -11,32 +11,15 @@ DATA is a labelled folder (``flower-annotator sample-data``), MODEL a trained ``
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-
-
-def spin(app: QApplication, seconds: float, until=None) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if until is not None and until():
-            return True
-        app.processEvents()
-        time.sleep(0.01)
-    return until is None
-
-
-def shoot(app: QApplication, path: Path) -> None:
-    spin(app, 0.8)  # let the window manager and the repaints settle
-    subprocess.run(["import", "-window", "root", str(path)], check=True)
-    print(f"wrote {path}")
+from screenshot_model_panel import shoot, spin  # noqa: E402  (this folder: the same waiting and shooting)
 
 
 def main() -> int:
