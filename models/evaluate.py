@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -89,6 +89,8 @@ def evaluate_detailed(
     save_dir: str | os.PathLike | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     cancel: threading.Event | None = None,
+    ids: Sequence[str] | None = None,
+    keep_empty: bool = False,
 ) -> tuple[dict, EvaluationData]:
     """Evaluate ``model_path`` on the labelled images of ``data_dir``.
 
@@ -103,6 +105,8 @@ def evaluate_detailed(
         progress: called ``(step, done, total)`` with step ``"loading"`` after each image read and
             ``"predicting"`` after each batch.
         cancel: checked after reading and after every batch; when set, `EvaluationCancelled` is raised.
+        ids: exactly these images (e.g. one held-out fold); overrides ``split``.
+        keep_empty: also the images whose annotation has no box and no mask (`models.data.load_samples`).
 
     Returns:
         A JSON-ready dict (see the module docstring) and the stored predictions with their ground truth
@@ -110,7 +114,7 @@ def evaluate_detailed(
     """
     predictor = predictor or Predictor(model_path, refine=refine)
     info = predictor.info
-    ids = split_file_ids(data_dir, split)
+    ids = list(ids) if ids is not None else split_file_ids(data_dir, split)
     present = dataset_classes(data_dir, ids, save_dir=save_dir)
     if present and not set(present) & set(info.class_names):
         shown = ", ".join(present[:8]) + (f" and {len(present) - 8} more" if len(present) > 8 else "")
@@ -126,6 +130,7 @@ def evaluate_detailed(
         save_dir=save_dir,
         progress=(lambda done, total: progress("loading", done, total)) if progress else None,
         cancel=cancel,
+        keep_empty=keep_empty,
     )
     _check_cancel(cancel)
     if len(samples) == 0:

@@ -6,9 +6,11 @@ talks to it with the frames of `annotator.core.worker_protocol` over stdin/stdou
 - the main thread reads requests; ``cancel`` and ``shutdown`` act at once;
 - a training thread runs one ``train`` request at a time (`models.training.train` with a progress callback and a
   cancel event checked every batch);
-- a prediction thread runs ``predict`` / ``load_model`` in order; a ``predict`` still waiting when a newer one
-  arrives is answered ``done`` with ``skipped`` (the user has already moved on), so fast navigation never queues
-  stale work;
+- a prediction thread runs ``predict`` / ``cam`` / ``load_model`` / ``mistakes`` in order; a ``predict`` or ``cam``
+  still waiting when a newer one arrives is answered ``done`` with ``skipped`` (the user has already moved on), so
+  fast navigation never queues stale work. ``cam`` is a ``predict`` that also carries the "why this class" heat map
+  (`annotator.core.cam.CamRequest`). ``mistakes`` (the loaded model's likely label mistakes on a folder,
+  `models.mistakes.mistakes_with_model`) answers ``done`` with ``{"report": <the mistakes file's JSON>}``.
 - an evaluation thread runs one ``evaluate`` at a time (`models.evaluation_job`); it uses the model under the same
   lock as the prediction thread, one batch at a time, so the shown image is still predicted meanwhile.
 
@@ -32,7 +34,9 @@ from typing import Any
 import numpy as np
 
 from annotator.core.atomic import atomic_write_bytes
+from annotator.core.cam import CAM_KIND, CamRequest
 from annotator.core.geometry import DEFAULT_NMS_IOU, PREDICT_SCORE_FLOOR
+from annotator.core.worker_messages import MessageError, ProgressEvent, TrainOutcome, TrainRequest
 from annotator.core.worker_protocol import (
     DEFAULT_HEARTBEAT_S,
     HEARTBEAT_ENV,
@@ -64,6 +68,15 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)
+
+
+def _numbers(figures: dict[str, Any]) -> dict[str, float]:
+    """The numeric entries of a metrics dict (Keras may log other things), as floats."""
+    return {
+        str(k): float(v)
+        for k, v in figures.items()
+        if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+    }
 
 
 def _user_message(exc: BaseException) -> str:
@@ -108,13 +121,32 @@ class Worker:
         rid = int(request.get("id", 0))
         kind = request.get("kind")
         if kind == "train":
-            self._start_training(rid, request.get("config") or {})
-        elif kind in ("predict", "load_model"):
+            try:
+                train_request = TrainRequest.from_message(request.get("request"))
+            except MessageError as exc:
+                self.emit({"id": rid, "kind": "error", "message": f"bad train request: {exc}", "detail": ""})
+                return True
+            self._start_training(rid, train_request)
+        elif kind in ("predict", CAM_KIND, "load_model", "mistakes"):
+            if kind == CAM_KIND:
+                try:
+                    cam = CamRequest.from_message(request.get("request"))
+                except MessageError as exc:
+                    self.emit(
+                        {"id": rid, "kind": "error", "message": f"bad cam request: {exc}", "detail": ""}
+                    )
+                    return True
+                request = {"id": rid, "kind": kind, "model": cam.model, "image": cam.image, "cam": cam}
             with self._jobs_cv:
                 if kind == "predict" and request.get("background"):
                     self._jobs.append(request)  # a folder scan: every image, after what the user looks at
-                elif kind == "predict":
-                    for job in [j for j in self._jobs if j["kind"] == "predict" and not j.get("background")]:
+                elif kind in ("predict", CAM_KIND):
+                    shown = [
+                        j
+                        for j in self._jobs
+                        if j["kind"] in ("predict", CAM_KIND) and not j.get("background")
+                    ]
+                    for job in shown:
                         self._jobs.remove(job)
                         self.emit({"id": job["id"], "kind": "done", "skipped": True, "result": {}})
                     self._jobs.appendleft(request)  # the shown image goes before any background scan
@@ -146,7 +178,7 @@ class Worker:
         self.emit({"id": rid, "kind": "done", "result": {"shutdown": True}})
 
     # -- training -----------------------------------------------------------------------------------------
-    def _start_training(self, rid: int, config: dict[str, Any]) -> None:
+    def _start_training(self, rid: int, request: TrainRequest) -> None:
         if self._train_thread is not None and self._train_thread.is_alive():
             self.emit(
                 {
@@ -161,93 +193,80 @@ class Worker:
         self._cancels[rid] = cancel
         self._train_id = rid
         self._train_thread = threading.Thread(
-            target=self._train, args=(rid, dict(config), cancel), name="train", daemon=True
+            target=self._train, args=(rid, request, cancel), name="train", daemon=True
         )
         self._train_thread.start()
 
-    def _train(self, rid: int, config: dict[str, Any], cancel: threading.Event) -> None:
+    def _train(self, rid: int, request: TrainRequest, cancel: threading.Event) -> None:
         history: list[dict[str, Any]] = []
         started = time.time()
         last_batch = [0.0]
-        record_path = None
+        record_path = Path(request.out_path).with_name("run.json")
+        settings = request.to_message()
 
-        def progress(event: Any) -> None:
-            data = _jsonable(event)
-            if data.get("kind") == "batch":
+        def progress(event: ProgressEvent) -> None:
+            if event.kind == "batch":
                 now = time.monotonic()
                 if now - last_batch[0] < _BATCH_EVENT_INTERVAL_S:
                     return
                 last_batch[0] = now
-            if data.get("kind") == "epoch":
+            data = event.to_message()
+            if event.kind == "epoch":
                 history.append(data)
             self.emit({"id": rid, "kind": "progress", "event": data})
 
-        status = "failed"
-        result_data: dict[str, Any] = {}
         try:
-            self.emit(
-                {
-                    "id": rid,
-                    "kind": "progress",
-                    "event": {
-                        "kind": "phase",
-                        "phase": "starting",
-                        "epoch": 0,
-                        "epochs": 0,
-                        "batch": 0,
-                        "batches": 0,
-                        "losses": {},
-                        "metrics": {},
-                        "eta_s": None,
-                        "message": "loading TensorFlow and the images",
-                    },
-                }
-            )
-            from models.training import config_from_dict, train
+            progress(ProgressEvent("phase", "starting", message="loading TensorFlow and the images"))
+            from models.training import config_from_request, train
 
-            settings = dict(config)
-            record_path = Path(str(settings["out_path"])).with_name("run.json")
-            cfg = config_from_dict(settings)
-            result = train(cfg, progress=progress, cancel=cancel)
+            result = train(config_from_request(request), progress=progress, cancel=cancel)
             status = str(getattr(result, "stopped", "")) or ("cancelled" if cancel.is_set() else "finished")
-            result_data = _jsonable(result)
-            if not isinstance(result_data, dict):
-                result_data = {"result": result_data}
-            result_data["status"] = status
-            self._write_record(record_path, config, history, result_data, started, status)
-            self.emit({"id": rid, "kind": "done", "result": result_data})
+            outcome = TrainOutcome(
+                status=status,
+                model_path=result.model_path,
+                metrics=_numbers(result.metrics),
+                n_train=result.n_train,
+                n_val=result.n_val,
+                class_names=tuple(result.class_names),
+                problems=tuple(result.problems),
+                elapsed_s=max(0.0, float(result.elapsed_s)),
+            )
+            record = _jsonable(result)
+            record["status"] = status
+            self._write_record(record_path, settings, history, record, started, status)
+            self.emit({"id": rid, "kind": "done", "result": outcome.to_message()})
         except Exception as exc:
             if cancel.is_set():  # stopped before any epoch (e.g. while reading the images): not a failure
-                result_data = {"status": "cancelled", "model_path": None, "message": _user_message(exc)}
-                self._write_record(record_path, config, history, result_data, started, "cancelled")
-                self.emit({"id": rid, "kind": "done", "result": result_data})
+                outcome = TrainOutcome("cancelled", message=_user_message(exc))
+                self._write_record(record_path, settings, history, outcome.to_message(), started, "cancelled")
+                self.emit({"id": rid, "kind": "done", "result": outcome.to_message()})
                 return
-            if record_path is not None:
-                self._write_record(
-                    record_path, config, history, {"error": _user_message(exc)}, started, "failed"
-                )
+            self._write_record(
+                record_path, settings, history, {"error": _user_message(exc)}, started, "failed"
+            )
             self.error(rid, exc)
         finally:
             self._cancels.pop(rid, None)
 
     @staticmethod
     def _write_record(
-        path: Path | None,
-        config: dict[str, Any],
+        path: Path,
+        settings: dict[str, Any],
         history: list[dict[str, Any]],
         result: dict[str, Any],
         started: float,
         status: str,
     ) -> None:
-        """Write ``run.json`` beside the model: settings, per-epoch history, final metrics, status, times."""
-        if path is None or not path.parent.is_dir():
+        """Write ``run.json`` beside the model: the request's settings (``config``), per-epoch history, final
+        metrics and image counts (``result``: ``n_train``, ``n_val``, ...), status, times."""
+        if not path.parent.is_dir():
             return
         record = {
             "status": status,
             "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started)),
             "duration_s": round(time.time() - started, 2),
-            "config": _jsonable(config),
-            "history": history,
+            "config": _jsonable(settings),
+            "history": _jsonable(history),
             "result": _jsonable(result),
         }
         try:
@@ -289,6 +308,24 @@ class Worker:
         self._predictors = {model_path: (mtime, predictor)}  # one model in memory at a time
         return predictor
 
+    @staticmethod
+    def _mistakes(job: dict[str, Any], predictor: Any) -> dict[str, Any]:
+        """The loaded model's likely label mistakes in ``job["data"]``: on its val split when the folder has
+        one (images it did not train on), else on every labelled image (then ``note`` says so)."""
+        from models.evaluate import split_file_ids
+        from models.mistakes import mistakes_with_model
+
+        data_dir, save_dir = str(job["data"]), job.get("save_dir") or None
+        try:
+            split_file_ids(data_dir, "val")
+            split = "val"
+        except FileNotFoundError:
+            split = "all"
+        report, figures = mistakes_with_model(
+            predictor.model_path, data_dir, split=split, save_dir=save_dir, predictor=predictor
+        )
+        return {"report": _jsonable(report.to_json()), "split": split, "n_problems": figures["n_problems"]}
+
     def _prediction_loop(self) -> None:
         while True:
             with self._jobs_cv:
@@ -306,13 +343,27 @@ class Worker:
                         {"id": rid, "kind": "done", "result": {"model": model_path, "info": _jsonable(info)}}
                     )
                     continue
+                if job["kind"] == "mistakes":
+                    with self._model_lock:
+                        result = self._mistakes(job, predictor)
+                    self.emit({"id": rid, "kind": "done", "result": result})
+                    continue
                 start = time.perf_counter()
-                with self._model_lock:
-                    prediction = predictor.predict(
-                        str(job["image"]),
-                        score_threshold=float(job.get("score_threshold", PREDICT_SCORE_FLOOR)),
-                        nms_iou=float(job.get("nms_iou", DEFAULT_NMS_IOU)),
-                    )
+                with self._model_lock:  # shared with an evaluation running on its own thread
+                    cam = job.get("cam")
+                    if cam is not None:
+                        prediction = predictor.predict_with_cam(
+                            cam.image,
+                            class_index=cam.class_index,
+                            score_threshold=cam.score_threshold,
+                            nms_iou=cam.nms_iou,
+                        )
+                    else:
+                        prediction = predictor.predict(
+                            str(job["image"]),
+                            score_threshold=float(job.get("score_threshold", PREDICT_SCORE_FLOOR)),
+                            nms_iou=float(job.get("nms_iou", DEFAULT_NMS_IOU)),
+                        )
                 prediction.image_id = str(job["image"])
                 if not prediction.latency_ms:
                     prediction.latency_ms = (time.perf_counter() - start) * 1000.0

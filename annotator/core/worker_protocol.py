@@ -12,9 +12,14 @@ Each message is one frame::
     arrays   raw C-order bytes of each array, in that order (no pickle anywhere)
 
 Requests (client -> worker), each with an integer ``id`` chosen by the client:
-    ``train``      ``config``: keyword arguments of `models.training.TrainConfig` (paths as strings).
+    ``train``      ``request``: an `annotator.core.worker_messages.TrainRequest` (``TrainRequest.to_message()``;
+                   the worker decodes it with ``TrainRequest.from_message`` and answers a bad one with ``error``
+                   "bad train request: ..." naming the field).
     ``predict``    ``model``: model path, ``image``: image path (also the result's image id),
                    ``score_threshold``, ``nms_iou``.
+    ``cam``        a `annotator.core.cam.CamRequest` (``model``, ``image``, ``class_index`` or null for the predicted
+                   class, ``score_threshold``, ``nms_iou``): answered like ``predict``, the prediction carrying the
+                   "why this class" heat map (``cam``, ``cam_class``).
     ``load_model`` ``model``: model path; answered by ``done`` with ``result`` = the model's info.
     ``evaluate``   the fields of `annotator.core.evaluation_messages.EvaluateRequest`: predict every labelled image
                    of a folder (``progress`` events with ``event.kind`` ``evaluate``, then one ``evaluation``).
@@ -22,12 +27,14 @@ Requests (client -> worker), each with an integer ``id`` chosen by the client:
     ``shutdown``   cancels what runs and exits.
 Events (worker -> client), each with the ``id`` of the request it answers (``0`` for ``ready``):
     ``ready``      the worker imported its libraries and takes requests (``pid``).
-    ``progress``   ``event``: the fields of `models.training.progress.ProgressEvent`.
+    ``progress``   ``event``: an `annotator.core.worker_messages.ProgressEvent` (``to_message()`` /
+                   ``from_message``).
     ``prediction`` header fields + arrays of one `annotator.core.prediction.Prediction`.
     ``evaluation`` a folder's stored predictions and ground truth (`annotator.core.evaluation_messages`).
     ``error``      ``message`` (one line a user can read), ``detail`` (traceback).
-    ``done``       ``result``: a JSON object (training metrics and model path, model info, ...);
-                   ``skipped: true`` when a newer predict request superseded this one before it ran.
+    ``done``       ``result``: for ``train`` an `annotator.core.worker_messages.TrainOutcome` (``to_message()``),
+                   otherwise a JSON object (model info, ...); ``skipped: true`` when a newer predict request
+                   superseded this one before it ran.
     ``heartbeat``  sent every ``FLOWER_WORKER_HEARTBEAT_S`` seconds by a thread of its own, so a worker that stops
                    answering (SIGSTOP, a deadlock holding the interpreter) is noticed; `WorkerProcess.read` consumes
                    it (it only updates `WorkerProcess.last_seen`), no caller ever sees it.
@@ -35,7 +42,8 @@ Events (worker -> client), each with the ``id`` of the request it answers (``0``
 Limits: a header is at most `MAX_HEADER_BYTES`, an array at most `MAX_ARRAY_BYTES` with at most `MAX_NDIM`
 dimensions, a frame at most `MAX_ARRAYS` arrays, of the plain numeric dtypes only. Anything else, and any frame
 that is truncated or not shaped as above, raises `ProtocolError` (and nothing else): the reader treats its peer
-as broken.
+as broken. The client treats an event of an unknown kind, and a progress event, prediction or training result
+that its decoder refuses, the same way.
 """
 
 from __future__ import annotations
@@ -56,7 +64,7 @@ import numpy as np
 
 from annotator.core.prediction import Prediction
 
-REQUEST_KINDS = ("train", "predict", "load_model", "evaluate", "cancel", "shutdown")
+REQUEST_KINDS = ("train", "predict", "cam", "load_model", "evaluate", "mistakes", "cancel", "shutdown")
 EVENT_KINDS = ("ready", "progress", "prediction", "evaluation", "error", "done", "heartbeat")
 _LEN = struct.Struct("<Q")
 MAX_HEADER_BYTES = 16 * 1024 * 1024
@@ -203,6 +211,7 @@ _ARRAY_FIELDS = {
     "objectness",
     "anchors",
     "mask",
+    "cam",
 }
 
 

@@ -85,6 +85,9 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
 
     image_shown = Signal(str)
     """Emitted with the image path once an image (or its error message) is on screen."""
+    annotation_changed = Signal(str)
+    """Emitted with an image path when its annotation changed on disk: saved here (autosave included), reloaded
+    after another program changed it, or moved to the trash with its image."""
 
     def __init__(
         self,
@@ -353,7 +356,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         first: QDockWidget | None = None
         for dock in docks:
             _scroll_tall_contents(dock)
-            if self._in_saved_state(dock) and self.restoreDockWidget(dock):
+            if self.in_saved_state(dock) and self.restoreDockWidget(dock):
                 continue
             if first is None:
                 self.splitDockWidget(self.file_dock, dock, Qt.Orientation.Vertical)
@@ -362,7 +365,8 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
                 self.tabifyDockWidget(first, dock)
                 dock.hide()
 
-    def _in_saved_state(self, dock: QDockWidget) -> bool:
+    def in_saved_state(self, dock: QDockWidget) -> bool:
+        """Whether the window state saved last time places ``dock`` (restore it then, else place it anew)."""
         # saveState writes each dock's objectName as a QString (UTF-16 big-endian). Without that entry
         # restoreDockWidget still "succeeds" and leaves the dock hidden.
         state = self.settings.window_state

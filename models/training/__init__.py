@@ -23,15 +23,13 @@ import keras
 import numpy as np
 
 from annotator.core.model_facts import default_input_size, default_width, from_scratch
+from annotator.core.worker_messages import LR_SCHEDULES, ProgressEvent, TrainRequest
 from models import backbones, data
 from models.builder import build_model, get_head, head_contexts, parse_heads
 from models.modelfile import ModelInfo, save_model
 from models.training.callbacks import BestKeeper, StopTraining
 from models.training.phases import PhaseRunner
-from models.training.progress import ProgressEvent
 from models.training.strategy import is_chief, make_strategy
-
-LR_SCHEDULES = ("auto", "cosine", "plateau")
 
 
 class TrainError(ValueError):
@@ -70,6 +68,9 @@ class TrainConfig:
         class_names: the classes (None: those found in the data). head_options: per-head options.
         fine_tune_from: backbone layer where unfreezing starts (None: `backbones.FINE_TUNE_FROM`).
         max_minutes: wall-clock budget for the whole run, None for none.
+        fixed_split: ``(train ids, val ids)`` chosen by the caller (the K-fold mistake finder trains each fold
+            on the other folds): no split file is read or written, and images in neither list are not loaded.
+            None: the dataset's split (``ImageSets/Main``, written on first use).
     """
 
     data_dir: str
@@ -99,6 +100,7 @@ class TrainConfig:
     head_options: dict[str, dict] = field(default_factory=dict)
     fine_tune_from: str | None = None
     max_minutes: float | None = None
+    fixed_split: tuple[list[str], list[str]] | None = None
 
 
 @dataclass
@@ -242,7 +244,7 @@ def train(
         heads=list(heads),
         head_options={h: _jsonable(v) for h, v in options.items()},
         anchors=_jsonable(options.get("grid", {}).get("anchors")),
-        train={**_jsonable(dataclasses.asdict(config)), "n_train": len(train_set), "n_val": len(val_set)},
+        train={**_settings_record(config), "n_train": len(train_set), "n_val": len(val_set)},
     )
     monitor = "val_loss" if len(val_set) else "loss"
     metrics_box: dict[str, float] = {}
@@ -323,9 +325,14 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
         )
     )
     ids = [i for i, _, _ in listing]
-    train_ids, val_ids = data.split_ids(
-        root, ids, val_fraction=config.val_fraction, seed=config.seed, write=not config.verified_only
-    )
+    if config.fixed_split is not None:
+        listed = set(ids)
+        train_ids = [i for i in config.fixed_split[0] if i in listed]
+        val_ids = [i for i in config.fixed_split[1] if i in listed]
+    else:
+        train_ids, val_ids = data.split_ids(
+            root, ids, val_fraction=config.val_fraction, seed=config.seed, write=not config.verified_only
+        )
 
     def tick(done: int, total: int) -> None:
         emit(ProgressEvent("batch", "loading", batch=done, batches=total))
@@ -366,6 +373,14 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
     return train_set, val_set, everything.problems
 
 
+def _settings_record(config: TrainConfig) -> dict:
+    """The settings as the model file records them: a caller's fixed split as its two sizes, not every id."""
+    record = _jsonable(dataclasses.asdict(config))
+    if config.fixed_split is not None:
+        record["fixed_split"] = {"n_train": len(config.fixed_split[0]), "n_val": len(config.fixed_split[1])}
+    return record
+
+
 def _jsonable(value):
     if isinstance(value, np.ndarray):
         return value.tolist()
@@ -378,13 +393,23 @@ def _jsonable(value):
     return value
 
 
-def config_from_dict(values: dict) -> TrainConfig:
-    """A `TrainConfig` from a dict (unknown keys are an error that names them)."""
-    known = {f.name for f in dataclasses.fields(TrainConfig)}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise TrainError(f"unknown training settings: {', '.join(unknown)}")
-    return TrainConfig(**values)
+NOT_IN_REQUESTS = ("verified_only", "fixed_split")
+"""`TrainConfig` fields a `TrainRequest` does not carry as such: ``verified_only`` is its ``images``;
+``fixed_split`` belongs to the K-fold mistake finder (`models.out_of_sample`), which the window never asks for."""
 
 
-__all__: Sequence[str] = ["TrainConfig", "TrainResult", "TrainError", "train", "config_from_dict"]
+def config_from_request(request: TrainRequest) -> TrainConfig:
+    """The `TrainConfig` of a window's `annotator.core.worker_messages.TrainRequest` (already checked field by
+    field when it was built or decoded): every setting carried over, ``images`` as ``verified_only``."""
+    values = {
+        f.name: getattr(request, f.name)
+        for f in dataclasses.fields(TrainConfig)
+        if f.name not in NOT_IN_REQUESTS
+    }
+    values["heads"] = tuple(request.heads)
+    values["class_names"] = None if request.class_names is None else list(request.class_names)
+    values["head_options"] = {h: dict(o) for h, o in request.head_options.items()}
+    return TrainConfig(**values, verified_only=request.verified_only)
+
+
+__all__: Sequence[str] = ["TrainConfig", "TrainResult", "TrainError", "train", "config_from_request"]

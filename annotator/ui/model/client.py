@@ -16,9 +16,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from annotator.core.cam import CAM_KIND, CamRequest
 from annotator.core.evaluation_messages import EvaluateRequest, evaluation_from_message
 from annotator.core.geometry import DEFAULT_NMS_IOU, PREDICT_SCORE_FLOOR
 from annotator.core.prediction import Prediction
+from annotator.core.worker_messages import ProgressEvent, TrainOutcome, TrainRequest
 from annotator.core.worker_protocol import (
     ProtocolError,
     WorkerProcess,
@@ -58,18 +60,23 @@ class _Reader(QObject):
 
 
 class ModelClient(QObject):
-    """Sends train / predict / load_model / cancel requests and turns the worker's events into signals.
+    """Sends train / predict (or cam: predict with the heat map) / load_model / cancel requests and turns the worker's
+    events into signals.
 
     Signals:
         worker_started(int): a fresh worker process with this pid is taking requests.
-        progress(dict): a training progress event (fields of `models.training.progress.ProgressEvent`).
-        training_finished(dict): the training result (``metrics``, ``model_path``, ``status`` ...).
+        progress(ProgressEvent): a training progress event (`annotator.core.worker_messages.ProgressEvent`).
+        training_finished(TrainOutcome): how the run ended (``status``, ``model_path``, ``metrics``,
+            ``n_train``, ``n_val`` ...).
         training_failed(str): a training run ended with an error (message for the user).
         model_loaded(str, dict): model path and its info (class names, heads, input size ...).
         prediction_ready(Prediction): a prediction for the image shown now (stale ones are dropped).
         prediction_failed(str, str): image path and error message.
         prediction_scanned(Prediction): a result of `predict_folder` (any image, never dropped).
         scan_finished(): the last image of a `predict_folder` scan is answered.
+        mistakes_ready(dict): `find_mistakes`'s answer: ``report`` (the mistakes file's JSON, see
+            `annotator.core.mistakes`), ``split`` (``val`` or ``all``), ``n_problems``.
+        mistakes_failed(str): `find_mistakes` ended with an error (message for the user).
         worker_crashed(str): the worker died; what happened, in a sentence.
         busy_changed(bool): training started or ended.
         evaluation_progress(int, str, int, int): request id, phase (``loading`` / ``predicting``), done, total.
@@ -80,8 +87,8 @@ class ModelClient(QObject):
     """
 
     worker_started = Signal(int)
-    progress = Signal(dict)
-    training_finished = Signal(dict)
+    progress = Signal(object)
+    training_finished = Signal(object)
     training_failed = Signal(str)
     model_loaded = Signal(str, dict)
     model_load_failed = Signal(str, str)
@@ -89,6 +96,8 @@ class ModelClient(QObject):
     prediction_scanned = Signal(object)
     scan_finished = Signal()
     prediction_failed = Signal(str, str)
+    mistakes_ready = Signal(dict)
+    mistakes_failed = Signal(str)
     worker_crashed = Signal(str)
     busy_changed = Signal(bool)
     evaluation_progress = Signal(int, str, int, int)
@@ -117,6 +126,10 @@ class ModelClient(QObject):
         self.crash_count = 0
         self.score_threshold = PREDICT_SCORE_FLOOR
         self.nms_iou = DEFAULT_NMS_IOU
+        self.explain = False
+        """Ask for the "why this class" heat map with every prediction of the shown image (a `CamRequest`)."""
+        self.explain_class: int | None = None
+        """The class the heat map explains (index into the model's classes); None: the predicted class."""
         # Watchdog: the worker sends a heartbeat every `heartbeat_s`; silence for `stall_timeout_s` means it has
         # stopped (SIGSTOP, a deadlock): it is killed, `worker_crashed` says so, the next request starts afresh.
         self.stall_timeout_s = DEFAULT_STALL_TIMEOUT_S
@@ -188,15 +201,16 @@ class ModelClient(QObject):
         self._pending[rid] = {"kind": kind, **fields}
         return rid
 
-    def train(self, config: dict[str, Any]) -> int:
-        """Start a training run with `models.training.TrainConfig` keyword arguments (paths as strings).
+    def train(self, request: TrainRequest) -> int:
+        """Start the training run ``request`` describes; `progress` events follow, then `training_finished` or
+        `training_failed`.
 
         Raises:
             RuntimeError: a run is already going.
         """
         if self.is_training:
             raise RuntimeError("A training run is already going; cancel it first.")
-        self._train_id = self._send("train", config=config)
+        self._train_id = self._send("train", request=request.to_message())
         self.busy_changed.emit(True)
         return self._train_id
 
@@ -216,10 +230,20 @@ class ModelClient(QObject):
         self.current_image = None if image_path is None else str(image_path)
 
     def predict(self, image_path: str) -> int | None:
-        """Request predictions for ``image_path`` with the loaded model; ``None`` when no model is loaded."""
+        """Request predictions for ``image_path`` with the loaded model (and its heat map while `explain` is on);
+        ``None`` when no model is loaded."""
         self.set_current_image(image_path)
         if not self.model_path:
             return None
+        if self.explain:
+            request = CamRequest(
+                self.model_path,
+                str(image_path),
+                self.explain_class,
+                float(self.score_threshold),
+                float(self.nms_iou),
+            )
+            return self._send(CAM_KIND, request=request.to_message())
         return self._send(
             "predict",
             model=self.model_path,
@@ -254,9 +278,8 @@ class ModelClient(QObject):
         if self._pending.get(request_id, {}).get("kind") == "evaluate" and self.worker_running():
             self._send("cancel", target=request_id)
 
-    def _handle_evaluation(
-        self, generation: int, rid: int, header: dict[str, Any], arrays: dict[str, Any]
-    ) -> None:
+    def _dispatch_evaluation(self, rid: int, header: dict[str, Any], arrays: dict[str, Any]) -> None:
+        """The events of an ``evaluate`` request (a frame that does not decode raises `ProtocolError`)."""
         kind = header.get("kind")
         if kind == "progress":
             event = dict(header.get("event") or {})
@@ -264,20 +287,22 @@ class ModelClient(QObject):
                 rid, str(event.get("phase", "")), int(event.get("done", 0)), int(event.get("total", 0))
             )
         elif kind == "evaluation":
-            try:
-                result = evaluation_from_message(header, arrays)
-            except ProtocolError as exc:
-                if self._process is not None:
-                    self._process.protocol_error = str(exc)
-                self._on_ended(generation)
-                return
-            self.evaluation_ready.emit(rid, result)
+            self.evaluation_ready.emit(rid, evaluation_from_message(header, arrays))
         elif kind == "error":
             self._pending.pop(rid, None)
             self.evaluation_failed.emit(rid, str(header.get("message", "unknown error")))
         elif kind == "done":
             self._pending.pop(rid, None)
             self.evaluation_finished.emit(rid, bool((header.get("result") or {}).get("cancelled")))
+        else:
+            raise ProtocolError(f"an event of unknown kind {str(kind)[:40]!r}")
+
+    def find_mistakes(self, data_dir: str, save_dir: str | None = None) -> int | None:
+        """Ask the loaded model for the likely label mistakes of ``data_dir`` (its val split when the folder has
+        one); `mistakes_ready` or `mistakes_failed` follows. ``None`` when no model is loaded."""
+        if not self.model_path:
+            return None
+        return self._send("mistakes", model=self.model_path, data=str(data_dir), save_dir=save_dir or "")
 
     @property
     def scanning(self) -> bool:
@@ -296,24 +321,32 @@ class ModelClient(QObject):
                 self._on_ended(generation)
 
     def _handle_message(self, generation: int, header: dict[str, Any], arrays: dict[str, Any]) -> None:
+        try:
+            self._dispatch(header, arrays)
+        except ProtocolError as exc:  # a message this client cannot read: the peer is broken
+            if self._process is not None:
+                self._process.protocol_error = str(exc)
+            self._on_ended(generation)
+
+    def _dispatch(self, header: dict[str, Any], arrays: dict[str, Any]) -> None:
+        """Turn one event into signals.
+
+        Raises:
+            ProtocolError: an unknown event kind, or a progress event, prediction or training result that does
+                not decode (`annotator.core.worker_messages.MessageError` is one).
+        """
         kind = header.get("kind")
         rid = int(header.get("id", 0))
         request = self._pending.get(rid, {})
         if request.get("kind") == "evaluate" and kind != "ready":
-            self._handle_evaluation(generation, rid, header, arrays)
+            self._dispatch_evaluation(rid, header, arrays)
             return
         if kind == "ready":
             self.worker_started.emit(int(header.get("pid", 0)))
         elif kind == "progress":
-            self.progress.emit(dict(header.get("event") or {}))
+            self.progress.emit(ProgressEvent.from_message(header.get("event")))
         elif kind == "prediction":
-            try:
-                prediction: Prediction = prediction_from_message(header, arrays)
-            except ProtocolError as exc:
-                if self._process is not None:
-                    self._process.protocol_error = str(exc)
-                self._on_ended(generation)
-                return
+            prediction: Prediction = prediction_from_message(header, arrays)
             self._model_answered = True
             if header.get("background"):
                 self.prediction_scanned.emit(prediction)
@@ -329,35 +362,45 @@ class ModelClient(QObject):
             message = str(header.get("message", "unknown error"))
             self._fail(rid, request, message)
         elif kind == "done":
+            if request.get("kind") == "train":
+                outcome = TrainOutcome.from_message(header.get("result"))
+                self._pending.pop(rid, None)
+                self._end_training()
+                self.training_finished.emit(outcome)
+                return
             self._pending.pop(rid, None)
             result = dict(header.get("result") or {})
             if header.get("skipped"):
                 self.skipped += 1
             if request.get("background") and not self.scanning:
                 self.scan_finished.emit()
-            if request.get("kind") == "train":
-                self._end_training()
-                self.training_finished.emit(result)
-            elif request.get("kind") == "load_model":
+            if request.get("kind") == "load_model":
                 self.model_info = dict(result.get("info") or {})
                 self.model_loaded.emit(str(request.get("model")), self.model_info)
+            elif request.get("kind") == "mistakes":
+                self.mistakes_ready.emit(result)
+        else:
+            raise ProtocolError(f"an event of unknown kind {str(kind)[:40]!r}")
 
     def _fail(self, rid: int, request: dict[str, Any], message: str) -> None:
         kind = request.get("kind")
         if kind == "train" or rid == self._train_id:
             self._end_training()
             self.training_failed.emit(message)
-        elif kind == "predict":
+        elif kind in ("predict", CAM_KIND):
             if request.get("background") and not self.scanning:
                 self.scan_finished.emit()
-            if request.get("image") == self.current_image:
-                self.prediction_failed.emit(str(request.get("image")), message)
+            image = request.get("image") or (request.get("request") or {}).get("image")  # cam: inside
+            if image == self.current_image:
+                self.prediction_failed.emit(str(image), message)
         elif kind == "evaluate":
             self.evaluation_failed.emit(rid, message)
         elif kind == "load_model":
             if self.model_path == request.get("model"):
                 self.model_path = None
             self.model_load_failed.emit(str(request.get("model")), message)
+        elif kind == "mistakes":
+            self.mistakes_failed.emit(message)
 
     def _end_training(self) -> None:
         if self._train_id is not None:
