@@ -69,7 +69,9 @@ def test_f8_f9_open_bring_to_front_and_close_the_tabbed_model_and_training_panel
     closing it; only the panel in front closes."""
     window.open_path(image_folder)
     f = install_model_features(window)
-    window.place_side_docks((f.model_panel, f.training_dock))  # as run_gui does: fresh settings
+    window.place_side_docks(
+        (f.model_panel, f.training_dock, f.evaluation_dock)
+    )  # as run_gui does: fresh settings
     model, training = f.model_panel, f.training_dock
     f8, f9 = f.actions["toggle_model_dock"], f.actions["toggle_training_dock"]
     qtbot.waitUntil(lambda: _in_front(model))
@@ -101,3 +103,10 @@ def test_f8_f9_open_bring_to_front_and_close_the_tabbed_model_and_training_panel
     press(Qt.Key.Key_F8)  # and back
     qtbot.waitUntil(lambda: _in_front(model))
     assert f8.isChecked() and training.isHidden()
+    evaluation, toggle = f.evaluation_dock, f.actions["toggle_evaluation_dock"]  # the third tab, Ctrl+Alt+E
+    assert evaluation.isHidden() and not toggle.isChecked()
+    combo = toggle.shortcut()[0]
+    window.activateWindow()
+    qtbot.keyClick(window.canvas, combo.key(), combo.keyboardModifiers())
+    qtbot.waitUntil(lambda: _in_front(evaluation))
+    assert toggle.isChecked() and not model.isHidden() and not _in_front(model)

@@ -3,7 +3,8 @@
 Without a model it is one line and a Load button; the knobs appear once a model is loaded, only those its heads
 use (NMS and the grid for the YOLO grid head, the mask opacity for the mask head). The selected rows of the
 prediction list are the scene's ``selected`` predictions, drawn highlighted on the canvas; a click on the canvas
-selects the prediction under it (`annotator.ui.model.picking`).
+selects the prediction under it (`annotator.ui.model.picking`). For a model with the box + class head, "Why this
+class" turns the heat map overlay on and off and picks the class it explains.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDockWidget,
     QFormLayout,
     QFrame,
@@ -122,6 +124,8 @@ class ModelPanel(QDockWidget):
         settings_changed(): thresholds, opacity, NMS mode or chosen cell changed: repaint.
         highlight_changed(): the selected predictions changed (list or canvas click): repaint the canvas.
         load_clicked(), accept_selected(list), reject_selected(list), accept_all(): user requests.
+        cam_toggled(bool): the "why this class" heat map box was ticked or cleared.
+        cam_class_changed(): another class was picked for the heat map (``scene.settings.cam_class``).
     """
 
     SCROLLS_ITSELF = True
@@ -133,6 +137,8 @@ class ModelPanel(QDockWidget):
     accept_selected = Signal(list)
     reject_selected = Signal(list)
     accept_all = Signal()
+    cam_toggled = Signal(bool)
+    cam_class_changed = Signal()
 
     def __init__(self, scene: OverlayScene, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -243,6 +249,22 @@ class ModelPanel(QDockWidget):
         self._tips.append(
             (self.heatmap_box, _n("Shade each grid cell by how sure the model is an object is there."))
         )
+        cam_row = QHBoxLayout()
+        self.cam_box = QCheckBox()
+        self.cam_box.toggled.connect(self.cam_toggled)
+        self.cam_class_combo = QComboBox()
+        self.cam_class_combo.addItem("", -1)
+        self.cam_class_combo.currentIndexChanged.connect(self._cam_class_picked)
+        cam_row.addWidget(self.cam_box)
+        cam_row.addWidget(self.cam_class_combo, 1)
+        form.addRow(self._text_label(_n("Why this class")), cam_row)
+        self._rows["cam"] = form.rowCount() - 1
+        cam_tip = _n(
+            "Colour the image by how much each part raises the model's score for a class (Grad-CAM): red is "
+            "where its decision comes from. Pick another class to see what speaks for it."
+        )
+        self._tips += [(self._texts["Why this class"], cam_tip), (self.cam_box, cam_tip)]
+        self._tips.append((self.cam_class_combo, cam_tip))
         knobs.addLayout(form)
         self.summary_label = QLabel("")
         self.summary_label.setWordWrap(True)
@@ -297,6 +319,8 @@ class ModelPanel(QDockWidget):
         for widget, tip in self._tips:
             widget.setToolTip(_tr(tip))
         self.heatmap_box.setText(_tr("objectness heat map"))
+        self.cam_box.setText(_tr("heat map"))
+        self.cam_class_combo.setItemText(0, _tr("predicted class"))
         self.auto_cell.setText(_tr("best box"))
         self.hint_label.setText(_tr("Click a prediction here or on the image, then Accept or Reject it."))
         self.accept_button.setText(_tr("Accept"))
@@ -329,6 +353,7 @@ class ModelPanel(QDockWidget):
             ("grid", has_grid),
             ("cell", has_grid),
             ("opacity", has_mask),
+            ("cam", "loc" in heads),
         ):
             self.form.setRowVisible(self._rows[name], visible)
 
@@ -352,13 +377,50 @@ class ModelPanel(QDockWidget):
         heads = [h for h in (info.get("heads") or []) if isinstance(h, str)]
         self.heads = heads
         name, backbone, size = Path(path).name, info.get("backbone", "?"), info.get("image_size", "?")
-        classes = ", ".join(str(c) for c in info.get("class_names") or [])
+        names = [str(c) for c in info.get("class_names") or []]
+        classes = ", ".join(names)
+        self._fill_cam_classes(names)
         self._set_model_text(
             lambda: _tr("Model: {0}\n{1}, {2} px, finds: {3}\nclasses: {4}").format(
                 name, backbone, size, ", ".join(_tr(HEAD_TEXTS.get(h, h)) for h in heads) or "?", classes
             )
         )
         self._show_controls()
+
+    # -- why this class -------------------------------------------------------------------------------------
+    def _fill_cam_classes(self, names: list[str]) -> None:
+        """The class picker: "predicted class", then the model's classes; back to "predicted class"."""
+        combo = self.cam_class_combo
+        combo.blockSignals(True)
+        try:
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for i, name in enumerate(names):
+                combo.addItem(name, i)
+            combo.setCurrentIndex(0)
+        finally:
+            combo.blockSignals(False)
+        self.scene.settings.cam_class = None
+
+    def _cam_class_picked(self, row: int) -> None:
+        data = self.cam_class_combo.itemData(row)
+        self.scene.settings.cam_class = None if data is None or int(data) < 0 else int(data)
+        self.cam_class_changed.emit()
+
+    def set_cam_checked(self, on: bool) -> None:
+        """Tick the heat map box without emitting `cam_toggled` (the View menu's action changed)."""
+        self.cam_box.blockSignals(True)
+        try:
+            self.cam_box.setChecked(on)
+        finally:
+            self.cam_box.blockSignals(False)
+
+    def pick_cam_class(self, index: int | None) -> None:
+        """Pick the class the heat map explains (None: the predicted class), as a user choosing it would."""
+        row = 0 if index is None else self.cam_class_combo.findData(int(index))
+        if row < 0:
+            raise ValueError(f"class index {index!r} is not one of the model's classes")
+        self.cam_class_combo.setCurrentIndex(row)
 
     # -- knobs -----------------------------------------------------------------------------------------------
     def _sync_labels(self) -> None:
