@@ -61,10 +61,21 @@ from annotator.ui.model.dataset_counts_label import DatasetCountsLabel
 from annotator.ui.model.training_curves import TrainingCurves
 from annotator.ui.translations import n as _n
 from annotator.ui.translations import tr as _tr
+from annotator.ui.wrapping_note import WrappingNote
 
 _WEIGHT_CHOICES = ("none", "imagenet", "file")
 _HEAD_TEXTS = {"loc": _n("box + class"), "grid": _n("YOLO grid"), "seg": _n("mask")}
+_COMBO_MIN_CHARS = 10
+"""Characters a settings combo box keeps room for however narrow the panel ("none (from scratch)" is 19)."""
 _RUN_COLUMNS = (_n("Run"), _n("Settings"), _n("Status"), _n("Metrics"), _n("Model"))
+
+
+def _shrinkable(combo: QComboBox) -> QComboBox:
+    """A combo box as narrow as the panel needs: its width no longer follows its longest entry (the popup still
+    shows every entry whole)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(_COMBO_MIN_CHARS)
+    return combo
 
 
 def _fmt_eta(seconds: float | None) -> str:
@@ -122,9 +133,14 @@ class TrainingDock(QDockWidget):
         settings_page = QWidget()
         layout = QVBoxLayout(settings_page)
         form = QFormLayout()
-        self.backbone = QComboBox()
+        # The page must fit the side panel's width (about 320 px at 1366 x 768) without a sideways scroll bar:
+        # fields grow into the room there is and shrink to it, a row whose field still does not fit goes
+        # under its label, and no text is wider than it has to be (see `_shrinkable`, `WrappingNote`).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.backbone = _shrinkable(QComboBox())
         self.backbone.addItems(list(BACKBONES))
-        self.weights = QComboBox()
+        self.weights = _shrinkable(QComboBox())
         for data in _WEIGHT_CHOICES:
             self.weights.addItem("", data)
         self.weights_file = QLineEdit()
@@ -133,12 +149,11 @@ class TrainingDock(QDockWidget):
         file_row = QHBoxLayout()
         file_row.addWidget(self.weights_file)
         file_row.addWidget(self.browse_button)
-        self.weights_status = QLabel()
-        self.weights_status.setWordWrap(True)
+        self.weights_status = WrappingNote()  # it names a long file: wrapped inside the name, not widening the page
         self.image_size = QSpinBox()
         self.image_size.setRange(32, 640)
         self.image_size.setSingleStep(32)
-        self.width_choice = QComboBox()  # filled per backbone by `_apply_default_size`
+        self.width_choice = _shrinkable(QComboBox())  # filled per backbone by `_apply_default_size`
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 1000)
         self.epochs.setValue(10)

@@ -1,0 +1,38 @@
+"""The mouse wheel scrolls a panel instead of changing the field the pointer passes over.
+
+In a scrolling side panel Qt gives a wheel turn to the combo box, spin box or slider under the pointer, so
+scrolling the Training panel changed Width, Epochs or a threshold on the way down. `guard_wheel` makes those fields
+take the wheel only while they have keyboard focus (a click or Tab gives it; the wheel no longer does): otherwise
+the wheel event is left unaccepted, and Qt hands it on to the field's parents, where the panel's scroll area
+scrolls. Scroll bars and lists keep the wheel.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QSlider, QWidget
+
+GUARDED_FIELDS = (QComboBox, QAbstractSpinBox, QSlider)
+"""The kinds of field a wheel turn changes in Qt (a QScrollBar is a slider too, but not a `QSlider`)."""
+
+
+class _WheelGuard(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget) and not watched.hasFocus():
+            # Unaccepted and filtered: the field never sees it, and QApplication passes it to the parents.
+            event.ignore()
+            return True
+        return False
+
+
+def guard_wheel(root: QWidget) -> None:
+    """Guard every combo box, spin box and slider inside ``root`` (``root`` too); calling it again on the same
+    widgets changes nothing, so call it after a panel gained fields."""
+    guard = root.findChild(_WheelGuard, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    if guard is None:
+        guard = _WheelGuard(root)
+    fields = [w for w in (root, *root.findChildren(QWidget)) if isinstance(w, GUARDED_FIELDS)]
+    for field in fields:
+        if field.focusPolicy() == Qt.FocusPolicy.WheelFocus:  # a wheel turn must not give it focus either
+            field.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        field.installEventFilter(guard)  # installing twice keeps one filter
