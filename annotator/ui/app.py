@@ -104,4 +104,4 @@ def _install_model_features(window: MainWindow) -> None:
     except ImportError as exc:  # a partial install: the labelling window works without them
         window.statusBar().showMessage(f"Model features unavailable: {exc}", 10000)
         return
-    window.place_side_docks((features.model_panel, features.training_dock, features.evaluation_dock))
+    window.place_side_docks(features.side_docks)

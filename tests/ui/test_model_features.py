@@ -69,9 +69,7 @@ def test_f8_f9_open_bring_to_front_and_close_the_tabbed_model_and_training_panel
     closing it; only the panel in front closes."""
     window.open_path(image_folder)
     f = install_model_features(window)
-    window.place_side_docks(
-        (f.model_panel, f.training_dock, f.evaluation_dock)
-    )  # as run_gui does: fresh settings
+    window.place_side_docks(f.side_docks)  # as run_gui does: fresh settings
     model, training = f.model_panel, f.training_dock
     f8, f9 = f.actions["toggle_model_dock"], f.actions["toggle_training_dock"]
     qtbot.waitUntil(lambda: _in_front(model))

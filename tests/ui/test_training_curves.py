@@ -163,7 +163,7 @@ def test_a_started_run_gets_room_for_both_plots_with_their_tick_labels(qtbot, wi
     scores read 0.2 - 0.8 (no "x0.001" prefix)."""
     window.resize(1440, 900)
     window.open_path(image_folder)
-    window.place_side_docks((features.model_panel, features.training_dock))  # as run_gui does
+    window.place_side_docks(features.side_docks)  # as run_gui does
     dock, curves = features.training_dock, features.training_dock.curves
     features.training.toggle.open()  # what F9 does
     dock.tabs.setCurrentWidget(curves)  # what Start does, with the signal it sends

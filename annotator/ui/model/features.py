@@ -88,6 +88,9 @@ class ModelFeatures(QObject):
         self.mistakes = MistakesFeatures(window, self.client, self.actions)
         self.mistakes_dock = self.mistakes.dock
         self.model_panel = self.prediction.model_panel
+        # The side panels in the order run_gui places them (the first below the file list, the rest tabbed
+        # behind it, hidden until asked for): one tuple, so the tests place them as the app does.
+        self.side_docks = (self.model_panel, self.training_dock, self.evaluation_dock)
         self.scene = self.prediction.scene
         self.layers = self.prediction.layers
         self.tracker = self.prediction.tracker
