@@ -11,6 +11,7 @@ written them.
 
 from __future__ import annotations
 
+import html
 import math
 import time
 from collections.abc import Callable
@@ -149,7 +150,8 @@ class TrainingDock(QDockWidget):
         file_row = QHBoxLayout()
         file_row.addWidget(self.weights_file)
         file_row.addWidget(self.browse_button)
-        self.weights_status = WrappingNote()  # it names a long file: wrapped inside the name, not widening the page
+        # It names a long file: wrapped inside the name, not widening the page.
+        self.weights_status = WrappingNote()
         self.image_size = QSpinBox()
         self.image_size.setRange(32, 640)
         self.image_size.setSingleStep(32)
@@ -202,6 +204,14 @@ class TrainingDock(QDockWidget):
         settings_scroll.setWidget(settings_page)
         self.settings_page = settings_scroll
         footer = QVBoxLayout()
+        # What Start would train on, in one line above it, in view whatever tab is shown and however the
+        # settings are scrolled (the details stay under the settings); below it, in bold, why Start is off or
+        # that the run would have no validation image.
+        self.start_summary = QLabel()
+        self.start_summary.setObjectName("training_start_summary")
+        self.start_summary.setWordWrap(True)
+        self.start_summary.setTextFormat(Qt.TextFormat.RichText)
+        footer.addWidget(self.start_summary)
         buttons = QHBoxLayout()
         self.start_button = QPushButton()
         self.cancel_button = QPushButton()
@@ -477,6 +487,9 @@ class TrainingDock(QDockWidget):
         self.progress_bar.setValue(0)
         self._set_progress(lambda: _tr("starting the model worker..."))
         self._log(_tr("Training {0} -> {1}").format(request.backbone, self.run_dir))
+        no_validation = self.summary.no_validation_message(self.use_verified.isChecked(), _tr)
+        if no_validation:
+            self._log(no_validation)
         self.client.train(request)
         self.tabs.setCurrentWidget(self.curves)  # the settings are chosen: watch the run
         self._update_buttons()
@@ -491,9 +504,29 @@ class TrainingDock(QDockWidget):
 
     def _update_buttons(self, *_args) -> None:
         training = self.client.is_training
-        self.start_button.setEnabled(not training and not self.problem())
-        self.start_button.setToolTip(self.problem())
+        problem = self.problem()
+        self.start_button.setEnabled(not training and not problem)
+        self.start_button.setToolTip(problem)
         self.cancel_button.setEnabled(training)
+        self._update_start_summary(problem)
+
+    def _update_start_summary(self, problem: str) -> None:
+        """The line above Start: the images, boxes and classes a run would use, and why it cannot start (or
+        that it would run without validation)."""
+        summary, verified_only = self.summary, self.use_verified.isChecked()
+        lines = []
+        if self.data_dir and not self.dataset_label.counting and summary.root is not None:
+            lines.append(html.escape(summary.one_line(verified_only, _tr)))
+        if problem and not self.client.is_training:
+            lines.append(f"<b>{html.escape(problem)}</b>")
+        elif summary.no_validation_message(verified_only) and not self.client.is_training:
+            lines.append(
+                f"<b>{html.escape(_tr('No validation image: the run would train without one.'))}</b>"
+            )
+        self.start_summary.setText("<br>".join(lines))
+        self.start_summary.setToolTip(
+            summary.no_validation_message(verified_only, _tr) if summary.root is not None else ""
+        )
 
     def _log(self, text: str) -> None:
         self.log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")
