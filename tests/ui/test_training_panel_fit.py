@@ -45,3 +45,29 @@ def test_the_settings_page_fits_the_panel_without_scrolling_sideways(
                 assert field.width() >= field.sizeHint().width(), f"{where}: label {field.text()!r} clipped"
         assert dock.weights_status.isVisible() == (weights == "imagenet")
     features.client.shutdown()
+
+
+def test_the_mistakes_list_under_the_image_leaves_the_window_within_1366x768(qtbot, window, image_folder):
+    """F6 opens the Likely label mistakes list under the image while the side column (boxes, files, the Training
+    / Model / Evaluation panels) stays as tall as the window: the two heights are side by side, not added, so
+    the window's minimum still fits a 1366 x 768 screen (it asked for 805 px once an evaluation was shown)."""
+    window.open_path(image_folder)
+    features = install_model_features(window)
+    window.resize(1328, 710)
+    window.place_side_docks(features.side_docks)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F9)
+    features.actions["toggle_evaluation_dock"].trigger()
+    features.actions["toggle_mistakes_dock"].trigger()
+    mistakes = features.mistakes_dock
+    qtbot.waitExposed(mistakes)
+    qtbot.wait(20)
+    column = sum(
+        d.minimumSizeHint().height() for d in (window.box_dock, window.file_dock, features.training_dock)
+    )
+    assert window.minimumSizeHint().height() + 40 <= 768, window.minimumSizeHint()
+    right_of_mistakes = mistakes.mapTo(window, mistakes.rect().topRight()).x()
+    assert right_of_mistakes < window.file_dock.mapTo(window, window.file_dock.rect().topLeft()).x()
+    assert window.box_dock.height() + window.file_dock.height() + features.training_dock.height() >= column
+    features.client.shutdown()
