@@ -60,6 +60,7 @@ class NavigationMixin:
             return False
         self.root = folder
         self._entries = {e.image_path: e for e in entries}
+        self._folder_labels = None
         self._documents.clear()
         for stack in list(self._stacks.values()):
             self.undo_group.removeStack(stack)
@@ -330,6 +331,8 @@ class NavigationMixin:
         doc = self._documents.get(path)
         if doc is None:
             annotation, error = _persistence().read_annotation(path, entry.annotation_path)
+            if self._folder_labels is not None:
+                self._folder_labels.reread(path)
             self.file_panel.model.set_status(path, _status_of(annotation))
             self.file_panel.model.set_error(path, error)
             return
@@ -472,6 +475,8 @@ class NavigationMixin:
         self.cache.forget(path)
         self.file_panel.model.remove_path(path)
         self._entries.pop(path, None)
+        if self._folder_labels is not None:
+            self._folder_labels.reread(path)  # moved away: its labels no longer count
         remaining = self.file_panel.model.paths()
         if remaining:
             self.show_image(remaining[min(row, len(remaining) - 1)])
