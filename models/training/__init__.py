@@ -65,7 +65,9 @@ class TrainConfig:
             `models.training.phases.lr_schedule`.
         augment: augment training images in the fine_tune/full phases. mirror_features: also cache the
             mirrored images' features for the heads phase.
-        class_names: the classes (None: those found in the data). head_options: per-head options.
+        class_names: the classes (None: those present in the images this run reads, train and validation
+            split, in natural order: `models.data.discover_classes`; saved in the model file).
+            head_options: per-head options.
         fine_tune_from: backbone layer where unfreezing starts (None: `backbones.FINE_TUNE_FROM`).
         max_minutes: wall-clock budget for the whole run, None for none.
     """
@@ -377,9 +379,21 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
             "log",
             "loading",
             message=f"{len(train_set)} train / {len(val_set)} val images, "
-            f"classes {', '.join(everything.class_names)}, {len(everything.problems)} problems",
+            f"{len(everything.class_names)} classes {', '.join(everything.class_names)}, "
+            f"{len(everything.problems)} problems",
         )
     )
+    trained = {int(c) for classes in train_set.classes for c in classes}
+    val_only = [name for k, name in enumerate(everything.class_names) if k not in trained]
+    if val_only:
+        emit(
+            ProgressEvent(
+                "log",
+                "loading",
+                message=f"no training image has {', '.join(val_only)} (only validation images do): the model "
+                "keeps a class for each but cannot learn it until a training image is labelled with it",
+            )
+        )
     return train_set, val_set, everything.problems
 
 
