@@ -1,9 +1,11 @@
-"""``flower-annotator mistakes DATA --model MODEL --out FILE.json``: likely label mistakes, most suspicious first.
+"""``flower-annotator mistakes DATA --model MODEL --out FILE.json [--save-dir DIR]``: likely label mistakes, most
+suspicious first.
 
 The model predicts the images it was not trained on (the ``val`` list its training wrote in
 ``DATA/ImageSets/Main/val.txt``), and `models.mistakes.rank_mistakes` scores them with cleanlab's
 object-detection sub-scores. The file is described in `annotator.core.mistakes`; entries marked "label is right"
-(``DATA/.flower_annotator/mistakes_ok.json``) are left out and counted in ``skipped_ok``.
+(``DATA/.flower_annotator/mistakes_ok.json``) are left out and counted in ``skipped_ok``. ``--save-dir``: the
+annotations are in that folder (as the window's ``--save-dir``); the split and the marks stay in DATA.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("data", help="a VOC folder: images with their .xml beside them")
+    parser.add_argument("data", help="a VOC folder: images with their .xml beside them (or in --save-dir)")
+    parser.add_argument(
+        "--save-dir",
+        metavar="DIR",
+        default=None,
+        help="the annotations' save folder (LabelImg's Change Save Dir; sub-folders mirrored), as in the window",
+    )
     parser.add_argument(
         "--model", required=True, help="a .keras model trained on DATA (its val split is used)"
     )
@@ -42,7 +50,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         marks = read_ok_marks(args.data)
-        result, data = evaluate_detailed(args.model, args.data, split=args.split, batch_size=args.batch_size)
+        result, data = evaluate_detailed(
+            args.model, args.data, split=args.split, batch_size=args.batch_size, save_dir=args.save_dir
+        )
     except (ModelFileError, FileNotFoundError, MistakeFileError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -194,3 +194,23 @@ def test_raccoon_images_and_annotations_are_all_found(tmp_path, capsys):
     if (tmp_path / "coco").is_dir():
         coco = next((tmp_path / "coco").rglob("*.json"))
         assert coco.stat().st_size > 0
+
+
+def test_mistakes_with_save_dir_reads_the_save_folder_and_the_split_in_the_data(
+    scratch_run, split_layout, tmp_path, capsys
+):
+    from annotator.core.mistakes import read_mistakes
+    from models.data import labelled_images, split_ids
+
+    _, _, model = scratch_run
+    images, annotations = split_layout
+    out = tmp_path / "mistakes.json"
+    args = ["mistakes", str(images), "--model", str(model), "--out", str(out)]
+    _, val = split_ids(images, [i for i, _, _ in labelled_images(images, save_dir=annotations)])
+    assert cli.main(args) == 2  # no annotation beside the images: nothing to look at, said so
+    assert "nothing to evaluate" in capsys.readouterr().err and not out.exists()
+    assert cli.main(args + ["--save-dir", str(annotations)]) == 0
+    report = read_mistakes(out)
+    assert report.n_images == len(val) and {e.image for e in report.entries} <= set(val)
+    assert cli.main(args + ["--save-dir", str(annotations), "--split", "all"]) == 0
+    assert read_mistakes(out).n_images == 24
