@@ -43,6 +43,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--iou-threshold", type=_args.unit, default=0.5, help="IoU of a match (0..1)")
 
 
+def _say_what_was_found(args: argparse.Namespace, n_evaluated: int) -> None:
+    """One line on stderr: how many labelled images DATA has (where their annotations are), how many were scored."""
+    from models.data import labelled_images
+
+    found = len(labelled_images(args.data, args.save_dir))
+    where = f"{args.data}" + (f" with annotations in {args.save_dir}" if args.save_dir else "")
+    split = "" if args.split == "all" else f" of the {args.split} split"
+    print(f"found {found} labelled images in {where}; evaluated {n_evaluated}{split}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     import os
 
@@ -63,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     except (ModelFileError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    _say_what_was_found(args, result["n_images"])
     for key, what in (
         ("model_classes_not_in_data", "the model's classes not labelled in the data (no figures for them)"),
         (

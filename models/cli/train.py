@@ -169,5 +169,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(summary))
     else:
         figures = ", ".join(f"{k} {v:.3f}" for k, v in result.metrics.items() if k.startswith("val_"))
-        print(f"{result.stopped}: model {result.model_path} ({figures}) in {result.elapsed_s:.0f} s")
+        print(
+            f"{result.stopped}: model {result.model_path} ({figures}) in {result.elapsed_s:.0f} s; "
+            f"{result.n_train} training + {result.n_val} validation images, {len(result.class_names)} classes"
+        )
     return 0 if result.model_path else 1
