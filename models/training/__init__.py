@@ -342,9 +342,24 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
         )
     )
     ids = [i for i, _, _ in listing]
-    train_ids, val_ids = data.split_ids(
-        root, ids, val_fraction=config.val_fraction, seed=config.seed, write=not config.verified_only
-    )
+    try:
+        train_ids, val_ids = data.split_ids(
+            root, ids, val_fraction=config.val_fraction, seed=config.seed, write=not config.verified_only
+        )
+    except (
+        OSError
+    ) as exc:  # a read-only dataset (a shared folder, a DVD): train without remembering the split
+        train_ids, val_ids = data.split_ids(
+            root, ids, val_fraction=config.val_fraction, seed=config.seed, write=False
+        )
+        emit(
+            ProgressEvent(
+                "log",
+                "loading",
+                message=f"cannot write the split files into {root / 'ImageSets' / 'Main'} "
+                f"({exc.strerror or exc}); this run's split (seed {config.seed}) is not remembered",
+            )
+        )
 
     def tick(done: int, total: int) -> None:
         emit(ProgressEvent("batch", "loading", batch=done, batches=total))

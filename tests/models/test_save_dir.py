@@ -180,3 +180,20 @@ def test_mistakes_with_save_dir_reads_the_save_folder_and_the_split_in_the_data(
     assert report.n_images == len(val) and {e.image for e in report.entries} <= set(val)
     assert cli.main(args + ["--save-dir", str(annotations), "--split", "all"]) == 0
     assert read_mistakes(out).n_images == 24
+
+
+def test_a_dataset_where_the_split_cannot_be_written_still_trains_and_says_so(split_layout, tmp_path):
+    from models.training import train
+    from tests.models.conftest import scratch_config
+
+    images, annotations = split_layout
+    blocker = images / "ImageSets"
+    blocker.symlink_to(tmp_path / "nowhere")  # ImageSets/Main cannot be made, as in a read-only dataset
+    events = []
+    config = scratch_config(
+        images, tmp_path / "m.keras", save_dir=str(annotations), epochs=1, backbone="tiny_test"
+    )
+    result = train(config, progress=events.append)
+    assert result.model_path and result.n_train + result.n_val == 24
+    assert any("cannot write the split files" in (e.message or "") for e in events)
+    assert blocker.is_symlink() and not (tmp_path / "nowhere").exists()
