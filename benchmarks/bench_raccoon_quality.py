@@ -112,7 +112,9 @@ def best_constant_box(targets: np.ndarray, grid: float = 0.05) -> np.ndarray:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", default=str(RACCOON), help="the raccoon folder (images/ + annotations/)")
     parser.add_argument("--work", default="/tmp/raccoon_quality")
     parser.add_argument("--minutes", type=float, default=10.0, help="wall-clock training budget")
