@@ -3,8 +3,9 @@
 The window gives the labels in order (`EditingMixin.label_choices`: the open folder's labels, most used first,
 then ``--classes`` / ``predefined_classes.txt``, then history); a label used in the folder shows its count.
 Typing filters the list (type-ahead) and highlights the row Enter would take. Enter accepts: an exact
-(case-insensitive) class name wins, then the row chosen with the arrow keys or the mouse, then the only class
-starting with the text, else the text as typed. Esc cancels. A "difficult" check box sets the VOC flag.
+(case-insensitive) class name wins, then the row chosen with the arrow keys or the mouse, then the first label in
+list order that starts with the text (the most used one, when the folder uses several), else the text as typed.
+Esc cancels. A "difficult" check box sets the VOC flag.
 """
 
 from __future__ import annotations
@@ -151,9 +152,9 @@ class LabelDialog(QDialog):
         if self._chosen_row is not None:
             return self.label_of(self._chosen_row)
         if text:
-            starts = [c for c in self.classes if c.lower().startswith(text.lower())]
-            if len(starts) == 1:
-                return starts[0]
+            # the first in list order: the folder's most used label that the text begins
+            starts = (c for c in self.classes if c.lower().startswith(text.lower()))
+            return next(starts, text)
         return text
 
     def accept(self) -> None:

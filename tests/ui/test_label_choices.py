@@ -115,18 +115,26 @@ def test_labels_used_in_the_save_folder_come_first_and_follow_new_labels(qtbot, 
         _close(window)
 
 
-def test_typed_text_with_several_matches_highlights_none_until_an_arrow_picks(qtbot, settings, tmp_path):
+def test_typed_text_takes_the_first_label_it_begins_and_a_new_text_none(qtbot, settings, tmp_path):
     images, annotations = tmp_path / "images", tmp_path / "annotations"
     images.mkdir()
     write_jpeg(images / "one.jpg")
+    annotations.mkdir()
+    ann = ImageAnnotation(filename="other.jpg", width=200, height=150)
+    ann.objects = [BoxObject("dandelion", 10, 10, 60, 60)]
+    write_jpeg(images / "other.jpg")
+    voc.write(ann, annotations / "other.xml")
     window = _window(qtbot, settings, annotations)
     try:
         window.actions.autosave.setChecked(False)
-        assert window.open_path(images)
-        notes = _draw(qtbot, window, (20, 20), (80, 80), typed="da")  # daisy and dandelion
-        assert notes["labels"] == FLOWERS  # nothing used in this folder: the predefined classes
-        assert notes["visible"] == ["daisy", "dandelion"] and notes["highlight"] == ""
-        assert window.document.objects[-1].name == "da"  # Enter takes the text as typed (a new label)
+        assert window.open_path(images / "one.jpg")
+        notes = _draw(qtbot, window, (20, 20), (80, 80), typed="da")  # dandelion (used here) before daisy
+        assert notes["labels"] == ["dandelion", "daisy", "roses", "sunflowers", "tulips"]
+        assert notes["visible"] == ["dandelion", "daisy"] and notes["highlight"] == "dandelion"
+        assert window.document.objects[-1].name == "dandelion"
+        notes = _draw(qtbot, window, (30, 30), (90, 90), typed="lip")  # only inside "tulips": not begun
+        assert notes["visible"] == ["tulips"] and notes["highlight"] == ""
+        assert window.document.objects[-1].name == "lip"  # Enter takes the text as typed (a new label)
     finally:
         _close(window)
 
