@@ -19,12 +19,7 @@ from models.cli import _args
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="a .keras model file written by `flower-annotator train`")
     parser.add_argument("data", help="a VOC folder: images with their .xml beside them")
-    parser.add_argument(
-        "--save-dir",
-        metavar="DIR",
-        default=None,
-        help="the annotations' save folder (LabelImg's Change Save Dir; sub-folders mirrored), as in the window",
-    )
+    _args.add_save_dir(parser)
     parser.add_argument("--split", default="all", choices=("all", "train", "val"), help="which images")
     parser.add_argument("--batch-size", type=_args.batch_size, default=16)
     parser.add_argument("--json", action="store_true", help="print one JSON object")

@@ -14,15 +14,12 @@ import argparse
 import os
 import sys
 
+from models.cli import _args
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("data", help="a VOC folder: images with their .xml beside them (or in --save-dir)")
-    parser.add_argument(
-        "--save-dir",
-        metavar="DIR",
-        default=None,
-        help="the annotations' save folder (LabelImg's Change Save Dir; sub-folders mirrored), as in the window",
-    )
+    _args.add_save_dir(parser, "the split and the marks stay in DATA")
     parser.add_argument(
         "--model", required=True, help="a .keras model trained on DATA (its val split is used)"
     )
@@ -32,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--split", default="val", choices=("val", "all"), help="val: images the model did not train on"
     )
-    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--batch-size", type=_args.batch_size, default=16)
 
 
 def run(args: argparse.Namespace) -> int:

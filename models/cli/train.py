@@ -72,13 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="cosine: warm-up then a cosine decay over the epochs (or --max-minutes); plateau: halve the rate "
         "when the validation loss stalls; auto: cosine from scratch, plateau with pretrained weights",
     )
-    parser.add_argument(
-        "--save-dir",
-        metavar="DIR",
-        default=None,
-        help="the annotations' save folder (LabelImg's Change Save Dir; sub-folders mirrored), as in the window; "
-        "the split files stay in DATA/ImageSets/Main",
-    )
+    _args.add_save_dir(parser, "the split files stay in DATA/ImageSets/Main")
     parser.add_argument("--recursive", action="store_true", help="also the images in sub-folders of DATA")
     parser.add_argument(
         "--verified-only", action="store_true", help="train on the images marked verified only"
