@@ -18,6 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
+from annotator.core.geometry import DEFAULT_SCORE_THRESHOLD  # noqa: E402
+
 
 def _write(path: Path, rgb: np.ndarray) -> None:
     cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
@@ -28,7 +30,7 @@ def main() -> None:
     parser.add_argument("model")
     parser.add_argument("image")
     parser.add_argument("out_dir")
-    parser.add_argument("--score-threshold", type=float, default=0.3)
+    parser.add_argument("--score-threshold", type=float, default=DEFAULT_SCORE_THRESHOLD)
     args = parser.parse_args()
 
     from annotator.core.imaging import load_image

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from models.nms import iou_xyxy
+from annotator.core.geometry import iou_matrix
 
 IOU_THRESHOLDS = np.linspace(0.5, 0.95, 10)
 RECALL_POINTS = np.linspace(0.0, 1.0, 101)
@@ -68,7 +68,7 @@ def _match_image(img: ImageDetections, cls: int, thresholds: np.ndarray, max_det
     tp = np.zeros((n_t, len(dets)), bool)
     ign = np.zeros((n_t, len(dets)), bool)
     if len(dets) and len(gt):
-        ious = iou_xyxy(dets, gt)
+        ious = iou_matrix(dets, gt)
         for ti, t in enumerate(thresholds):
             taken = np.zeros(len(gt), bool)
             for d in range(len(dets)):

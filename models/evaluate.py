@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from annotator.core.evaluation import EvaluationData, ImageResult
+from annotator.core.geometry import DEFAULT_NMS_IOU
 from models.builder import get_head
 from models.data import dataset_classes, load_image_and_source, load_samples
 from models.predict import PredictOptions, Predictor
@@ -71,7 +72,7 @@ def evaluate_detailed(
     batch_size: int = 16,
     predictor: Predictor | None = None,
     refine: bool = True,
-    nms_iou: float = 0.45,
+    nms_iou: float = DEFAULT_NMS_IOU,
     save_dir: str | os.PathLike | None = None,
 ) -> tuple[dict, EvaluationData]:
     """Evaluate ``model_path`` on the labelled images of ``data_dir``.

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from annotator.core.geometry import DEFAULT_NMS_IOU, DEFAULT_SCORE_THRESHOLD
 from annotator.core.prediction import Prediction
 from models.builder import get_head, head_contexts
 from models.data import load_image_and_source
@@ -25,8 +26,8 @@ from models.modelfile import ModelInfo, load_model
 class PredictOptions:
     """Thresholds of decoding: detections below ``score_threshold`` are dropped; NMS merges at ``nms_iou``."""
 
-    score_threshold: float = 0.3
-    nms_iou: float = 0.45
+    score_threshold: float = DEFAULT_SCORE_THRESHOLD
+    nms_iou: float = DEFAULT_NMS_IOU
 
 
 class Predictor:
@@ -97,8 +98,8 @@ class Predictor:
         pixels: np.ndarray,
         image_id: str = "",
         *,
-        score_threshold: float = 0.3,
-        nms_iou: float = 0.45,
+        score_threshold: float = DEFAULT_SCORE_THRESHOLD,
+        nms_iou: float = DEFAULT_NMS_IOU,
     ) -> Prediction:
         """Predict on decoded pixels ((H, W, 3) uint8 RGB, displayed frame); boxes in those pixels."""
         import cv2
@@ -120,7 +121,11 @@ class Predictor:
         return prediction
 
     def predict(
-        self, image_path: str | os.PathLike, *, score_threshold: float = 0.3, nms_iou: float = 0.45
+        self,
+        image_path: str | os.PathLike,
+        *,
+        score_threshold: float = DEFAULT_SCORE_THRESHOLD,
+        nms_iou: float = DEFAULT_NMS_IOU,
     ) -> Prediction:
         """Predict on an image file (any format the project's loader reads).
 

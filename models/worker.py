@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from annotator.core.atomic import atomic_write_bytes
+from annotator.core.geometry import DEFAULT_NMS_IOU, PREDICT_SCORE_FLOOR
 from annotator.core.worker_protocol import (
     DEFAULT_HEARTBEAT_S,
     HEARTBEAT_ENV,
@@ -278,8 +279,8 @@ class Worker:
                 start = time.perf_counter()
                 prediction = predictor.predict(
                     str(job["image"]),
-                    score_threshold=float(job.get("score_threshold", 0.05)),
-                    nms_iou=float(job.get("nms_iou", 0.45)),
+                    score_threshold=float(job.get("score_threshold", PREDICT_SCORE_FLOOR)),
+                    nms_iou=float(job.get("nms_iou", DEFAULT_NMS_IOU)),
                 )
                 prediction.image_id = str(job["image"])
                 if not prediction.latency_ms:

@@ -14,7 +14,13 @@ from pathlib import Path
 
 from annotator.core.atomic import atomic_write_bytes
 from annotator.core.cli_args import float_range
-from annotator.core.overlay_scene import OVERLAY_NAMES
+from annotator.core.geometry import (
+    DEFAULT_MATCH_IOU,
+    DEFAULT_NMS_IOU,
+    DEFAULT_SCORE_THRESHOLD,
+    PREDICT_SCORE_FLOOR,
+)
+from annotator.core.overlay_scene import OVERLAY_NAMES, OverlaySettings
 
 # 64 MP: an 8000x8000 PNG (about 190 MB of pixels to encode); --scale 16 of a 12 MP photo would be 3 GP.
 MAX_OUTPUT_PIXELS = 64_000_000
@@ -36,19 +42,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, help="the PNG to write")
     parser.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     parser.add_argument(
-        "--score-threshold", type=float_range(0, 1), default=0.3, help="hide predictions below (0.3)"
+        "--score-threshold",
+        type=float_range(0, 1),
+        default=DEFAULT_SCORE_THRESHOLD,
+        help=f"hide predictions below ({DEFAULT_SCORE_THRESHOLD})",
     )
     parser.add_argument(
-        "--nms-iou", type=float_range(0, 1), default=0.45, help="NMS IoU for the grid head (0.45)"
+        "--nms-iou",
+        type=float_range(0, 1),
+        default=DEFAULT_NMS_IOU,
+        help=f"NMS IoU for the grid head ({DEFAULT_NMS_IOU})",
     )
     parser.add_argument(
-        "--iou-threshold", type=float_range(0, 1), default=0.5, help="IoU below which a box is a miss (0.5)"
+        "--iou-threshold",
+        type=float_range(0, 1),
+        default=DEFAULT_MATCH_IOU,
+        help=f"IoU below which a box is a miss ({DEFAULT_MATCH_IOU})",
     )
     parser.add_argument("--before-nms", action="store_true", help="grid: show the raw detections before NMS")
     parser.add_argument(
         "--cell", help="grid: ROW,COL of the cell whose anchors are drawn (default: best box)"
     )
-    parser.add_argument("--mask-opacity", type=float_range(0, 1), default=0.5, help="mask opacity 0..1 (0.5)")
+    opacity = OverlaySettings.mask_opacity
+    parser.add_argument(
+        "--mask-opacity", type=float_range(0, 1), default=opacity, help=f"mask opacity 0..1 ({opacity})"
+    )
     parser.add_argument(
         "--scale", type=float_range(0.01, 16), default=1.0, help="output size relative to the image (1.0)"
     )
@@ -152,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
             prediction = predict_with_worker(
                 str(Path(args.model).resolve()),
                 str(image.resolve()),
-                min(args.score_threshold, 0.05),
+                min(args.score_threshold, PREDICT_SCORE_FLOOR),
                 args.nms_iou,
                 args.timeout,
             )

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.annotation import BoxObject, ImageAnnotation
+from annotator.core.geometry import iou_matrix, xyxy_array
 
 
 @dataclass(frozen=True)
@@ -106,16 +107,6 @@ def _key(box: BoxObject) -> tuple:
     return (box.name, round(box.xmin), round(box.ymin), round(box.xmax), round(box.ymax))
 
 
-def _iou(a: BoxObject, b: BoxObject) -> float:
-    iw = min(a.xmax, b.xmax) - max(a.xmin, b.xmin)
-    ih = min(a.ymax, b.ymax) - max(a.ymin, b.ymin)
-    if iw <= 0 or ih <= 0:
-        return 0.0
-    inter = iw * ih
-    union = (a.xmax - a.xmin) * (a.ymax - a.ymin) + (b.xmax - b.xmin) * (b.ymax - b.ymin) - inter
-    return inter / union if union > 0 else 0.0
-
-
 @dataclass
 class BoxDifference:
     """How the boxes on disk differ from the ones in memory (whole-pixel comparison).
@@ -152,10 +143,11 @@ def box_difference(disk: ImageAnnotation, mine: ImageAnnotation) -> BoxDifferenc
             rest_mine.pop(match)
     moved: list[tuple[BoxObject, BoxObject]] = []
     for box in list(only_disk):
+        ious = iou_matrix([box.xyxy()], xyxy_array(rest_mine))[0]
         best, best_iou = None, 0.0
         for i, m in enumerate(rest_mine):
-            if m.name == box.name and (iou := _iou(box, m)) > best_iou:
-                best, best_iou = i, iou
+            if m.name == box.name and ious[i] > best_iou:
+                best, best_iou = i, float(ious[i])
         if best is not None:
             moved.append((box, rest_mine.pop(best)))
             only_disk.remove(box)

@@ -36,11 +36,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from annotator.core.geometry import iou_matrix
+from annotator.core.geometry import DEFAULT_MATCH_IOU, DEFAULT_SCORE_THRESHOLD, iou_matrix
 
 RECALL_POINTS = np.linspace(0.0, 1.0, 101)
-DEFAULT_SCORE_THRESHOLD = 0.3
-DEFAULT_IOU_THRESHOLD = 0.5
 IOU_BINS = np.linspace(0.0, 1.0, 21)
 BACKGROUND = "background"
 
@@ -292,7 +290,7 @@ class EvaluationData:
     def views(
         self,
         score_threshold: float = DEFAULT_SCORE_THRESHOLD,
-        iou_threshold: float = DEFAULT_IOU_THRESHOLD,
+        iou_threshold: float = DEFAULT_MATCH_IOU,
     ) -> EvaluationViews:
         """Every figure at these thresholds (detections with ``score >= score_threshold`` count).
 

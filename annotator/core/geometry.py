@@ -9,6 +9,10 @@ Spaces: *image pixels* are continuous pixels of the displayed frame (EXIF applie
 corner of the top-left pixel; *normalized* means x divided by the image width and y by the image height, so the
 image spans ``[0, 1]`` on both axes. Functions keep the space of their input unless their name says otherwise.
 Inputs may be lists, tuples or arrays of shape ``(..., 4)``; outputs are ``float64`` arrays of the same shape.
+
+This is the project's one implementation of IoU, non-max suppression and the box conversions, and the one place
+the default thresholds are written: the window, ``render``, the metrics, grid decoding, prediction and the
+model worker all use it. TensorFlow twins live in ``models`` only where a graph needs them, tested equal to these.
 """
 
 from __future__ import annotations
@@ -19,17 +23,35 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "DEFAULT_MATCH_IOU",
+    "DEFAULT_NMS_IOU",
+    "DEFAULT_SCORE_THRESHOLD",
+    "PREDICT_SCORE_FLOOR",
     "Matches",
+    "batched_nms",
     "box_area",
     "clip_xyxy",
     "cxcywh_to_xyxy",
     "denormalize_xyxy",
     "iou_matrix",
     "match_boxes",
+    "nms",
     "normalize_xyxy",
+    "paired_iou",
     "xyxy_array",
     "xyxy_to_cxcywh",
 ]
+
+DEFAULT_SCORE_THRESHOLD = 0.3
+"""Predictions scoring below this are not shown, not written by ``predict`` and not counted in precision and
+recall, unless the user picks another threshold."""
+DEFAULT_NMS_IOU = 0.45
+"""Non-max suppression drops a box whose IoU with a better box of its class is above this."""
+DEFAULT_MATCH_IOU = 0.5
+"""A prediction matches a ground-truth box at this IoU or more (below it: a miss and a false alarm)."""
+PREDICT_SCORE_FLOOR = 0.05
+"""The window and ``render`` ask the model worker for every detection at or above this score, so that the
+score slider (which filters in `annotator.core.overlay_scene`) can go down without asking the model again."""
 
 
 def _boxes(boxes, name: str = "boxes") -> np.ndarray:
@@ -113,6 +135,17 @@ def box_area(boxes) -> np.ndarray:
     return np.clip(b[..., 2] - b[..., 0], 0.0, None) * np.clip(b[..., 3] - b[..., 1], 0.0, None)
 
 
+def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """IoU of xyxy boxes ``a`` and ``b`` broadcast against each other over their leading axes."""
+    iw = np.clip(np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0]), 0.0, None)
+    ih = np.clip(np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1]), 0.0, None)
+    inter = iw * ih
+    union = box_area(a) + box_area(b) - inter
+    with np.errstate(divide="ignore", invalid="ignore"):
+        iou = np.where(union > 0, inter / np.where(union > 0, union, 1.0), 0.0)
+    return np.clip(iou, 0.0, 1.0)
+
+
 def iou_matrix(a, b) -> np.ndarray:
     """Intersection over union of every box of ``a`` with every box of ``b``.
 
@@ -127,15 +160,102 @@ def iou_matrix(a, b) -> np.ndarray:
     b = _boxes(b, "b").reshape(-1, 4)
     if len(a) == 0 or len(b) == 0:
         return np.zeros((len(a), len(b)), dtype=np.float64)
-    ix0 = np.maximum(a[:, None, 0], b[None, :, 0])
-    iy0 = np.maximum(a[:, None, 1], b[None, :, 1])
-    ix1 = np.minimum(a[:, None, 2], b[None, :, 2])
-    iy1 = np.minimum(a[:, None, 3], b[None, :, 3])
-    inter = np.clip(ix1 - ix0, 0.0, None) * np.clip(iy1 - iy0, 0.0, None)
-    union = box_area(a)[:, None] + box_area(b)[None, :] - inter
-    with np.errstate(divide="ignore", invalid="ignore"):
-        iou = np.where(union > 0, inter / np.where(union > 0, union, 1.0), 0.0)
-    return np.clip(iou, 0.0, 1.0)
+    return _iou(a[:, None, :], b[None, :, :])
+
+
+def paired_iou(a, b) -> np.ndarray:
+    """IoU of row ``i`` of ``a`` with row ``i`` of ``b`` (the diagonal of `iou_matrix`, without the matrix).
+
+    Args:
+        a, b: ``(N, 4)`` xyxy boxes in the same space (pixels or normalized).
+
+    Returns:
+        ``(N,)`` float64 in ``[0, 1]``; 0 where a union has zero area.
+
+    Raises:
+        ValueError: ``a`` and ``b`` hold different numbers of boxes.
+    """
+    a = _boxes(a, "a").reshape(-1, 4)
+    b = _boxes(b, "b").reshape(-1, 4)
+    if len(a) != len(b):
+        raise ValueError(f"paired_iou needs as many boxes in a as in b, got {len(a)} and {len(b)}")
+    return _iou(a, b)
+
+
+def nms(boxes, scores, iou_threshold: float = DEFAULT_NMS_IOU) -> np.ndarray:
+    """Greedy non-max suppression over one set of boxes (class-agnostic).
+
+    A box is dropped when its IoU with a higher-scoring kept box is strictly greater than ``iou_threshold``
+    (at 1 nothing is dropped; at 0 any overlap is). Equal scores keep the earlier box first.
+
+    Args:
+        boxes: ``(N, 4)`` xyxy boxes, any one space (IoU does not care).
+        scores: ``(N,)`` scores.
+        iou_threshold: overlap above which the lower-scoring box is suppressed, in ``[0, 1]``.
+
+    Returns:
+        int64 indices into ``boxes`` of the kept boxes, highest score first.
+
+    Raises:
+        ValueError: a threshold outside ``[0, 1]``, or not as many scores as boxes.
+    """
+    if not 0.0 <= iou_threshold <= 1.0:
+        raise ValueError(f"iou_threshold must be in [0, 1], got {iou_threshold!r}")
+    boxes = _boxes(boxes).reshape(-1, 4)
+    scores = np.asarray(scores, np.float64).reshape(-1)
+    if len(boxes) != len(scores):
+        raise ValueError(f"{len(boxes)} boxes but {len(scores)} scores")
+    order = np.argsort(-scores, kind="stable")
+    keep: list[int] = []
+    while order.size:
+        i = int(order[0])
+        keep.append(i)
+        overlaps = _iou(boxes[i], boxes[order[1:]])
+        order = order[1:][overlaps <= iou_threshold]
+    return np.asarray(keep, np.int64)
+
+
+def batched_nms(
+    boxes,
+    scores,
+    classes,
+    *,
+    iou_threshold: float = DEFAULT_NMS_IOU,
+    score_threshold: float | None = None,
+    max_detections: int | None = None,
+) -> np.ndarray:
+    """Per-class NMS (`nms` within each class): boxes of different classes never suppress each other.
+
+    Args:
+        boxes: ``(N, 4)`` xyxy boxes, any one space.
+        scores: ``(N,)`` scores.
+        classes: ``(N,)`` class labels (ints or strings).
+        iou_threshold: see `nms`.
+        score_threshold: boxes scoring below it are dropped first; None keeps every box.
+        max_detections: the most boxes returned overall (the best ones); None returns all kept.
+
+    Returns:
+        int64 indices of the kept boxes over all classes, highest score first; equal scores keep the lower
+        index first, whatever their classes.
+
+    Raises:
+        ValueError: a threshold outside ``[0, 1]``, or arrays of different lengths.
+    """
+    boxes = _boxes(boxes).reshape(-1, 4)
+    scores = np.asarray(scores, np.float64).reshape(-1)
+    classes = np.asarray(classes).reshape(-1)
+    if not len(boxes) == len(scores) == len(classes):
+        raise ValueError(f"{len(boxes)} boxes, {len(scores)} scores and {len(classes)} classes")
+    candidates = np.arange(len(scores))
+    if score_threshold is not None:
+        candidates = np.flatnonzero(scores >= score_threshold)
+    kept = [np.zeros(0, np.int64)]
+    for c in np.unique(classes[candidates]):
+        idx = candidates[classes[candidates] == c]
+        kept.append(idx[nms(boxes[idx], scores[idx], iou_threshold)])
+    all_kept = np.sort(np.concatenate(kept))
+    ranked = all_kept[np.argsort(-scores[all_kept], kind="stable")]
+    return ranked if max_detections is None else ranked[:max_detections]
 
 
 @dataclass(frozen=True)
@@ -198,7 +318,7 @@ class Matches:
 def match_boxes(
     gt,
     pred,
-    iou_threshold: float = 0.5,
+    iou_threshold: float = DEFAULT_MATCH_IOU,
     pred_scores=None,
     *,
     gt_classes=None,

@@ -12,6 +12,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from annotator.core.annotation import ImageAnnotation
+from annotator.core.geometry import (
+    DEFAULT_MATCH_IOU,
+    DEFAULT_NMS_IOU,
+    DEFAULT_SCORE_THRESHOLD,
+    batched_nms,
+    match_boxes,
+)
 from annotator.core.prediction import Prediction
 
 OVERLAY_NAMES = ("boxes", "predictions", "iou", "grid", "mask")
@@ -33,9 +40,9 @@ class OverlaySettings:
         mask_opacity: 0..1 opacity of the segmentation mask.
     """
 
-    score_threshold: float = 0.3
-    nms_iou: float = 0.45
-    iou_threshold: float = 0.5
+    score_threshold: float = DEFAULT_SCORE_THRESHOLD
+    nms_iou: float = DEFAULT_NMS_IOU
+    iou_threshold: float = DEFAULT_MATCH_IOU
     before_nms: bool = False
     chosen_cell: tuple[int, int] | None = None
     heatmap: bool = True
@@ -70,26 +77,6 @@ class IouSummary:
     misses: list[int] = field(default_factory=list)
     false_alarms: list[int] = field(default_factory=list)
     mean_iou: float = float("nan")
-
-
-def nms(boxes: np.ndarray, scores: np.ndarray, classes: np.ndarray, iou: float) -> np.ndarray:
-    """Greedy per-class non-max suppression; returns kept indices by descending score (xyxy boxes)."""
-    from annotator.core.geometry import iou_matrix
-
-    order = np.argsort(-scores, kind="stable")
-    keep: list[int] = []
-    suppressed = np.zeros(len(order), bool)
-    if len(order) == 0:
-        return np.zeros((0,), np.int64)
-    ious = iou_matrix(boxes, boxes)
-    for rank, i in enumerate(order):
-        if suppressed[rank]:
-            continue
-        keep.append(int(i))
-        later = order[rank + 1 :]
-        same = classes[later] == classes[i]
-        suppressed[rank + 1 :] |= same & (ious[i, later] > iou)
-    return np.asarray(keep, np.int64)
 
 
 class OverlayScene:
@@ -166,7 +153,7 @@ class OverlayScene:
             keep = scores >= s.score_threshold
             boxes, scores, classes = boxes[keep], scores[keep], classes[keep]
             if not s.before_nms:
-                idx = nms(boxes, scores, classes, s.nms_iou)
+                idx = batched_nms(boxes, scores, classes, iou_threshold=s.nms_iou)
                 boxes, scores, classes = boxes[idx], scores[idx], classes[idx]
             return Detections(boxes, scores, classes)
         boxes = np.asarray(p.boxes, np.float32).reshape(-1, 4)
@@ -186,8 +173,6 @@ class OverlayScene:
 
     def iou_summary(self) -> IouSummary:
         """Match ground truth to the shown predictions (`annotator.core.geometry.match_boxes`, greedy by IoU)."""
-        from annotator.core.geometry import match_boxes
-
         gt = self.gt_boxes()
         det = self.detections()
         if len(gt) == 0:

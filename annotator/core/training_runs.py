@@ -18,12 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core import dataset, voc
+from annotator.core.model_facts import imagenet_file_name, keras_cache_dir
 
 RUNS_DIR = Path(".flower-annotator") / "runs"
 MIN_TRAIN_IMAGES = 4
 """Fewer labelled images than this cannot make a train and a validation split worth training on."""
-
-BACKBONES = ("mobilenetv2", "resnet34", "xception")
 
 
 def _n(text: str) -> str:
@@ -202,51 +201,6 @@ def summarize_dataset(
         n_val = max(1, round(len(used_ids) * 0.2)) if len(used_ids) >= 2 else 0
         summary.split = (len(used_ids) - n_val, n_val)
     return summary
-
-
-def default_input_size(backbone: str, weights: str | None) -> int:
-    """The input side training picks when none is given (`models.training.default_image_size`, kept in step by
-    a test; this module must not import TensorFlow): 224 px with pretrained weights (``weights`` other than
-    None/``"none"``); from scratch 192 px for mobilenetv2 (trained at half width) and 128 px for the others."""
-    if weights is not None and str(weights).lower() != "none":
-        return 224
-    return 192 if backbone == "mobilenetv2" else 128
-
-
-WIDTHS: dict[str, tuple[float, ...]] = {"mobilenetv2": (0.35, 0.5, 0.75, 1.0, 1.3, 1.4)}
-"""Width multipliers (MobileNetV2's ``alpha``) a backbone can be built at (`models.backbones.WIDTHS`, kept in
-step by a test); a backbone not listed has one width, 1.0."""
-
-
-def default_width(backbone: str, weights: str | None) -> float:
-    """The width training picks when none is given (`models.training.default_width`, kept in step by a test):
-    MobileNetV2 from scratch at half width (0.5), everything else and pretrained weights at 1.0."""
-    scratch = weights is None or str(weights).lower() == "none"
-    return 0.5 if backbone == "mobilenetv2" and scratch else 1.0
-
-
-def imagenet_file_name(backbone: str, image_size: int, width: float = 1.0) -> str | None:
-    """The file Keras caches ImageNet weights of ``backbone`` in (without the top classifier), for this input
-    side and width (`models.backbones.weights.imagenet_file`, kept in step by a test); None when no ImageNet
-    weights are published for it (resnet34). MobileNetV2's files exist for 96, 128, 160, 192 and 224 px; any
-    other side loads the 224 px file (its convolutions fit any size)."""
-    if backbone == "xception":
-        return "xception_weights_tf_dim_ordering_tf_kernels_notop.h5"
-    if backbone == "mobilenetv2":
-        rows = image_size if image_size in (96, 128, 160, 192, 224) else 224
-        return f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(width)}_{rows}_no_top.h5"
-    return None
-
-
-def keras_cache_dir() -> Path:
-    """Where Keras keeps downloaded model files (`models.backbones.weights.keras_cache_dir`)."""
-    home = os.environ.get("KERAS_HOME")
-    if home:
-        return Path(home).expanduser() / "models"
-    base = Path("~").expanduser()
-    if not os.access(base, os.W_OK):
-        base = Path("/tmp")
-    return base / ".keras" / "models"
 
 
 def imagenet_weights_status(

@@ -4,6 +4,9 @@ Every backbone is a `keras.Model` named ``"backbone"`` whose input is ``(image_s
 RGB pixels in 0..255 (preprocessing is a `Rescaling` layer inside, never a `Lambda`, so the model file loads
 with ``safe_mode=True``) and whose outputs are the list ``[stride8, stride16, stride32]``, produced by
 `Identity` layers named ``tap_stride8``, ``tap_stride16`` and ``tap_stride32``.
+
+Their names and widths are written once, in `annotator.core.model_facts` (the window reads them without
+TensorFlow); `BACKBONES` here maps each name to its builder.
 """
 
 from __future__ import annotations
@@ -13,13 +16,11 @@ from collections.abc import Callable
 import keras
 from keras import layers
 
+from annotator.core.model_facts import WIDTHS
 from models.backbones.resnet34 import resnet34
 from models.backbones.weights import resolve_weights
 
 STRIDES: tuple[int, ...] = (8, 16, 32)
-# Width multipliers (MobileNetV2's ``alpha``): the values Keras publishes ImageNet weights for. Other
-# backbones have one width, 1.0.
-WIDTHS: dict[str, tuple[float, ...]] = {"mobilenetv2": (0.35, 0.5, 0.75, 1.0, 1.3, 1.4)}
 MIN_IMAGE_SIZE = {"xception": 71, "resnet34": 32, "mobilenetv2": 32}
 # Where fine-tuning starts unfreezing: the first layer of the last block(s) of each backbone.
 FINE_TUNE_FROM = {

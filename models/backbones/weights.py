@@ -11,9 +11,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotator.core.training_runs import keras_cache_dir  # one implementation, shared with the UI
+from annotator.core.model_facts import imagenet_file_name, keras_cache_dir
 
 _KERAS_APPS = "https://storage.googleapis.com/tensorflow/keras-applications/"
+# Keras' download folder and a description, per backbone of `model_facts.IMAGENET_FILES`.
+_BACKBONE_SOURCES = {
+    "xception": ("xception/", "Xception ImageNet weights (no top)"),
+    "mobilenetv2": ("mobilenet_v2/", "MobileNetV2 ImageNet weights (no top)"),
+}
 
 
 class WeightsError(ValueError):
@@ -30,20 +35,16 @@ class WeightsFile:
 
 
 def imagenet_file(backbone: str, image_size: int = 224, width: float = 1.0) -> WeightsFile:
-    """The ImageNet weights file Keras uses for ``backbone`` (without the top classifier unless ResNet-50).
+    """The ImageNet weights file Keras uses for ``backbone`` (without the top classifier unless ResNet-50);
+    the backbones' file names come from `annotator.core.model_facts.imagenet_file_name`.
 
     Raises:
         WeightsError: no ImageNet weights exist for this backbone (``resnet34``).
     """
-    if backbone == "xception":
-        name = "xception_weights_tf_dim_ordering_tf_kernels_notop.h5"
-        return WeightsFile(name, _KERAS_APPS + "xception/" + name, "Xception ImageNet weights (no top)")
-    if backbone == "mobilenetv2":
-        rows = image_size if image_size in (96, 128, 160, 192, 224) else 224
-        name = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(width)}_{rows}_no_top.h5"
-        return WeightsFile(
-            name, _KERAS_APPS + "mobilenet_v2/" + name, "MobileNetV2 ImageNet weights (no top)"
-        )
+    name = imagenet_file_name(backbone, image_size, width)
+    if name is not None:
+        folder, what = _BACKBONE_SOURCES[backbone]
+        return WeightsFile(name, _KERAS_APPS + folder + name, what)
     if backbone == "resnet50":
         name = "resnet50_weights_tf_dim_ordering_tf_kernels.h5"
         return WeightsFile(name, _KERAS_APPS + "resnet/" + name, "ResNet-50 ImageNet weights")

@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 
+from annotator.core.geometry import DEFAULT_MATCH_IOU, DEFAULT_SCORE_THRESHOLD
 from models.cli import _args
 
 
@@ -32,10 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--score-threshold",
         type=_args.unit,
-        default=0.3,
+        default=DEFAULT_SCORE_THRESHOLD,
         help="detections counted in precision/recall (0..1)",
     )
-    parser.add_argument("--iou-threshold", type=_args.unit, default=0.5, help="IoU of a match (0..1)")
+    parser.add_argument(
+        "--iou-threshold", type=_args.unit, default=DEFAULT_MATCH_IOU, help="IoU of a match (0..1)"
+    )
 
 
 def _say_what_was_found(args: argparse.Namespace, n_evaluated: int) -> None:

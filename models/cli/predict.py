@@ -14,6 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from annotator.core.geometry import DEFAULT_NMS_IOU, DEFAULT_SCORE_THRESHOLD
 from models.cli import _args
 
 
@@ -27,8 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="folder holding the images' annotations (as in the window: sub-folders mirrored); "
         "when an image has one, its IoU with the prediction is printed (default: XML beside the image)",
     )
-    parser.add_argument("--score-threshold", type=_args.unit, default=0.3)
-    parser.add_argument("--nms-iou", type=_args.unit, default=0.45)
+    parser.add_argument("--score-threshold", type=_args.unit, default=DEFAULT_SCORE_THRESHOLD)
+    parser.add_argument("--nms-iou", type=_args.unit, default=DEFAULT_NMS_IOU)
     parser.add_argument("--overwrite", action="store_true", help="replace files already in --out")
     parser.add_argument(
         "--no-refine",

@@ -6,9 +6,8 @@ import argparse
 import json
 import sys
 
+from annotator.core.model_facts import BACKBONES, WIDTHS
 from models.cli import _args
-
-BACKBONE_CHOICES = ("xception", "resnet34", "mobilenetv2")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -16,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", required=True, help="the model file to write (.keras); the best epoch is kept"
     )
-    parser.add_argument("--backbone", default="xception", help=f"one of {', '.join(BACKBONE_CHOICES)}")
+    parser.add_argument("--backbone", default="xception", help=f"one of {', '.join(BACKBONES)}")
     parser.add_argument(
         "--weights",
         default="imagenet",
@@ -33,8 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--width",
         type=_args.width,
         default=None,
-        help="mobilenetv2's width multiplier (alpha): 0.35, 0.5, 0.75, 1.0, 1.3 or 1.4 (default: 0.5 from "
-        "scratch, 1.0 with pretrained weights); the other backbones have one width, 1.0",
+        help=f"mobilenetv2's width multiplier (alpha): {', '.join(map(str, WIDTHS['mobilenetv2']))} (default: "
+        "0.5 from scratch, 1.0 with pretrained weights); the other backbones have one width, 1.0",
     )
     parser.add_argument(
         "--epochs",

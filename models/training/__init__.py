@@ -22,6 +22,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from annotator.core.model_facts import default_input_size, default_width, from_scratch
 from models import backbones, data
 from models.builder import build_model, get_head, head_contexts, parse_heads
 from models.modelfile import ModelInfo, save_model
@@ -49,8 +50,9 @@ class TrainConfig:
             rewritten, so the dataset's split for all images is kept).
         backbone: ``xception`` | ``resnet34`` | ``mobilenetv2``. weights: ``"imagenet"``, None (from scratch)
             or a weights file. image_size: square input side (multiple of 32); None picks
-            `default_image_size`. width: the backbone's width multiplier (MobileNetV2's ``alpha``, one of
-            `models.backbones.WIDTHS`); None picks `default_width`.
+            `annotator.core.model_facts.default_input_size`. width: the backbone's width multiplier
+            (MobileNetV2's ``alpha``, one of `annotator.core.model_facts.WIDTHS`); None picks
+            `annotator.core.model_facts.default_width`.
         epochs: epochs of the ``fine_tune`` / ``full`` phase; None picks `default_epochs` (20 fine-tuning a
             pretrained backbone, 60 from scratch). head_epochs: epochs of the ``heads`` phase.
         batch_size, heads, seed: as named; the seed fixes the split, the initial weights, shuffling and
@@ -132,38 +134,19 @@ def _emit_to(progress: Callable[[ProgressEvent], None] | None) -> Callable[[Prog
     return progress if progress is not None else (lambda event: None)
 
 
-def _from_scratch(weights: str | None) -> bool:
-    return weights is None or str(weights).lower() == "none"
-
-
-def default_image_size(weights: str | None, backbone: str = "xception") -> int:
-    """224 px with pretrained weights (what they were trained at); from scratch 192 px for MobileNetV2 (at
-    half width) and 128 px for the others (3x faster per epoch than 224 px on a CPU)."""
-    if not _from_scratch(weights):
-        return 224
-    return 192 if backbone == "mobilenetv2" else 128
-
-
-def default_width(weights: str | None, backbone: str = "xception") -> float:
-    """MobileNetV2 from scratch: half width (alpha 0.5), which pays for 192 px instead of 128 px at the same
-    time per epoch on a CPU (15 minutes, 1,000 images: test mean IoU 0.765 vs 0.743, small flowers 0.51 vs
-    0.48). Everything else, and pretrained weights: 1.0."""
-    return 0.5 if backbone == "mobilenetv2" and _from_scratch(weights) else 1.0
-
-
 def default_epochs(weights: str | None) -> int:
     """20 epochs to fine-tune a pretrained backbone; 60 from scratch (about 14 minutes for 1,000 images at
     128 px on a 2-core CPU, the length the cosine schedule was tuned for)."""
-    return 60 if _from_scratch(weights) else 20
+    return 60 if from_scratch(weights) else 20
 
 
 def resolve_defaults(config: TrainConfig) -> TrainConfig:
     """``config`` with every None setting replaced by its default for pretrained or from-scratch training
     (input size, epochs, learning rate, patience)."""
-    scratch = _from_scratch(config.weights)
+    scratch = from_scratch(config.weights)
     chosen = {
-        "image_size": default_image_size(config.weights, config.backbone),
-        "width": default_width(config.weights, config.backbone),
+        "image_size": default_input_size(config.backbone, config.weights),
+        "width": default_width(config.backbone, config.weights),
         "epochs": default_epochs(config.weights),
         "learning_rate": 2e-3 if scratch else 1e-3,
         "patience": 10 if scratch else 5,
@@ -172,7 +155,7 @@ def resolve_defaults(config: TrainConfig) -> TrainConfig:
 
 
 def _phases(weights: str | None) -> list[str]:
-    return ["full"] if _from_scratch(weights) else ["heads", "fine_tune"]
+    return ["full"] if from_scratch(weights) else ["heads", "fine_tune"]
 
 
 def train(
@@ -247,7 +230,7 @@ def train(
             head_options=options,
             width=config.width,
         )
-    if _from_scratch(config.weights):
+    if from_scratch(config.weights):
         # From scratch the moving statistics must follow quickly, or validation lags far behind training.
         for layer in model._flatten_layers(include_self=False, recursive=True):
             if isinstance(layer, keras.layers.BatchNormalization):

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.desktop_check import check_xcb, package_for, uses_xcb, xcb_plugin_path
+from annotator.core.desktop_check import (
+    check_xcb,
+    missing_libraries,
+    package_for,
+    uses_xcb,
+    xcb_plugin_path,
+)
 
 XCB = {"QT_QPA_PLATFORM": "xcb"}
 
@@ -31,17 +37,26 @@ def fake_plugin(tmp_path: Path, renames: dict[bytes, bytes]) -> Path:
 
 
 def test_missing_libraries_are_named_with_their_apt_line(tmp_path: Path):
+    # What this machine already lacks (a bare desktop lacks some of the same libraries) is named too.
+    unmodified = fake_plugin(tmp_path / "unmodified", {})
+    already = missing_libraries(unmodified)
     plugin = fake_plugin(
         tmp_path,
         {b"libxcb-cursor.so.0": b"libxcb-cursor.so.9", b"libxcb-keysyms.so.1": b"libxcb-keysyms.so.7"},
     )
     problem = check_xcb(plugin, environ=XCB)
     assert problem is not None
-    assert problem.missing == ("libxcb-cursor.so.9", "libxcb-keysyms.so.7")
-    assert problem.packages == ("libxcb-cursor0", "libxcb-keysyms1")
+    renamed = ("libxcb-cursor.so.9", "libxcb-keysyms.so.7")
+    assert set(problem.missing) == set(already) | set(renamed)
+    assert {"libxcb-cursor0", "libxcb-keysyms1"} <= set(problem.packages)
     message = problem.message()
-    assert "sudo apt-get install libxcb-cursor0 libxcb-keysyms1\n" in message
-    assert "libxcb-cursor.so.9" in message
+    assert "libxcb-cursor.so.9" in message and "libxcb-keysyms.so.7" in message
+    if not already:
+        assert problem.missing == renamed
+        assert problem.packages == ("libxcb-cursor0", "libxcb-keysyms1")
+        assert "sudo apt-get install libxcb-cursor0 libxcb-keysyms1\n" in message
+    else:
+        assert "sudo apt-get install " + " ".join(problem.packages) + "\n" in message
 
 
 def test_an_unknown_library_gets_a_way_to_find_its_package(tmp_path: Path):

@@ -1,4 +1,4 @@
-"""Box geometry: conversions, IoU (checked against pycocotools) and one-to-one matching."""
+"""Box geometry: conversions, IoU (checked against pycocotools), non-max suppression and one-to-one matching."""
 
 from __future__ import annotations
 
@@ -86,6 +86,82 @@ def test_iou_known_values_empty_and_degenerate():
     assert geo.iou_matrix([[0, 0, 1, 1]], []).shape == (1, 0)
     degenerate = geo.iou_matrix([[5, 5, 5, 5]], [[5, 5, 5, 5], [0, 0, 10, 10]])
     assert degenerate.tolist() == [[0.0, 0.0]] and not np.isnan(degenerate).any()
+
+
+def test_paired_iou_is_the_diagonal_of_the_matrix():
+    t = [[0, 0, 10, 10], [0, 0, 10, 10], [0, 0, 10, 10], [5, 5, 5, 5]]
+    p = [[0, 0, 10, 10], [0, 0, 5, 10], [20, 20, 30, 30], [5, 5, 5, 5]]
+    np.testing.assert_allclose(geo.paired_iou(t, p), [1.0, 0.5, 0.0, 0.0])
+    rng = np.random.default_rng(3)
+    a, b = random_xyxy(rng, 40), random_xyxy(rng, 40)
+    np.testing.assert_array_equal(geo.paired_iou(a, b), np.diag(geo.iou_matrix(a, b)))
+    assert geo.paired_iou(np.zeros((0, 4)), np.zeros((0, 4))).shape == (0,)
+    with pytest.raises(ValueError, match="2 and 1"):
+        geo.paired_iou(a[:2], b[:1])
+
+
+# ---------------------------------------------------------------- non-max suppression
+
+
+def test_nms_suppresses_overlaps_above_threshold_only():
+    boxes = np.array(
+        [
+            [0, 0, 10, 10],
+            [1, 0, 11, 10],  # IoU with 0: 9/11 = 0.82
+            [5, 0, 15, 10],  # IoU with 0: 5/15 = 0.33
+            [50, 50, 60, 60],
+        ],
+        float,
+    )
+    scores = np.array([0.9, 0.95, 0.8, 0.1])
+    assert geo.nms(boxes, scores, 0.5).tolist() == [1, 2, 3]
+    assert geo.nms(boxes, scores, 0.3).tolist() == [1, 3]  # 2 vs 1: IoU 6/14 = 0.43 > 0.3
+    assert geo.nms(boxes, scores, 0.9).tolist() == [1, 0, 2, 3]
+
+
+def test_nms_strict_threshold_ties_and_bad_input():
+    boxes = [[0, 0, 10, 10], [5, 0, 15, 10], [0, 0, 10, 10]]  # 0-1: IoU exactly 1/3; 0-2 identical
+    assert geo.nms(boxes, [0.5, 0.4, 0.5], 1 / 3).tolist() == [0, 1]  # 1/3 is not above 1/3: kept
+    assert geo.nms(boxes, [0.5, 0.4, 0.5], 0.3).tolist() == [0]
+    assert geo.nms(boxes, [0.5, 0.5, 0.5], 1.0).tolist() == [0, 1, 2]  # equal scores: earlier first
+    assert geo.nms(np.zeros((0, 4)), []).tolist() == []
+    with pytest.raises(ValueError, match="1.5"):
+        geo.nms(boxes, [1, 1, 1], 1.5)
+    with pytest.raises(ValueError, match="3 boxes but 2 scores"):
+        geo.nms(boxes, [1, 1])
+
+
+def test_batched_nms_keeps_overlapping_boxes_of_different_classes():
+    boxes = np.array([[0, 0, 10, 10], [0, 0, 10, 10], [0, 0, 10, 10.5]], float)
+    scores = np.array([0.9, 0.8, 0.7])
+    classes = np.array([0, 1, 0])
+    assert geo.batched_nms(boxes, scores, classes, iou_threshold=0.5).tolist() == [0, 1]
+    assert geo.batched_nms(boxes, scores, classes, iou_threshold=0.5, score_threshold=0.85).tolist() == [0]
+    assert geo.batched_nms(boxes, scores, classes, iou_threshold=0.5, max_detections=1).tolist() == [0]
+    # equal scores across classes: the lower index first, whatever the class
+    tie = geo.batched_nms([[0, 0, 1, 1], [5, 5, 6, 6], [9, 9, 10, 10]], [0.5, 0.5, 0.5], [2, 0, 1])
+    assert tie.tolist() == [0, 1, 2]
+    assert geo.batched_nms(np.zeros((0, 4)), [], []).dtype == np.int64
+
+
+def test_batched_nms_on_random_scenes_keeps_exactly_what_the_rule_says():
+    rng = np.random.default_rng(4)
+    for _ in range(30):
+        n = int(rng.integers(0, 40))
+        boxes, scores, classes = random_xyxy(rng, n, 60.0), rng.random(n).round(2), rng.integers(0, 3, n)
+        thr = float(rng.choice([0.0, 0.3, 0.45, 0.7, 1.0]))
+        kept = geo.batched_nms(boxes, scores, classes, iou_threshold=thr)
+        assert sorted(kept.tolist()) == sorted(set(kept.tolist()))
+        assert kept.tolist() == sorted(kept.tolist(), key=lambda i: (-scores[i], i))
+        iou = geo.iou_matrix(boxes, boxes)
+        same = classes[:, None] == classes[None, :]
+        k = np.zeros(n, bool)
+        k[kept] = True
+        for i in range(n):
+            # a box earlier in score order (ties: lower index) of its class, kept, overlapping above thr
+            better = (scores > scores[i]) | ((scores == scores[i]) & (np.arange(n) < i))
+            blocked = (k & better & same[i] & (iou[i] > thr)).any()
+            assert k[i] != blocked, (i, thr)
 
 
 # ---------------------------------------------------------------- matching

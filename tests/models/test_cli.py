@@ -41,8 +41,8 @@ def test_evaluate_json_has_the_documented_keys(scratch_run, tiny_voc, capsys):
 
 @pytest.mark.parametrize("refine", [True, False])
 def test_evaluate_figures_match_the_predictions(scratch_run, tiny_voc, refine):
+    from annotator.core.geometry import paired_iou
     from models.evaluate import evaluate
-    from models.metrics import pairwise_iou_xyxy
     from models.predict import Predictor
 
     _, _, model = scratch_run
@@ -53,7 +53,7 @@ def test_evaluate_figures_match_the_predictions(scratch_run, tiny_voc, refine):
     for xml in sorted(tiny_voc.glob("*.xml")):
         gt = voc.read(xml).objects[0]
         pred = predictor.predict(xml.with_suffix(".png"), score_threshold=0.0)
-        ious.append(pairwise_iou_xyxy([gt.xyxy()], pred.loc_box[None])[0])
+        ious.append(paired_iou([gt.xyxy()], pred.loc_box[None])[0])
         array = predictor.predict_array(_pixels(xml.with_suffix(".png")), score_threshold=0.0)
         np.testing.assert_allclose(array.loc_box, pred.loc_box, atol=0.5)  # the window's path: same boxes
         first_boxes.append(pred.loc_box)

@@ -1,4 +1,4 @@
-"""Grid encoding/decoding round trips and per-class NMS on crafted overlaps (numpy only)."""
+"""Grid encoding/decoding round trips (numpy only; the NMS it uses is tested in tests/core/test_geometry.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from models.heads.grid.codec import (
     ideal_logits,
     targets_to_boxes,
 )
-from models.nms import batched_nms, iou_xyxy, nms
 
 ANCHORS = np.array([[0.1, 0.1], [0.2, 0.4], [0.4, 0.2], [0.5, 0.5], [0.8, 0.8]], np.float32)
 
@@ -88,33 +87,3 @@ def test_decode_shapes_and_formula():
     np.testing.assert_allclose(b, np.clip([cx - 0.25, cy - 0.25, cx + 0.25, cy + 0.25], 0, 1), atol=1e-6)
     np.testing.assert_allclose(d.objectness, 0.5)
     np.testing.assert_allclose(d.scores, 0.5)
-
-
-def test_nms_suppresses_overlaps_above_threshold_only():
-    boxes = np.array(
-        [
-            [0, 0, 10, 10],
-            [1, 0, 11, 10],  # IoU with 0: 9/11 = 0.82
-            [5, 0, 15, 10],  # IoU with 0: 5/15 = 0.33
-            [50, 50, 60, 60],
-        ],
-        float,
-    )
-    scores = np.array([0.9, 0.95, 0.8, 0.1])
-    assert nms(boxes, scores, 0.5).tolist() == [1, 2, 3]
-    assert nms(boxes, scores, 0.3).tolist() == [1, 3]  # 2 vs 1: IoU 6/14 = 0.43 > 0.3
-    assert nms(boxes, scores, 0.9).tolist() == [1, 0, 2, 3]
-
-
-def test_batched_nms_keeps_overlapping_boxes_of_different_classes():
-    boxes = np.array([[0, 0, 10, 10], [0, 0, 10, 10], [0, 0, 10, 10.5]], float)
-    scores = np.array([0.9, 0.8, 0.7])
-    classes = np.array([0, 1, 0])
-    assert batched_nms(boxes, scores, classes, iou_threshold=0.5).tolist() == [0, 1]
-    assert batched_nms(boxes, scores, classes, iou_threshold=0.5, score_threshold=0.85).tolist() == [0]
-    assert batched_nms(boxes, scores, classes, iou_threshold=0.5, max_detections=1).tolist() == [0]
-
-
-def test_iou_xyxy():
-    iou = iou_xyxy([[0, 0, 2, 2]], [[1, 1, 3, 3], [0, 0, 2, 2], [5, 5, 5, 5]])
-    np.testing.assert_allclose(iou, [[1 / 7, 1.0, 0.0]])

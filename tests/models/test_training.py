@@ -182,16 +182,6 @@ def test_defaults_depend_on_pretrained_weights_and_never_override_a_choice():
     assert chosen(resolve_defaults(mine)) == (64, 0.75, 3, 0.1, 1)
 
 
-@pytest.mark.parametrize("backbone", ["mobilenetv2", "resnet34", "xception"])
-@pytest.mark.parametrize("weights", [None, "none", "imagenet", "/some/file.h5"])
-def test_the_training_dock_offers_the_input_size_training_would_pick(backbone, weights):
-    from annotator.core.training_runs import default_input_size
-    from models.training import TrainConfig, resolve_defaults
-
-    picked = resolve_defaults(TrainConfig("d", "m.keras", backbone=backbone, weights=weights)).image_size
-    assert default_input_size(backbone, weights) == picked
-
-
 def test_a_width_the_backbone_lacks_stops_training_before_reading_data(tmp_path):
     from models.training import TrainConfig
 

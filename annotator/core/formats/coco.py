@@ -219,23 +219,32 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _id_and_text(entry: Any, key: str, where: str, issues: list[str]) -> tuple[Any, str] | None:
+    """``(entry["id"], entry[key])`` of a COCO list entry, or None (the problem added to ``issues``) when it is
+    not an object, its id is neither a whole number nor a string, or ``key`` is not a non-empty string."""
+    if not isinstance(entry, dict):
+        issues.append(f"{where}: not an object ({brief(entry)})")
+        return None
+    entry_id, text = entry.get("id"), entry.get(key)
+    if not _is_id(entry_id):
+        issues.append(f"{where}: id {brief(entry_id)} is not a whole number or a string")
+        return None
+    if not isinstance(text, str) or not text.strip():
+        issues.append(f"{where}: {key} {brief(text)} is not a non-empty string")
+        return None
+    return entry_id, text
+
+
 def _categories(entries: list, issues: list[str]) -> dict[Any, str]:
     categories: dict[Any, str] = {}
     first_of: dict[Any, int] = {}
     by_name: dict[str, int] = {}
     for i, cat in enumerate(entries):
         where = f"categories[{i}]"
-        if not isinstance(cat, dict):
-            issues.append(f"{where}: not an object ({brief(cat)})")
+        named = _id_and_text(cat, "name", where, issues)
+        if named is None:
             continue
-        cat_id, name = cat.get("id"), cat.get("name")
-        if not _is_id(cat_id):
-            issues.append(f"{where}: id {brief(cat_id)} is not a whole number or a string")
-            continue
-        if not isinstance(name, str) or not name.strip():
-            issues.append(f"{where}: name {brief(name)} is not a non-empty string")
-            continue
-        name = name.strip()
+        cat_id, name = named[0], named[1].strip()
         if cat_id in first_of:
             issues.append(
                 f"{where}: id {brief(cat_id)} repeats categories[{first_of[cat_id]}] "
@@ -257,16 +266,10 @@ def _images(entries: list, issues: list[str]) -> dict[Any, dict]:
     by_file: dict[str, int] = {}
     for i, img in enumerate(entries):
         where = f"images[{i}]"
-        if not isinstance(img, dict):
-            issues.append(f"{where}: not an object ({brief(img)})")
+        named = _id_and_text(img, "file_name", where, issues)
+        if named is None:
             continue
-        img_id, file_name = img.get("id"), img.get("file_name")
-        if not _is_id(img_id):
-            issues.append(f"{where}: id {brief(img_id)} is not a whole number or a string")
-            continue
-        if not isinstance(file_name, str) or not file_name.strip():
-            issues.append(f"{where}: file_name {brief(file_name)} is not a non-empty string")
-            continue
+        img_id, file_name = named
         if img_id in first_of:
             issues.append(f"{where}: id {brief(img_id)} repeats images[{first_of[img_id]}]")
             continue

@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from annotator.core.geometry import DEFAULT_NMS_IOU, PREDICT_SCORE_FLOOR
 from annotator.core.prediction import Prediction
 from annotator.core.worker_protocol import (
     ProtocolError,
@@ -25,7 +26,6 @@ from annotator.core.worker_protocol import (
 )
 from annotator.ui.translations import tr as _tr
 
-DEFAULT_SCORE_THRESHOLD = 0.05  # the worker returns everything above this; the overlay filters further
 DEFAULT_STALL_TIMEOUT_S = (
     30.0  # no frame (not even a heartbeat) for this long: the worker has stopped answering
 )
@@ -105,8 +105,8 @@ class ModelClient(QObject):
         self.skipped = 0
         """Predict requests the worker skipped because a newer one superseded them before they ran."""
         self.crash_count = 0
-        self.score_threshold = DEFAULT_SCORE_THRESHOLD
-        self.nms_iou = 0.45
+        self.score_threshold = PREDICT_SCORE_FLOOR
+        self.nms_iou = DEFAULT_NMS_IOU
         # Watchdog: the worker sends a heartbeat every `heartbeat_s`; silence for `stall_timeout_s` means it has
         # stopped (SIGSTOP, a deadlock): it is killed, `worker_crashed` says so, the next request starts afresh.
         self.stall_timeout_s = DEFAULT_STALL_TIMEOUT_S

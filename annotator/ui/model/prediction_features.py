@@ -16,10 +16,11 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog
 
 from annotator.core.annotation import ImageAnnotation
+from annotator.core.geometry import PREDICT_SCORE_FLOOR
 from annotator.core.overlay_scene import OverlayScene
 from annotator.core.prediction import Prediction
 from annotator.core.prediction_review import ReviewTracker
-from annotator.ui.model.client import DEFAULT_SCORE_THRESHOLD, ModelClient
+from annotator.ui.model.client import ModelClient
 from annotator.ui.model.overlays import OverlayLayer, OverlayStyle
 from annotator.ui.model.panel import ModelPanel, show_dock
 from annotator.ui.model.picking import CanvasPicker
@@ -114,7 +115,7 @@ class PredictionFeatures(QObject):
 
     def on_settings_changed(self) -> None:
         # The worker returns everything above this; a slider below the default asks it for more next time.
-        self.client.score_threshold = min(DEFAULT_SCORE_THRESHOLD, self.scene.settings.score_threshold)
+        self.client.score_threshold = min(PREDICT_SCORE_FLOOR, self.scene.settings.score_threshold)
         self.repaint()
 
     def repaint(self) -> None:

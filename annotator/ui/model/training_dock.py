@@ -35,14 +35,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.phase_texts import batch_text, phase_line, phase_name
-from annotator.core.training_runs import (
+from annotator.core.model_facts import (
     BACKBONES,
     WIDTHS,
-    DatasetSummary,
     default_input_size,
     default_width,
     imagenet_file_name,
+)
+from annotator.core.phase_texts import batch_text, phase_line, phase_name
+from annotator.core.training_runs import (
+    DatasetSummary,
     imagenet_weights_status,
     list_runs,
     new_run_dir,

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from annotator.core.geometry import iou_matrix
+
 
 def wh_iou(wh_a: np.ndarray, wh_b: np.ndarray) -> np.ndarray:
     """IoU of boxes given only by their sizes, as if each pair shared its centre.
@@ -29,9 +31,8 @@ def wh_iou(wh_a: np.ndarray, wh_b: np.ndarray) -> np.ndarray:
     """
     a = np.asarray(wh_a, np.float64).reshape(-1, 2)
     b = np.asarray(wh_b, np.float64).reshape(-1, 2)
-    inter = np.minimum(a[:, None, 0], b[None, :, 0]) * np.minimum(a[:, None, 1], b[None, :, 1])
-    union = a[:, None, 0] * a[:, None, 1] + b[None, :, 0] * b[None, :, 1] - inter
-    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    # sharing a centre overlaps as much as sharing a corner: xyxy boxes (0, 0, w, h)
+    return iou_matrix(np.concatenate([np.zeros_like(a), a], 1), np.concatenate([np.zeros_like(b), b], 1))
 
 
 def mean_best_iou(wh: np.ndarray, anchors: np.ndarray) -> float:

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from annotator.core.geometry import DEFAULT_NMS_IOU, DEFAULT_SCORE_THRESHOLD, batched_nms, cxcywh_to_xyxy
 from models.heads.grid.anchors import wh_iou
-from models.nms import batched_nms
 
 STRIDE = 32
 _MAX_LOGIT = 20.0
@@ -134,7 +134,7 @@ def targets_to_boxes(target: np.ndarray, num_classes: int) -> tuple[np.ndarray, 
     owned = t[..., 4] > 0.5
     cxcywh = t[owned][:, :4].astype(np.float64)
     classes = t[owned][:, 5:].argmax(axis=-1).astype(np.int32)
-    return _cxcywh_to_xyxy(cxcywh), classes
+    return cxcywh_to_xyxy(cxcywh).reshape(-1, 4), classes
 
 
 def ideal_logits(target: np.ndarray, anchors: np.ndarray, num_classes: int) -> np.ndarray:
@@ -193,7 +193,7 @@ def decode(raw: np.ndarray, anchors: np.ndarray, num_classes: int) -> DecodedGri
     cy = (row_idx + _sigmoid(t[..., 1])) / rows
     wh = anchors * np.exp(np.clip(t[..., 2:4], -_MAX_LOGIT, _MAX_LOGIT / 2))
     cxcywh = np.stack([cx, cy, wh[..., 0], wh[..., 1]], axis=-1).reshape(-1, 4)
-    boxes = np.clip(_cxcywh_to_xyxy(cxcywh), 0.0, 1.0)
+    boxes = np.clip(cxcywh_to_xyxy(cxcywh), 0.0, 1.0)
     objectness = _sigmoid(t[..., 4]).reshape(-1)
     logits = t[..., 5:].reshape(-1, num_classes)
     logits = logits - logits.max(axis=1, keepdims=True)
@@ -225,8 +225,8 @@ def detect(
     anchors: np.ndarray,
     num_classes: int,
     *,
-    score_threshold: float = 0.3,
-    nms_iou: float = 0.45,
+    score_threshold: float = DEFAULT_SCORE_THRESHOLD,
+    nms_iou: float = DEFAULT_NMS_IOU,
     max_detections: int = 100,
 ) -> tuple[Detections, DecodedGrid]:
     """Decode, drop scores below ``score_threshold``, then per-class NMS at ``nms_iou``.
@@ -260,9 +260,3 @@ def _split(arr: np.ndarray, num_classes: int) -> np.ndarray:
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -60, 60)))
-
-
-def _cxcywh_to_xyxy(b: np.ndarray) -> np.ndarray:
-    return np.stack(
-        [b[:, 0] - b[:, 2] / 2, b[:, 1] - b[:, 3] / 2, b[:, 0] + b[:, 2] / 2, b[:, 1] + b[:, 3] / 2], axis=1
-    )

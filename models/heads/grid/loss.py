@@ -55,15 +55,16 @@ def decode_tf(y_pred: tf.Tensor, anchors: np.ndarray, num_classes: int) -> dict[
     }
 
 
-def _pairwise_iou(a: tf.Tensor, b: tf.Tensor) -> tf.Tensor:
-    """(batch, N, 4) x (batch, M, 4) xyxy -> (batch, N, M)."""
+def iou_matrix_tf(a: tf.Tensor, b: tf.Tensor) -> tf.Tensor:
+    """(batch, N, 4) x (batch, M, 4) xyxy -> (batch, N, M): `annotator.core.geometry.iou_matrix` per image, in
+    the loss's graph (tested equal to it in tests/models/test_geometry_twins.py)."""
     a = a[:, :, None, :]
     b = b[:, None, :, :]
     iw = tf.maximum(tf.minimum(a[..., 2], b[..., 2]) - tf.maximum(a[..., 0], b[..., 0]), 0.0)
     ih = tf.maximum(tf.minimum(a[..., 3], b[..., 3]) - tf.maximum(a[..., 1], b[..., 1]), 0.0)
     inter = iw * ih
-    area_a = (a[..., 2] - a[..., 0]) * (a[..., 3] - a[..., 1])
-    area_b = (b[..., 2] - b[..., 0]) * (b[..., 3] - b[..., 1])
+    area_a = tf.maximum(a[..., 2] - a[..., 0], 0.0) * tf.maximum(a[..., 3] - a[..., 1], 0.0)
+    area_b = tf.maximum(b[..., 2] - b[..., 0], 0.0) * tf.maximum(b[..., 3] - b[..., 1], 0.0)
     return tf.math.divide_no_nan(inter, area_a + area_b - inter)
 
 
@@ -107,7 +108,7 @@ def grid_loss(
     gt_boxes = tf.concat([tc[..., :2] - tc[..., 2:] / 2, tc[..., :2] + tc[..., 2:] / 2], -1)
     gt_boxes = tf.reshape(gt_boxes, [batch, -1, 4])
     gt_valid = tf.reshape(owned, [batch, 1, -1])
-    best_iou = tf.reduce_max(_pairwise_iou(pred_boxes, gt_boxes) * gt_valid, axis=-1)
+    best_iou = tf.reduce_max(iou_matrix_tf(pred_boxes, gt_boxes) * gt_valid, axis=-1)
     best_iou = tf.reshape(best_iou, tf.shape(owned))
     noobj_mask = (1.0 - owned) * tf.cast(best_iou <= ignore_iou, tf.float32)
     obj_bce = tf.nn.sigmoid_cross_entropy_with_logits(labels=owned, logits=p[..., 4])

@@ -28,6 +28,8 @@ import keras
 import numpy as np
 from keras import layers
 
+from annotator.core.geometry import cxcywh_to_xyxy
+
 STRIDE = 32
 
 
@@ -149,7 +151,7 @@ def window_boxes_to_pixels(box_map: np.ndarray, image_size: int, scale: float = 
     cx = cols * STRIDE + box_map[..., 0] * image_size
     cy = rows * STRIDE + box_map[..., 1] * image_size
     w, h = box_map[..., 2] * image_size, box_map[..., 3] * image_size
-    return np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], -1) * scale
+    return cxcywh_to_xyxy(np.stack([cx, cy, w, h], -1)) * scale
 
 
 CLASS_COLOURS = np.array(

@@ -12,9 +12,10 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
+from annotator.core.geometry import box_area, cxcywh_to_xyxy
 from models.builder import HeadContext, HeadSpec, register_head
 from models.heads.loc.losses import LOSS_WEIGHTS, loc_losses
-from models.metrics import cxcywh_to_xyxy_np, loc_metrics, localization_summary
+from models.metrics import loc_metrics, localization_summary
 
 
 def build_loc(taps: dict[int, keras.KerasTensor], ctx: HeadContext) -> dict[str, keras.KerasTensor]:
@@ -46,6 +47,7 @@ def loc_targets(sample: dict[str, tf.Tensor], ctx: HeadContext) -> tuple[dict, d
     areas = tf.concat([areas[:-1], [-1.0]], 0)
     i = tf.argmax(areas, output_type=tf.int32)
     b = boxes[i]
+    # the graph's twin of `annotator.core.geometry.xyxy_to_cxcywh` (tests/models/test_geometry_twins.py)
     cxcywh = tf.stack([(b[0] + b[2]) / 2, (b[1] + b[3]) / 2, b[2] - b[0], b[3] - b[1]])
     w = tf.cast(sample["has_boxes"], tf.float32)
     return {"cls": classes[i], "box": cxcywh}, {"cls": w, "box": w}
@@ -58,7 +60,7 @@ def loc_loss_weights(ctx: HeadContext) -> dict[str, float]:
 def decode_loc(outputs: dict[str, np.ndarray], prediction, ctx: HeadContext, options) -> None:
     """Fill ``loc_box`` (xyxy image pixels), ``loc_probs`` and, as the single detection, ``boxes``."""
     probs = np.asarray(outputs["cls"], np.float32).reshape(-1)
-    box = cxcywh_to_xyxy_np(np.asarray(outputs["box"], np.float32).reshape(1, 4))[0]
+    box = cxcywh_to_xyxy(np.asarray(outputs["box"], np.float32).reshape(4))
     scale = np.array([prediction.width, prediction.height, prediction.width, prediction.height], np.float64)
     xyxy = np.clip(box, 0.0, 1.0) * scale
     prediction.loc_box = xyxy.astype(np.float32)
@@ -76,12 +78,11 @@ def evaluate_loc(pairs: list, ctx: HeadContext) -> dict[str, float]:
     for outputs, sample in pairs:
         if len(sample.boxes) == 0:
             continue
-        areas = (sample.boxes[:, 2] - sample.boxes[:, 0]) * (sample.boxes[:, 3] - sample.boxes[:, 1])
-        i = int(np.argmax(areas))
+        i = int(np.argmax(box_area(sample.boxes)))
         t_box.append(sample.boxes[i])
         t_cls.append(int(sample.classes[i]))
         # clipped to the image as `decode_loc` does: the figures describe the boxes `predict` writes
-        p_box.append(np.clip(cxcywh_to_xyxy_np(np.asarray(outputs["box"]).reshape(1, 4))[0], 0.0, 1.0))
+        p_box.append(np.clip(cxcywh_to_xyxy(np.asarray(outputs["box"]).reshape(4)), 0.0, 1.0))
         p_cls.append(int(np.argmax(outputs["cls"])))
     summary = localization_summary(
         np.array(t_box).reshape(-1, 4), np.array(p_box).reshape(-1, 4), t_cls, p_cls

@@ -15,7 +15,8 @@ LOSS_WEIGHTS = {"giou": {"cls": 1.0, "box": 2.0}, "mse": {"cls": 0.8, "box": 0.2
 
 
 def cxcywh_to_xyxy(boxes):
-    """Normalized cxcywh (..., 4) -> normalized xyxy (..., 4), as tensors."""
+    """Normalized cxcywh (..., 4) -> normalized xyxy (..., 4), as tensors: the graph's twin of
+    `annotator.core.geometry.cxcywh_to_xyxy` (tested equal in tests/models/test_geometry_twins.py)."""
     cx, cy, w, h = boxes[..., 0], boxes[..., 1], boxes[..., 2], boxes[..., 3]
     return ops.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=-1)
 
@@ -24,7 +25,8 @@ def iou_and_giou(true_cxcywh, pred_cxcywh):
     """Elementwise IoU and generalized IoU of two (..., 4) normalized cxcywh tensors.
 
     Returns:
-        ``(iou, giou)``, each of shape (...,); GIoU is in [-1, 1], IoU in [0, 1].
+        ``(iou, giou)``, each of shape (...,); GIoU is in [-1, 1], IoU in [0, 1] (the IoU equals
+        `annotator.core.geometry.paired_iou`, tested in tests/models/test_geometry_twins.py).
     """
     t = cxcywh_to_xyxy(ops.cast(true_cxcywh, "float32"))
     p = cxcywh_to_xyxy(ops.cast(pred_cxcywh, "float32"))
