@@ -164,6 +164,7 @@ def run(args: argparse.Namespace) -> int:
         figures = ", ".join(f"{k} {v:.3f}" for k, v in result.metrics.items() if k.startswith("val_"))
         print(
             f"{result.stopped}: model {result.model_path} ({figures}) in {result.elapsed_s:.0f} s; "
-            f"{result.n_train} training + {result.n_val} validation images, {len(result.class_names)} classes"
+            f"{result.n_train} training + {result.n_val} validation images, "
+            f"{len(result.class_names)} class{'es' if len(result.class_names) != 1 else ''}"
         )
     return 0 if result.model_path else 1

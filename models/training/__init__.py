@@ -377,7 +377,8 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
             "log",
             "loading",
             message=f"{len(train_set)} train / {len(val_set)} val images, "
-            f"{len(everything.class_names)} classes {', '.join(everything.class_names)}, "
+            f"{len(everything.class_names)} class{'es' if len(everything.class_names) != 1 else ''} "
+            f"{', '.join(everything.class_names)}, "
             f"{len(everything.problems)} problems",
         )
     )
