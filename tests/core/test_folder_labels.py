@@ -15,7 +15,15 @@ from annotator.core.annotation_files import save_annotation
 from annotator.core.folder_labels import FolderLabels, object_names
 
 CORPUS = Path(__file__).parent / "data" / "voc_corpus"
-RACCOON = Path("/work/shared/datasets/raccoon")
+# shared/ lies beside the checkout (CI's clean clone too); a git worktree elsewhere falls back to /work/shared.
+RACCOON = next(
+    (
+        p / "datasets" / "raccoon"
+        for p in (Path(__file__).resolve().parents[3] / "shared", Path("/work/shared"))
+        if (p / "datasets" / "raccoon" / "annotations").is_dir()
+    ),
+    Path("/nonexistent"),
+)
 
 
 def _image(path: Path, width: int = 64, height: int = 48) -> Path:

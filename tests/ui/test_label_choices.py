@@ -16,7 +16,15 @@ from ui_helpers import drag, settle, when_modal
 from annotator.core import voc
 from annotator.core.annotation import BoxObject, ImageAnnotation
 
-RACCOON = Path("/work/shared/datasets/raccoon")
+# shared/ lies beside the checkout (CI's clean clone too); a git worktree elsewhere falls back to /work/shared.
+RACCOON = next(
+    (
+        p / "datasets" / "raccoon"
+        for p in (Path(__file__).resolve().parents[3] / "shared", Path("/work/shared"))
+        if (p / "datasets" / "raccoon" / "annotations").is_dir()
+    ),
+    Path("/nonexistent"),
+)
 FLOWERS = ["daisy", "dandelion", "roses", "sunflowers", "tulips"]
 
 
