@@ -42,11 +42,11 @@ def main() -> None:
     args = parser.parse_args()
 
     from annotator.core.sample_data import generate
+    from annotator.core.worker_messages import ProgressEvent
     from benchmarks.backbone_entries import parse_entries
     from models.evaluate import evaluate
     from models.modelfile import read_info
     from models.training import TrainConfig, train
-    from models.training.progress import ProgressEvent
 
     work = Path(args.work)
     train_dir, test_dir = work / "train", work / "test"

@@ -135,16 +135,16 @@ def main() -> int:
     print(row("navigation, no model (baseline)", meter.stop()))
     window.open_path(str(data / "flower_00000.jpg"))
 
-    done: list[dict] = []
+    done: list[object] = []
     failed: list[str] = []
     f.client.training_finished.connect(done.append)
     f.client.training_failed.connect(failed.append)
-    epochs_seen: list[dict] = []
-    f.client.progress.connect(lambda e: epochs_seen.append(e) if e.get("kind") == "epoch" else None)
+    epochs_seen: list[object] = []
+    f.client.progress.connect(lambda e: epochs_seen.append(e) if e.kind == "epoch" else None)
     progress_ms: list[float] = []
     orig_progress = dock._on_progress
 
-    def timed_progress(event: dict) -> None:
+    def timed_progress(event) -> None:
         t = time.perf_counter()
         orig_progress(event)
         progress_ms.append((time.perf_counter() - t) * 1000)

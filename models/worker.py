@@ -31,6 +31,7 @@ import numpy as np
 
 from annotator.core.atomic import atomic_write_bytes
 from annotator.core.geometry import DEFAULT_NMS_IOU, PREDICT_SCORE_FLOOR
+from annotator.core.worker_messages import MessageError, ProgressEvent, TrainOutcome, TrainRequest
 from annotator.core.worker_protocol import (
     DEFAULT_HEARTBEAT_S,
     HEARTBEAT_ENV,
@@ -62,6 +63,15 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)
+
+
+def _numbers(figures: dict[str, Any]) -> dict[str, float]:
+    """The numeric entries of a metrics dict (Keras may log other things), as floats."""
+    return {
+        str(k): float(v)
+        for k, v in figures.items()
+        if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+    }
 
 
 def _user_message(exc: BaseException) -> str:
@@ -103,7 +113,12 @@ class Worker:
         rid = int(request.get("id", 0))
         kind = request.get("kind")
         if kind == "train":
-            self._start_training(rid, request.get("config") or {})
+            try:
+                train_request = TrainRequest.from_message(request.get("request"))
+            except MessageError as exc:
+                self.emit({"id": rid, "kind": "error", "message": f"bad train request: {exc}", "detail": ""})
+                return True
+            self._start_training(rid, train_request)
         elif kind in ("predict", "load_model"):
             with self._jobs_cv:
                 if kind == "predict" and request.get("background"):
@@ -139,7 +154,7 @@ class Worker:
         self.emit({"id": rid, "kind": "done", "result": {"shutdown": True}})
 
     # -- training -----------------------------------------------------------------------------------------
-    def _start_training(self, rid: int, config: dict[str, Any]) -> None:
+    def _start_training(self, rid: int, request: TrainRequest) -> None:
         if self._train_thread is not None and self._train_thread.is_alive():
             self.emit(
                 {
@@ -154,93 +169,80 @@ class Worker:
         self._cancels[rid] = cancel
         self._train_id = rid
         self._train_thread = threading.Thread(
-            target=self._train, args=(rid, dict(config), cancel), name="train", daemon=True
+            target=self._train, args=(rid, request, cancel), name="train", daemon=True
         )
         self._train_thread.start()
 
-    def _train(self, rid: int, config: dict[str, Any], cancel: threading.Event) -> None:
+    def _train(self, rid: int, request: TrainRequest, cancel: threading.Event) -> None:
         history: list[dict[str, Any]] = []
         started = time.time()
         last_batch = [0.0]
-        record_path = None
+        record_path = Path(request.out_path).with_name("run.json")
+        settings = request.to_message()
 
-        def progress(event: Any) -> None:
-            data = _jsonable(event)
-            if data.get("kind") == "batch":
+        def progress(event: ProgressEvent) -> None:
+            if event.kind == "batch":
                 now = time.monotonic()
                 if now - last_batch[0] < _BATCH_EVENT_INTERVAL_S:
                     return
                 last_batch[0] = now
-            if data.get("kind") == "epoch":
+            data = event.to_message()
+            if event.kind == "epoch":
                 history.append(data)
             self.emit({"id": rid, "kind": "progress", "event": data})
 
-        status = "failed"
-        result_data: dict[str, Any] = {}
         try:
-            self.emit(
-                {
-                    "id": rid,
-                    "kind": "progress",
-                    "event": {
-                        "kind": "phase",
-                        "phase": "starting",
-                        "epoch": 0,
-                        "epochs": 0,
-                        "batch": 0,
-                        "batches": 0,
-                        "losses": {},
-                        "metrics": {},
-                        "eta_s": None,
-                        "message": "loading TensorFlow and the images",
-                    },
-                }
-            )
-            from models.training import config_from_dict, train
+            progress(ProgressEvent("phase", "starting", message="loading TensorFlow and the images"))
+            from models.training import config_from_request, train
 
-            settings = dict(config)
-            record_path = Path(str(settings["out_path"])).with_name("run.json")
-            cfg = config_from_dict(settings)
-            result = train(cfg, progress=progress, cancel=cancel)
+            result = train(config_from_request(request), progress=progress, cancel=cancel)
             status = str(getattr(result, "stopped", "")) or ("cancelled" if cancel.is_set() else "finished")
-            result_data = _jsonable(result)
-            if not isinstance(result_data, dict):
-                result_data = {"result": result_data}
-            result_data["status"] = status
-            self._write_record(record_path, config, history, result_data, started, status)
-            self.emit({"id": rid, "kind": "done", "result": result_data})
+            outcome = TrainOutcome(
+                status=status,
+                model_path=result.model_path,
+                metrics=_numbers(result.metrics),
+                n_train=result.n_train,
+                n_val=result.n_val,
+                class_names=tuple(result.class_names),
+                problems=tuple(result.problems),
+                elapsed_s=max(0.0, float(result.elapsed_s)),
+            )
+            record = _jsonable(result)
+            record["status"] = status
+            self._write_record(record_path, settings, history, record, started, status)
+            self.emit({"id": rid, "kind": "done", "result": outcome.to_message()})
         except Exception as exc:
             if cancel.is_set():  # stopped before any epoch (e.g. while reading the images): not a failure
-                result_data = {"status": "cancelled", "model_path": None, "message": _user_message(exc)}
-                self._write_record(record_path, config, history, result_data, started, "cancelled")
-                self.emit({"id": rid, "kind": "done", "result": result_data})
+                outcome = TrainOutcome("cancelled", message=_user_message(exc))
+                self._write_record(record_path, settings, history, outcome.to_message(), started, "cancelled")
+                self.emit({"id": rid, "kind": "done", "result": outcome.to_message()})
                 return
-            if record_path is not None:
-                self._write_record(
-                    record_path, config, history, {"error": _user_message(exc)}, started, "failed"
-                )
+            self._write_record(
+                record_path, settings, history, {"error": _user_message(exc)}, started, "failed"
+            )
             self.error(rid, exc)
         finally:
             self._cancels.pop(rid, None)
 
     @staticmethod
     def _write_record(
-        path: Path | None,
-        config: dict[str, Any],
+        path: Path,
+        settings: dict[str, Any],
         history: list[dict[str, Any]],
         result: dict[str, Any],
         started: float,
         status: str,
     ) -> None:
-        """Write ``run.json`` beside the model: settings, per-epoch history, final metrics, status, times."""
-        if path is None or not path.parent.is_dir():
+        """Write ``run.json`` beside the model: the request's settings (``config``), per-epoch history, final
+        metrics and image counts (``result``: ``n_train``, ``n_val``, ...), status, times."""
+        if not path.parent.is_dir():
             return
         record = {
             "status": status,
             "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started)),
             "duration_s": round(time.time() - started, 2),
-            "config": _jsonable(config),
-            "history": history,
+            "config": _jsonable(settings),
+            "history": _jsonable(history),
             "result": _jsonable(result),
         }
         try:

@@ -12,7 +12,9 @@ Each message is one frame::
     arrays   raw C-order bytes of each array, in that order (no pickle anywhere)
 
 Requests (client -> worker), each with an integer ``id`` chosen by the client:
-    ``train``      ``config``: keyword arguments of `models.training.TrainConfig` (paths as strings).
+    ``train``      ``request``: an `annotator.core.worker_messages.TrainRequest` (``TrainRequest.to_message()``;
+                   the worker decodes it with ``TrainRequest.from_message`` and answers a bad one with ``error``
+                   "bad train request: ..." naming the field).
     ``predict``    ``model``: model path, ``image``: image path (also the result's image id),
                    ``score_threshold``, ``nms_iou``.
     ``load_model`` ``model``: model path; answered by ``done`` with ``result`` = the model's info.
@@ -20,11 +22,13 @@ Requests (client -> worker), each with an integer ``id`` chosen by the client:
     ``shutdown``   cancels what runs and exits.
 Events (worker -> client), each with the ``id`` of the request it answers (``0`` for ``ready``):
     ``ready``      the worker imported its libraries and takes requests (``pid``).
-    ``progress``   ``event``: the fields of `models.training.progress.ProgressEvent`.
+    ``progress``   ``event``: an `annotator.core.worker_messages.ProgressEvent` (``to_message()`` /
+                   ``from_message``).
     ``prediction`` header fields + arrays of one `annotator.core.prediction.Prediction`.
     ``error``      ``message`` (one line a user can read), ``detail`` (traceback).
-    ``done``       ``result``: a JSON object (training metrics and model path, model info, ...);
-                   ``skipped: true`` when a newer predict request superseded this one before it ran.
+    ``done``       ``result``: for ``train`` an `annotator.core.worker_messages.TrainOutcome` (``to_message()``),
+                   otherwise a JSON object (model info, ...); ``skipped: true`` when a newer predict request
+                   superseded this one before it ran.
     ``heartbeat``  sent every ``FLOWER_WORKER_HEARTBEAT_S`` seconds by a thread of its own, so a worker that stops
                    answering (SIGSTOP, a deadlock holding the interpreter) is noticed; `WorkerProcess.read` consumes
                    it (it only updates `WorkerProcess.last_seen`), no caller ever sees it.
@@ -32,7 +36,8 @@ Events (worker -> client), each with the ``id`` of the request it answers (``0``
 Limits: a header is at most `MAX_HEADER_BYTES`, an array at most `MAX_ARRAY_BYTES` with at most `MAX_NDIM`
 dimensions, a frame at most `MAX_ARRAYS` arrays, of the plain numeric dtypes only. Anything else, and any frame
 that is truncated or not shaped as above, raises `ProtocolError` (and nothing else): the reader treats its peer
-as broken.
+as broken. The client treats an event of an unknown kind, and a progress event, prediction or training result
+that its decoder refuses, the same way.
 """
 
 from __future__ import annotations

@@ -86,6 +86,9 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
 
     image_shown = Signal(str)
     """Emitted with the image path once an image (or its error message) is on screen."""
+    annotation_changed = Signal(str)
+    """Emitted with an image path when its annotation changed on disk: saved here (autosave included), reloaded
+    after another program changed it, or moved to the trash with its image."""
 
     def __init__(
         self,

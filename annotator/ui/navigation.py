@@ -275,6 +275,7 @@ class NavigationMixin:
         self._remember_disk(doc.image_path)
         stack.setClean()
         self.file_panel.model.set_status(doc.image_path, _status_of(doc.annotation))
+        self.annotation_changed.emit(doc.image_path)
         if backups:
             self.statusBar().showMessage(
                 _tr("Saved %s; the other version was kept as %s") % (written, ", ".join(backups)), 10000
@@ -307,6 +308,7 @@ class NavigationMixin:
             self.file_panel.model.set_error(path, doc.load_error)
         self._remember_disk(path)
         self._update_banner()
+        self.annotation_changed.emit(path)
 
     def _remember_disk(self, path: str) -> None:
         """The files of ``path`` on disk are now known to this window (the folder watcher ignores them)."""
@@ -335,6 +337,7 @@ class NavigationMixin:
                 self._folder_labels.reread(path)
             self.file_panel.model.set_status(path, _status_of(annotation))
             self.file_panel.model.set_error(path, error)
+            self.annotation_changed.emit(path)
             return
         if doc.disk is not None and not doc.disk.changes():
             return  # our own save, or the same bytes written again
@@ -477,6 +480,7 @@ class NavigationMixin:
         self._entries.pop(path, None)
         if self._folder_labels is not None:
             self._folder_labels.reread(path)  # moved away: its labels no longer count
+        self.annotation_changed.emit(path)
         remaining = self.file_panel.model.paths()
         if remaining:
             self.show_image(remaining[min(row, len(remaining) - 1)])

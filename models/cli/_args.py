@@ -9,8 +9,7 @@ from __future__ import annotations
 import argparse
 
 from annotator.core.cli_args import float_range, int_range
-
-HEAD_NAMES = ("loc", "grid", "seg")
+from annotator.core.worker_messages import HEAD_NAMES
 
 unit = float_range(0.0, 1.0)
 """A threshold or IoU: 0..1."""

@@ -7,6 +7,7 @@ import json
 import sys
 
 from annotator.core.model_facts import BACKBONES, WIDTHS
+from annotator.core.worker_messages import BOX_LOSSES, LR_SCHEDULES, STRATEGIES
 from models.cli import _args
 
 
@@ -50,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=_args.batch_size, default=16)
     parser.add_argument("--heads", type=_args.heads, default="loc", help="comma-separated: loc, grid, seg")
     parser.add_argument("--seed", type=_args.seed, default=0)
-    parser.add_argument("--strategy", default="default", choices=("default", "mirrored", "multi-worker"))
+    parser.add_argument("--strategy", default="default", choices=STRATEGIES)
     parser.add_argument(
         "--lr",
         type=_args.learning_rate,
@@ -63,11 +64,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="early stopping patience in epochs (default 5 with pretrained weights, 10 from scratch)",
     )
-    parser.add_argument("--box-loss", default="giou", choices=("giou", "mse"))
+    parser.add_argument("--box-loss", default="giou", choices=BOX_LOSSES)
     parser.add_argument(
         "--lr-schedule",
         default="auto",
-        choices=("auto", "cosine", "plateau"),
+        choices=LR_SCHEDULES,
         help="cosine: warm-up then a cosine decay over the epochs (or --max-minutes); plateau: halve the rate "
         "when the validation loss stalls; auto: cosine from scratch, plateau with pretrained weights",
     )

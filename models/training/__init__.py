@@ -23,15 +23,13 @@ import keras
 import numpy as np
 
 from annotator.core.model_facts import default_input_size, default_width, from_scratch
+from annotator.core.worker_messages import LR_SCHEDULES, ProgressEvent, TrainRequest
 from models import backbones, data
 from models.builder import build_model, get_head, head_contexts, parse_heads
 from models.modelfile import ModelInfo, save_model
 from models.training.callbacks import BestKeeper, StopTraining
 from models.training.phases import PhaseRunner
-from models.training.progress import ProgressEvent
 from models.training.strategy import is_chief, make_strategy
-
-LR_SCHEDULES = ("auto", "cosine", "plateau")
 
 
 class TrainError(ValueError):
@@ -408,13 +406,16 @@ def _jsonable(value):
     return value
 
 
-def config_from_dict(values: dict) -> TrainConfig:
-    """A `TrainConfig` from a dict (unknown keys are an error that names them)."""
-    known = {f.name for f in dataclasses.fields(TrainConfig)}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise TrainError(f"unknown training settings: {', '.join(unknown)}")
-    return TrainConfig(**values)
+def config_from_request(request: TrainRequest) -> TrainConfig:
+    """The `TrainConfig` of a window's `annotator.core.worker_messages.TrainRequest` (already checked field by
+    field when it was built or decoded): every setting carried over, ``images`` as ``verified_only``."""
+    values = {
+        f.name: getattr(request, f.name) for f in dataclasses.fields(TrainConfig) if f.name != "verified_only"
+    }
+    values["heads"] = tuple(request.heads)
+    values["class_names"] = None if request.class_names is None else list(request.class_names)
+    values["head_options"] = {h: dict(o) for h, o in request.head_options.items()}
+    return TrainConfig(**values, verified_only=request.verified_only)
 
 
-__all__: Sequence[str] = ["TrainConfig", "TrainResult", "TrainError", "train", "config_from_dict"]
+__all__: Sequence[str] = ["TrainConfig", "TrainResult", "TrainError", "train", "config_from_request"]

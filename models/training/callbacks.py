@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 import keras
 
-from models.training.progress import ProgressEvent, split_logs
+from annotator.core.worker_messages import ProgressEvent
+from models.training.progress import split_logs
 
 
 class StopTraining(Exception):

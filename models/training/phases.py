@@ -13,11 +13,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from annotator.core.worker_messages import ProgressEvent
 from models import backbones, data
 from models.builder import compile_args, head_strides
 from models.training import pipeline
 from models.training.callbacks import CosineSchedule, ProgressAndGuards, StopTraining
-from models.training.progress import ProgressEvent
 
 
 def lr_schedule(config, phase: str) -> str:

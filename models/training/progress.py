@@ -1,62 +1,18 @@
 """The progress interface shared by the CLI (a text bar with ETA) and the GUI's model worker.
 
-`models.training.train` calls ``progress(event)`` with a `ProgressEvent`; events are plain data (floats and
-strings), so the worker can send them across a process boundary unchanged (`ProgressEvent.to_dict`).
-No TensorFlow import here.
+`models.training.train` calls ``progress(event)`` with an `annotator.core.worker_messages.ProgressEvent`; the
+worker sends it across the pipe with its own encoder (``event.to_message()``), the window decodes it with
+``ProgressEvent.from_message``. No TensorFlow import here.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TextIO
 
-KINDS = ("phase", "epoch", "batch", "log", "done")
-
-
-@dataclass
-class ProgressEvent:
-    """One thing that happened during training.
-
-    Attributes:
-        kind: ``phase`` (a phase starts: ``loading``, ``features``, ``heads``, ``fine_tune``, ``full``),
-            ``epoch`` (an epoch ended: ``losses``/``metrics`` hold its figures, validation included), ``batch``
-            (a batch ended: running losses), ``log`` (a message, e.g. a skipped image) or ``done`` (training
-            ended; ``message`` says how: finished, early stop, cancelled, NaN, time budget).
-        phase: the current phase name.
-        epoch, epochs: 1-based epoch and the planned epoch count of this phase (0 when not applicable).
-        batch, batches: 1-based batch within the epoch and batches per epoch.
-        losses: e.g. ``{"loss": 0.8, "cls_loss": 0.3, "box_loss": 0.5}``.
-        metrics: e.g. ``{"cls_accuracy": 0.9, "box_iou": 0.7, "val_box_iou": 0.68}``.
-        eta_s: seconds left in this phase, estimated from the mean batch time; None when unknown.
-        message: human-readable text.
-    """
-
-    kind: str
-    phase: str = ""
-    epoch: int = 0
-    epochs: int = 0
-    batch: int = 0
-    batches: int = 0
-    losses: dict[str, float] = field(default_factory=dict)
-    metrics: dict[str, float] = field(default_factory=dict)
-    eta_s: float | None = None
-    message: str = ""
-
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"ProgressEvent kind must be one of {KINDS}, got {self.kind!r}")
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> ProgressEvent:
-        return cls(**{f.name: data[f.name] for f in dataclasses.fields(cls) if f.name in data})
-
+from annotator.core.worker_messages import ProgressEvent
 
 ProgressCallback = Callable[[ProgressEvent], None]
 

@@ -918,10 +918,6 @@ classes: {4}</source>
         <translation>분할 마스크 표시(&amp;M)</translation>
     </message>
     <message>
-        <source>Split: {0} train / {1} validation ({2})</source>
-        <translation>분할: 학습 {0} / 검증 {1} ({2})</translation>
-    </message>
-    <message>
         <source>Start training</source>
         <translation>학습 시작</translation>
     </message>
@@ -1126,10 +1122,6 @@ classes: {4}</source>
         <translation>모델 작업 프로세스를 시작하는 중...</translation>
     </message>
     <message>
-        <source>to be written at the first run</source>
-        <translation>첫 학습 때 작성됨</translation>
-    </message>
-    <message>
         <source>unfinished</source>
         <translation>미완료</translation>
     </message>
@@ -1260,6 +1252,30 @@ classes: {4}</source>
     <message>
         <source>Cancel (save nothing)</source>
         <translation>취소 (아무것도 저장 안 함)</translation>
+    </message>
+    <message>
+        <source>Split: {0} train / {1} validation, from the split files in {2}</source>
+        <translation>분할: 학습 {0} / 검증 {1}, {2}의 분할 파일 기준</translation>
+    </message>
+    <message>
+        <source>Split: {0} train / {1} validation; the first run writes it to {2}</source>
+        <translation>분할: 학습 {0} / 검증 {1}; 첫 학습 때 {2}에 기록됨</translation>
+    </message>
+    <message>
+        <source>No image to train on: the split files in {0} put every one of these images in validation.</source>
+        <translation>학습할 이미지가 없습니다: {0}의 분할 파일이 이 이미지들을 모두 검증용으로 두었습니다.</translation>
+    </message>
+    <message>
+        <source>Not started: the shown image's changes are not saved.</source>
+        <translation>시작하지 않음: 보이는 이미지의 변경 사항이 저장되지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Not started: {0}</source>
+        <translation>시작하지 않음: {0}</translation>
+    </message>
+    <message>
+        <source>Trained on {0} images, validated on {1}.</source>
+        <translation>이미지 {0}장으로 학습, {1}장으로 검증했습니다.</translation>
     </message>
 </context>
 </TS>

@@ -9,7 +9,7 @@ pytest.importorskip("tensorflow")
 
 from annotator import cli  # noqa: E402
 from annotator.core import masks, sample_data, voc  # noqa: E402
-from tests.ui.model_helpers import TRAINED, tiny_config  # noqa: E402
+from tests.ui.model_helpers import TRAINED, tiny_request  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def seg_model(tmp_path_factory):
     The session's tiny model of the UI tests (same data, same settings) when one was trained already; else it is
     trained here in process and shared with them, so the suite trains it once.
     """
-    from models.training import TrainConfig, train
+    from models.training import config_from_request, train
 
     if "model" in TRAINED and TRAINED["model"].is_file():
         return TRAINED["data"], TRAINED["model"]
@@ -27,7 +27,7 @@ def seg_model(tmp_path_factory):
     data = root / "flowers"
     sample_data.generate(data, count=10, seed=2, max_flowers=2, image_size=(96, 72))
     model = root / "model.keras"
-    train(TrainConfig(**tiny_config(data, model)))
+    train(config_from_request(tiny_request(data, model)))
     TRAINED.update(data=data, model=model)
     return data, model
 

@@ -9,12 +9,12 @@ import keras
 import numpy as np
 import pytest
 
+from annotator.core.worker_messages import ProgressEvent
 from models.backbones import build_backbone
 from models.builder import HeadSpec, register_head
 from models.modelfile import load_model, read_info
 from models.training import TrainError, train
 from models.training.callbacks import CosineSchedule, ProgressAndGuards, StopTraining
-from models.training.progress import ProgressEvent
 from tests.models.conftest import scratch_config
 
 _config = scratch_config  # the shared small from-scratch settings of tests/models/conftest.py
@@ -45,7 +45,7 @@ def test_progress_events_cover_phases_batches_epochs_and_done(scratch_run):
     epochs = [e for e in events if e.kind == "epoch"]
     assert [e.epoch for e in epochs] == list(range(1, 6)) and all(e.epochs == 5 for e in epochs)
     assert "val_box_iou" in epochs[0].metrics and "val_loss" in epochs[0].losses
-    assert ProgressEvent.from_dict(epochs[0].to_dict()) == epochs[0]
+    assert ProgressEvent.from_message(epochs[0].to_message()) == epochs[0]
 
 
 def test_two_phases_with_a_weights_file(tiny_voc, tmp_path):

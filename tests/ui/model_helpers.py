@@ -6,23 +6,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.core import sample_data
+from annotator.core.worker_messages import TrainRequest
 from annotator.core.worker_protocol import WorkerProcess
 
 TRAINED: dict[str, Path] = {}
 """``{"data": folder, "model": model file}`` once a test has trained the session's tiny model."""
 
 
-def tiny_config(data: Path, model: Path, epochs: int = 1) -> dict:
-    return {
-        "data_dir": str(data),
-        "out_path": str(model),
-        "backbone": "mobilenetv2",
-        "weights": None,
-        "image_size": 32,
-        "epochs": epochs,
-        "batch_size": 8,
-        "heads": ["loc", "grid", "seg"],
-    }
+def tiny_request(data: Path, model: Path, epochs: int = 1) -> TrainRequest:
+    return TrainRequest(
+        data_dir=str(data),
+        out_path=str(model),
+        backbone="mobilenetv2",
+        weights=None,
+        image_size=32,
+        epochs=epochs,
+        batch_size=8,
+        heads=("loc", "grid", "seg"),
+    )
 
 
 def tiny_model(root: Path) -> tuple[Path, Path]:
@@ -35,7 +36,7 @@ def tiny_model(root: Path) -> tuple[Path, Path]:
     model.parent.mkdir()
     worker = WorkerProcess()
     try:
-        rid = worker.send("train", config=tiny_config(data, model))
+        rid = worker.send("train", request=tiny_request(data, model).to_message())
         while True:
             header, _ = worker.next_event(300)
             if header["id"] == rid and header["kind"] in ("done", "error"):

@@ -117,7 +117,11 @@ def test_no_two_actions_share_a_shortcut(window):
 def _marked_strings() -> set[str]:
     pattern = re.compile(r'_(?:tr|n)\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)', re.S)
     found = set()
-    for path in sorted((ROOT / "annotator" / "ui").rglob("*.py")):  # every UI module, new ones included
+    # every UI module, new ones included, and the core modules whose sentences the UI shows through its tr
+    paths = sorted((ROOT / "annotator" / "ui").rglob("*.py")) + sorted(
+        (ROOT / "annotator" / "core").rglob("*.py")
+    )
+    for path in paths:
         source = path.read_text(encoding="utf-8")
         for match in pattern.finditer(source):
             found.add("".join(ast.literal_eval(p) for p in re.findall(r'"(?:[^"\\]|\\.)*"', match.group(1))))

@@ -16,6 +16,7 @@ from annotator.ui.model.features import install_model_features
 def dock(window, tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     f = install_model_features(window)
+    f.training_dock.set_dataset(str(tmp_path))  # a request names its data folder
     yield f.training_dock
     f.client.shutdown()
 
@@ -47,11 +48,11 @@ def test_the_note_names_the_file_for_the_size_and_width(qtbot, window, dock, tmp
     assert "kernels_0.35_160_no_top.h5" in dock.weights_status.text()
     assert str(tmp_path / "keras" / "models") in dock.weights_status.text()  # where to put it
     assert dock.weights.currentText() == "ImageNet (missing)"
-    assert dock.config(Path("m.keras"))["width"] == 0.35
+    assert dock.train_request(Path("m.keras")).width == 0.35
     dock.image_size.setValue(256)  # no file of its own: Keras' 224 px file is the one used
     assert "kernels_0.35_224_no_top.h5" in dock.weights_status.text()
     _choose(dock, "imagenet", "xception")
-    assert not dock.width_choice.isVisible() and "width" not in dock.config(Path("m.keras"))
+    assert not dock.width_choice.isVisible() and dock.train_request(Path("m.keras")).width is None
     assert "xception_weights_tf_dim_ordering_tf_kernels_notop.h5" in dock.weights_status.text()
 
 
@@ -73,7 +74,7 @@ def test_a_cached_file_is_reported_available(qtbot, window, dock, tmp_path):
 def test_from_scratch_mobilenet_starts_at_half_width_and_resnet34_has_no_imagenet(qtbot, window, dock):
     dock.show()
     _choose(dock, "none")
-    assert dock.chosen_width() == 0.5 and dock.config(Path("m.keras"))["width"] == 0.5
+    assert dock.chosen_width() == 0.5 and dock.train_request(Path("m.keras")).width == 0.5
     _choose(dock, "imagenet", "resnet34")
     assert not dock.width_choice.isVisible()
     assert dock.weights_status.text() == "no ImageNet weights exist for resnet34"

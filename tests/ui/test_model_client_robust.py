@@ -98,3 +98,45 @@ def test_a_prediction_frame_with_missing_fields_is_reported(qtbot, client):
     with qtbot.waitSignal(client.worker_crashed, timeout=15000) as crashed:
         client.ensure_worker()
     assert "malformed" in crashed.args[0]
+
+
+def _peer_sending(event: dict) -> list[str]:
+    """A peer that answers "ready", then writes ``event`` (a well-formed frame), then waits."""
+    script = _BAD_PEER.replace(
+        'frame({"id": 1, "kind": "prediction", "_arrays": [["boxes", "%s", [2, 4]]]})', f"frame({event!r})"
+    )
+    return [sys.executable, "-c", script]
+
+
+@pytest.mark.parametrize(
+    "event, words",
+    [
+        (
+            {"id": 1, "kind": "progress", "event": {"kind": "epoch", "losses": "high"}},
+            "ProgressEvent.losses must be a mapping of names to numbers, got 'high'",
+        ),
+        ({"id": 1, "kind": "progress", "event": {"kind": "epoch", "speed": 3}}, "unknown field(s) 'speed'"),
+        ({"id": 1, "kind": "progress"}, "a progress event must be a JSON object, got NoneType"),
+        ({"id": 1, "kind": "applause"}, "an event of unknown kind 'applause'"),
+    ],
+)
+def test_a_garbled_progress_event_or_unknown_event_is_reported_not_a_crash(qtbot, client, event, words):
+    client.worker_command = _peer_sending(event)
+    seen = []
+    client.progress.connect(seen.append)
+    with qtbot.waitSignal(client.worker_crashed, timeout=15000) as crashed:
+        client.ensure_worker()
+    assert "malformed" in crashed.args[0] and words in crashed.args[0]
+    assert "annotations are safe" in crashed.args[0] and not seen and client.worker_pid is None
+
+
+def test_a_garbled_training_result_fails_the_run_with_the_reason(qtbot, client, tmp_path):
+    from annotator.core.worker_messages import TrainRequest
+
+    client.worker_command = _peer_sending({"id": 1, "kind": "done", "result": {"status": "exploded"}})
+    finished = []
+    client.training_finished.connect(finished.append)
+    with qtbot.waitSignal(client.training_failed, timeout=15000) as failed:
+        client.train(TrainRequest(str(tmp_path), str(tmp_path / "m.keras")))
+    assert "TrainOutcome.status must be one of" in failed.args[0] and "'exploded'" in failed.args[0]
+    assert not finished and not client.is_training

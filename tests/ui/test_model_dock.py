@@ -55,8 +55,9 @@ def _tiny(dock, epochs: int, heads=("loc",)) -> None:
         box.setChecked(name in heads)
 
 
-def test_input_size_follows_the_backbone_and_weights_until_the_user_sets_it(qtbot, features):
+def test_input_size_follows_the_backbone_and_weights_until_the_user_sets_it(qtbot, features, tmp_path):
     dock = features.training_dock
+    dock.set_dataset(str(tmp_path))
     dock.backbone.setCurrentText("mobilenetv2")
     dock.weights.setCurrentIndex(dock.weights.findData("none"))
     assert dock.image_size.value() == 192  # from scratch MobileNetV2 trains at half width, 192 px
@@ -67,7 +68,7 @@ def test_input_size_follows_the_backbone_and_weights_until_the_user_sets_it(qtbo
     dock.backbone.setCurrentText("xception")
     assert dock.image_size.value() == 128
     dock.image_size.setValue(96)  # the user's own choice is what training gets
-    assert dock.config(Path("m.keras"))["image_size"] == 96
+    assert dock.train_request(Path("m.keras")).image_size == 96
 
 
 def test_train_from_the_dock_curves_update_then_cancel_keeps_the_best_model(
@@ -81,7 +82,7 @@ def test_train_from_the_dock_curves_update_then_cancel_keeps_the_best_model(
     assert "Split: 10 train / 2 validation" in dock.dataset_label.text()
     _tiny(dock, epochs=50, heads=("loc", "grid", "seg"))
     epochs = []
-    f.client.progress.connect(lambda e: epochs.append(e) if e["kind"] == "epoch" else None)
+    f.client.progress.connect(lambda e: epochs.append(e) if e.kind == "epoch" else None)
     qtbot.mouseClick(dock.start_button, Qt.MouseButton.LeftButton)
     assert f.client.is_training and dock.cancel_button.isEnabled() and not dock.start_button.isEnabled()
     qtbot.waitUntil(lambda: len(dock.curve_data("loss")) == 1, timeout=150000)
@@ -91,11 +92,11 @@ def test_train_from_the_dock_curves_update_then_cancel_keeps_the_best_model(
     with qtbot.waitSignal(f.client.training_finished, timeout=60000) as finished:
         qtbot.mouseClick(dock.cancel_button, Qt.MouseButton.LeftButton)
     assert time.monotonic() - t0 < 20  # within a batch (plus leaving fit), far from 50 epochs
-    assert finished.args[0]["status"] == "cancelled"
+    assert finished.args[0].status == "cancelled"
     assert 2 <= len(epochs) <= 3
     loss = dock.curve_data("loss")
     assert [x for x, _ in loss] == [float(i + 1) for i in range(len(epochs))] and loss[0] == first_loss[0]
-    assert [v for _, v in loss] == pytest.approx([e["losses"]["loss"] for e in epochs])
+    assert [v for _, v in loss] == pytest.approx([e.losses["loss"] for e in epochs])
     assert len(dock.curve_data("val_box_iou")) == len(epochs)  # a validation metric curve
     assert "cancelled" in dock.progress_bar.format()
     assert not f.client.is_training and dock.start_button.isEnabled()
@@ -117,7 +118,7 @@ def test_close_during_training_asks_cancels_and_leaves_no_process(qtbot, window,
     _tiny(f.training_dock, epochs=200)
     qtbot.waitUntil(lambda: "labelled" in f.training_dock.dataset_label.text())
     phases = []
-    f.client.progress.connect(lambda e: phases.append(e["phase"]))
+    f.client.progress.connect(lambda e: phases.append(e.phase))
     assert f.training_dock.start()
     qtbot.waitUntil(lambda: "full" in phases, timeout=90000)  # the model is built and fitting
     pid = f.client.worker_pid

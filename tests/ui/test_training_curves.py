@@ -1,8 +1,9 @@
 """The training curves for someone who has never trained a model: the window's palette, whole-number epochs on
 the x axis, legends outside the plots (never over a line, never cut off), phases named in plain words.
 
-Fed the progress events the worker sends (the dicts of `models.training.progress.ProgressEvent.to_dict`),
-through the client's own ``progress`` signal into the dock, as in a real run.
+Fed the progress events the worker sends (`ProgressEvent.to_message` dicts, decoded by
+`ProgressEvent.from_message` as the client decodes them), through the client's own ``progress`` signal into the
+dock, as in a real run.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QPalette
 
+from annotator.core.worker_messages import ProgressEvent
 from annotator.ui.model.features import install_model_features
 from annotator.ui.model.training_curves import TrainingCurves
 
@@ -18,23 +20,27 @@ LOSS_KEYS = ("loss", "box_loss", "cls_loss", "grid_loss", "mask_loss")
 METRIC_KEYS = ("box_iou", "cls_accuracy", "mask_miou")
 
 
-def _event(kind: str, phase: str, epoch: int = 0, epochs: int = 0, step: float = 0.0, **extra) -> dict:
+def _event(
+    kind: str, phase: str, epoch: int = 0, epochs: int = 0, step: float = 0.0, **extra
+) -> ProgressEvent:
     losses = {k: 2.0 - step + i for i, k in enumerate(LOSS_KEYS)}
     losses.update({f"val_{k}": v + 0.1 for k, v in losses.items()})
     metrics = {k: 0.2 + step / 10 for k in METRIC_KEYS}
     metrics.update({f"val_{k}": v - 0.05 for k, v in metrics.items()})
-    return {
-        "kind": kind,
-        "phase": phase,
-        "epoch": epoch,
-        "epochs": epochs,
-        "batch": extra.get("batch", 0),
-        "batches": extra.get("batches", 0),
-        "losses": losses if kind == "epoch" else {},
-        "metrics": {**metrics, "learning_rate": 0.001} if kind == "epoch" else {},
-        "eta_s": extra.get("eta_s"),
-        "message": extra.get("message", ""),
-    }
+    return ProgressEvent.from_message(
+        {
+            "kind": kind,
+            "phase": phase,
+            "epoch": epoch,
+            "epochs": epochs,
+            "batch": extra.get("batch", 0),
+            "batches": extra.get("batches", 0),
+            "losses": losses if kind == "epoch" else {},
+            "metrics": {**metrics, "learning_rate": 0.001} if kind == "epoch" else {},
+            "eta_s": extra.get("eta_s"),
+            "message": extra.get("message", ""),
+        }
+    )
 
 
 @pytest.fixture
@@ -44,7 +50,7 @@ def features(window):
     f.client.shutdown()
 
 
-def _feed(qtbot, f, events: list[dict]) -> None:
+def _feed(qtbot, f, events: list[ProgressEvent]) -> None:
     for e in events:
         f.client.progress.emit(e)
     curves = f.training_dock.curves
@@ -53,7 +59,7 @@ def _feed(qtbot, f, events: list[dict]) -> None:
     )
 
 
-def _two_phase_run() -> list[dict]:
+def _two_phase_run() -> list[ProgressEvent]:
     events = [_event("phase", "heads", 0, 2, message="2 epochs of 1 batches")]
     events += [_event("epoch", "heads", e, 2, step=e / 10) for e in (1, 2)]
     events += [_event("epoch", "fine_tune", e, 5, step=(2 + e) / 10) for e in range(1, 6)]

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from annotator.core.geometry import DEFAULT_NMS_IOU, PREDICT_SCORE_FLOOR
 from annotator.core.prediction import Prediction
+from annotator.core.worker_messages import ProgressEvent, TrainOutcome, TrainRequest
 from annotator.core.worker_protocol import (
     ProtocolError,
     WorkerProcess,
@@ -61,8 +62,9 @@ class ModelClient(QObject):
 
     Signals:
         worker_started(int): a fresh worker process with this pid is taking requests.
-        progress(dict): a training progress event (fields of `models.training.progress.ProgressEvent`).
-        training_finished(dict): the training result (``metrics``, ``model_path``, ``status`` ...).
+        progress(ProgressEvent): a training progress event (`annotator.core.worker_messages.ProgressEvent`).
+        training_finished(TrainOutcome): how the run ended (``status``, ``model_path``, ``metrics``,
+            ``n_train``, ``n_val`` ...).
         training_failed(str): a training run ended with an error (message for the user).
         model_loaded(str, dict): model path and its info (class names, heads, input size ...).
         prediction_ready(Prediction): a prediction for the image shown now (stale ones are dropped).
@@ -74,8 +76,8 @@ class ModelClient(QObject):
     """
 
     worker_started = Signal(int)
-    progress = Signal(dict)
-    training_finished = Signal(dict)
+    progress = Signal(object)
+    training_finished = Signal(object)
     training_failed = Signal(str)
     model_loaded = Signal(str, dict)
     model_load_failed = Signal(str, str)
@@ -178,15 +180,16 @@ class ModelClient(QObject):
         self._pending[rid] = {"kind": kind, **fields}
         return rid
 
-    def train(self, config: dict[str, Any]) -> int:
-        """Start a training run with `models.training.TrainConfig` keyword arguments (paths as strings).
+    def train(self, request: TrainRequest) -> int:
+        """Start the training run ``request`` describes; `progress` events follow, then `training_finished` or
+        `training_failed`.
 
         Raises:
             RuntimeError: a run is already going.
         """
         if self.is_training:
             raise RuntimeError("A training run is already going; cancel it first.")
-        self._train_id = self._send("train", config=config)
+        self._train_id = self._send("train", request=request.to_message())
         self.busy_changed.emit(True)
         return self._train_id
 
@@ -251,21 +254,29 @@ class ModelClient(QObject):
                 self._on_ended(generation)
 
     def _handle_message(self, generation: int, header: dict[str, Any], arrays: dict[str, Any]) -> None:
+        try:
+            self._dispatch(header, arrays)
+        except ProtocolError as exc:  # a message this client cannot read: the peer is broken
+            if self._process is not None:
+                self._process.protocol_error = str(exc)
+            self._on_ended(generation)
+
+    def _dispatch(self, header: dict[str, Any], arrays: dict[str, Any]) -> None:
+        """Turn one event into signals.
+
+        Raises:
+            ProtocolError: an unknown event kind, or a progress event, prediction or training result that does
+                not decode (`annotator.core.worker_messages.MessageError` is one).
+        """
         kind = header.get("kind")
         rid = int(header.get("id", 0))
         request = self._pending.get(rid, {})
         if kind == "ready":
             self.worker_started.emit(int(header.get("pid", 0)))
         elif kind == "progress":
-            self.progress.emit(dict(header.get("event") or {}))
+            self.progress.emit(ProgressEvent.from_message(header.get("event")))
         elif kind == "prediction":
-            try:
-                prediction: Prediction = prediction_from_message(header, arrays)
-            except ProtocolError as exc:
-                if self._process is not None:
-                    self._process.protocol_error = str(exc)
-                self._on_ended(generation)
-                return
+            prediction: Prediction = prediction_from_message(header, arrays)
             self._model_answered = True
             if header.get("background"):
                 self.prediction_scanned.emit(prediction)
@@ -281,18 +292,23 @@ class ModelClient(QObject):
             message = str(header.get("message", "unknown error"))
             self._fail(rid, request, message)
         elif kind == "done":
+            if request.get("kind") == "train":
+                outcome = TrainOutcome.from_message(header.get("result"))
+                self._pending.pop(rid, None)
+                self._end_training()
+                self.training_finished.emit(outcome)
+                return
             self._pending.pop(rid, None)
             result = dict(header.get("result") or {})
             if header.get("skipped"):
                 self.skipped += 1
             if request.get("background") and not self.scanning:
                 self.scan_finished.emit()
-            if request.get("kind") == "train":
-                self._end_training()
-                self.training_finished.emit(result)
-            elif request.get("kind") == "load_model":
+            if request.get("kind") == "load_model":
                 self.model_info = dict(result.get("info") or {})
                 self.model_loaded.emit(str(request.get("model")), self.model_info)
+        else:
+            raise ProtocolError(f"an event of unknown kind {str(kind)[:40]!r}")
 
     def _fail(self, rid: int, request: dict[str, Any], message: str) -> None:
         kind = request.get("kind")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -49,6 +50,18 @@ def show_dock(dock: QDockWidget, on: bool) -> None:
     dock.setVisible(on)
     if on:
         dock.raise_()
+
+
+def bind_dock_toggle(toggle: QAction, dock: QDockWidget) -> None:
+    """Make the checkable ``toggle`` (F8 / F9, the Model menu) open ``dock`` when it is closed or behind another
+    panel of its tab group, and close it when it is in view; its check mark says whether the dock is open.
+
+    The user's press decides from what is on screen, not from the check mark: a dock the window hid while
+    placing it (a first start) emits no visibility change, so the mark can still say "open" then."""
+    toggle.setChecked(not dock.isHidden())
+    toggle.triggered.connect(lambda _checked: show_dock(dock, not dock.isVisible()))
+    # A dock behind another in a tab group is not visible but still open: the mark follows isHidden.
+    dock.visibilityChanged.connect(lambda _v: toggle.setChecked(not dock.isHidden()))
 
 
 class _StatusLabel(QLabel):

@@ -22,7 +22,7 @@ from annotator.core.prediction import Prediction
 from annotator.core.prediction_review import ReviewTracker
 from annotator.ui.model.client import ModelClient
 from annotator.ui.model.overlays import OverlayLayer, OverlayStyle
-from annotator.ui.model.panel import ModelPanel, show_dock
+from annotator.ui.model.panel import ModelPanel, bind_dock_toggle
 from annotator.ui.model.picking import CanvasPicker
 from annotator.ui.model.review import AcceptPredictionsCommand, RejectPredictionsCommand, review_status_text
 from annotator.ui.translations import n as _n
@@ -81,13 +81,7 @@ class PredictionFeatures(QObject):
         actions["next_low_confidence"].triggered.connect(lambda: self.next_hardest("confidence"))
         actions["next_low_iou"].triggered.connect(lambda: self.next_hardest("iou"))
         actions["predict_folder"].triggered.connect(self.predict_folder)
-        toggle = actions["toggle_model_dock"]
-        toggle.setChecked(True)
-        toggle.toggled.connect(lambda on: show_dock(self.model_panel, on))
-        # A dock behind another in a tab group is not visible but still open: the action follows isHidden.
-        self.model_panel.visibilityChanged.connect(
-            lambda _v: toggle.setChecked(not self.model_panel.isHidden())
-        )
+        bind_dock_toggle(actions["toggle_model_dock"], self.model_panel)
         panel = self.model_panel
         panel.load_clicked.connect(lambda: self.load_model())
         panel.accept_selected.connect(self.accept)

@@ -1,6 +1,6 @@
 """Live training curves: losses in one plot, scores in another, validation dashed (pyqtgraph).
 
-Fed one epoch at a time by the training dock (`TrainingCurves.add_epoch` with a worker progress event). The plots
+Fed one epoch at a time by the training dock (`TrainingCurves.add_epoch` with the worker's `ProgressEvent`). The plots
 take the window's palette; the x axis shows whole epochs only; each legend is a wrapped label under its plot, so
 it never covers a line and is never cut off; the phases are named in plain words under the plots.
 """
@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from annotator.core.phase_texts import curve_name, phase_name
+from annotator.core.worker_messages import ProgressEvent
 from annotator.ui.translations import n as _n
 from annotator.ui.translations import tr as _tr
 
@@ -161,12 +162,12 @@ class TrainingCurves(QWidget):
         self._update_legends()
         self._update_phase_label()
 
-    def add_epoch(self, event: dict) -> list[str]:
+    def add_epoch(self, event: ProgressEvent) -> list[str]:
         """Append one epoch's losses and metrics; returns ``"key value"`` texts of what was plotted."""
         x = float(len(self.history.get("_epochs", [])) + 1)
         self.history.setdefault("_epochs", []).append((x, x))
-        self._note_phase(str(event.get("phase") or ""), int(x))
-        values = {**(event.get("losses") or {}), **(event.get("metrics") or {})}
+        self._note_phase(event.phase, int(x))
+        values = {**event.losses, **event.metrics}
         parts = []
         boxes = [plot.getViewBox() for plot in (self.loss_plot, self.metric_plot)]
         for box in boxes:

@@ -1,13 +1,17 @@
 """The training dock: settings, dataset counts, Start/Cancel, progress with ETA, live curves, log, past runs.
 
-Talks only to `annotator.ui.model.client.ModelClient`; the training itself runs in the worker process. Each run
-is saved in ``DATA/.flower-annotator/runs/<time>-<backbone>/`` (``model.keras`` + ``run.json``).
+Talks only to `annotator.ui.model.client.ModelClient`: it builds an `annotator.core.worker_messages.TrainRequest`,
+and reads the `ProgressEvent`s and the `TrainOutcome` that come back; the training itself runs in the worker
+process. Each run is saved in ``DATA/.flower-annotator/runs/<time>-<backbone>/`` (``model.keras`` + ``run.json``).
+
+The dataset counts are live (`annotator.ui.model.dataset_counts_label`): `TrainingDock.image_changed` counts one
+image again whenever the window saves it, and the split note says where the split files are once a run has
+written them.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.dataset_counts import DatasetSummary
 from annotator.core.model_facts import (
     BACKBONES,
     WIDTHS,
@@ -44,13 +49,13 @@ from annotator.core.model_facts import (
 )
 from annotator.core.phase_texts import batch_text, phase_line, phase_name
 from annotator.core.training_runs import (
-    DatasetSummary,
     imagenet_weights_status,
     list_runs,
     new_run_dir,
-    summarize_dataset,
 )
+from annotator.core.worker_messages import ProgressEvent, TrainOutcome, TrainRequest
 from annotator.ui.model.client import ModelClient
+from annotator.ui.model.dataset_counts_label import DatasetCountsLabel
 from annotator.ui.model.training_curves import TrainingCurves
 from annotator.ui.translations import n as _n
 from annotator.ui.translations import tr as _tr
@@ -72,10 +77,13 @@ class TrainingDock(QDockWidget):
 
     Signals:
         load_requested(str): the user asked to load this model file for predictions.
+
+    Attributes:
+        before_start: called before a run starts; False stops the start (the window saves the shown image's
+            edits there, so the run trains on them). None: nothing to do.
     """
 
     load_requested = Signal(str)
-    _summary_ready = Signal(int, object)
 
     def __init__(self, client: ModelClient, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,17 +91,14 @@ class TrainingDock(QDockWidget):
         self.client = client
         self.data_dir: str | None = None
         self.save_dir: str | None = None
-        self.summary = DatasetSummary()
+        self.before_start: Callable[[], bool] | None = None
+        self._split_seen = False  # this run's split files have been counted since they were written
         self.run_dir: Path | None = None
         self._started = 0.0
-        self._summary_token = 0
-        self._counting = False
         # What the dataset label and the progress bar say, as functions, so a language switch can say it again.
-        self._dataset_text: Callable[[], str] = lambda: _tr("No folder open.")
         self._progress_text: Callable[[], str] = lambda: _tr("idle")
         self._build()
         self.retranslate()
-        self._summary_ready.connect(self._show_summary)
         client.progress.connect(self._on_progress)
         client.training_finished.connect(self._on_finished)
         client.training_failed.connect(self._on_failed)
@@ -160,9 +165,8 @@ class TrainingDock(QDockWidget):
         add_row(_n("Heads"), heads_row)
         add_row(_n("Images"), use_row)
         layout.addLayout(form)
-        self.dataset_label = QLabel()
-        self.dataset_label.setWordWrap(True)
-        self.dataset_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.dataset_label = DatasetCountsLabel(self.use_verified.isChecked)
+        self.dataset_label.changed.connect(self._update_buttons)
         layout.addWidget(self.dataset_label)
         buttons = QHBoxLayout()
         self.start_button = QPushButton()
@@ -206,7 +210,7 @@ class TrainingDock(QDockWidget):
         self.backbone.currentIndexChanged.connect(self._apply_default_size)
         self.weights.currentIndexChanged.connect(self._apply_default_size)
         self._apply_default_size()
-        self.use_all.toggled.connect(self.refresh_dataset)
+        self.use_all.toggled.connect(lambda _on: self.dataset_label.show_counts())
 
     def retranslate(self) -> None:
         """Set every text of the dock in the language installed now (called at start and on a language switch)."""
@@ -231,7 +235,7 @@ class TrainingDock(QDockWidget):
             self.tabs.setTabText(i, _tr(text))
         self.runs_table.setHorizontalHeaderLabels([_tr(text) for text in _RUN_COLUMNS])
         self.curves.retranslate()
-        self.dataset_label.setText(self._dataset_text())
+        self.dataset_label.retranslate()
         self.progress_bar.setFormat(self._progress_text())
         self._update_weights_status()
         self._update_buttons()
@@ -246,10 +250,6 @@ class TrainingDock(QDockWidget):
         self._progress_text = text
         self.progress_bar.setFormat(text())
 
-    def _set_dataset_text(self, text: Callable[[], str]) -> None:
-        self._dataset_text = text
-        self.dataset_label.setText(text())
-
     # -- dataset ---------------------------------------------------------------------------------------------
     def set_dataset(self, data_dir: str | None, save_dir: str | None = None) -> None:
         """Show the counts of this VOC folder and its past runs (``None``: no folder open)."""
@@ -259,44 +259,18 @@ class TrainingDock(QDockWidget):
         self.refresh_runs()
 
     def refresh_dataset(self) -> None:
-        """Count the dataset on a background thread (it reads every XML); the label updates when done."""
-        self._summary_token += 1
-        if not self.data_dir:
-            self.summary = DatasetSummary()
-            self._set_dataset_text(lambda: _tr("No folder open."))
-            self._update_buttons()
-            return
-        folder = self.data_dir
-        self._set_dataset_text(lambda: _tr("Counting labels in {0}...").format(folder))
-        self._counting = True
-        self._update_buttons()
-        token, folder, save_dir = self._summary_token, self.data_dir, self.save_dir
-        verified_only = self.use_verified.isChecked()
+        """Count the dataset again (on a background thread; the label updates when done)."""
+        self.dataset_label.count(self.data_dir, self.save_dir)
 
-        def count() -> None:
-            try:
-                result: DatasetSummary | str = summarize_dataset(
-                    folder, verified_only=verified_only, save_dir=save_dir
-                )
-            except (OSError, ValueError) as exc:
-                result = _tr("Cannot read {0}: {1}").format(folder, exc)
-            self._summary_ready.emit(token, result)
+    @property
+    def summary(self) -> DatasetSummary:
+        """The counts shown now (empty while counting)."""
+        return self.dataset_label.summary
 
-        threading.Thread(target=count, name="dataset-summary", daemon=True).start()
-
-    def _show_summary(self, token: int, result: object) -> None:
-        if token != self._summary_token:
-            return  # a newer folder or setting replaced this count
-        self._counting = False
-        if isinstance(result, str):
-            self.summary = DatasetSummary()
-            self._set_dataset_text(lambda: str(result))
-            self._update_buttons()
-            return
-        summary = self.summary = result
-        verified_only = self.use_verified.isChecked()
-        self._set_dataset_text(lambda: "<br>".join(summary.describe(verified_only, _tr)))
-        self._update_buttons()
+    def image_changed(self, image_path: str) -> None:
+        """The annotation of ``image_path`` changed on disk (saved here, changed by another program, or the image
+        went to the trash): count that image again, so the counts follow the labelling."""
+        self.dataset_label.image_changed(image_path)
 
     def refresh_runs(self) -> None:
         self.runs_table.setRowCount(0)
@@ -379,27 +353,28 @@ class TrainingDock(QDockWidget):
     def heads(self) -> list[str]:
         return [name for name, box in self.head_boxes.items() if box.isChecked()]
 
-    def config(self, out_path: Path) -> dict:
-        """The `models.training.TrainConfig` keyword arguments for the current settings."""
+    def train_request(self, out_path: Path) -> TrainRequest:
+        """The `TrainRequest` for the current settings and dataset.
+
+        Raises:
+            ValueError: a setting training cannot use (the message names it and quotes the value).
+        """
         weights = self.weights.currentData()
         if weights == "file":
             weights = self.weights_file.text().strip()
-        config = {
-            "data_dir": self.data_dir,
-            "save_dir": self.save_dir,
-            "out_path": str(out_path),
-            "backbone": self.backbone.currentText(),
-            "weights": None if weights == "none" else weights,
-            "image_size": self.image_size.value(),
-            "epochs": self.epochs.value(),
-            "batch_size": self.batch_size.value(),
-            "heads": self.heads(),
-        }
-        if self.backbone.currentText() in WIDTHS:
-            config["width"] = self.chosen_width()
-        if self.use_verified.isChecked():
-            config["verified_only"] = True
-        return config
+        return TrainRequest(
+            data_dir=str(self.data_dir or ""),
+            out_path=str(out_path),
+            save_dir=self.save_dir,
+            images="verified" if self.use_verified.isChecked() else "all",
+            backbone=self.backbone.currentText(),
+            weights=None if weights == "none" else weights,
+            image_size=self.image_size.value(),
+            width=self.chosen_width() if self.backbone.currentText() in WIDTHS else None,
+            epochs=self.epochs.value(),
+            batch_size=self.batch_size.value(),
+            heads=tuple(self.heads()),
+        )
 
     def problem(self) -> str:
         """Why training cannot start now, or ``""``."""
@@ -412,11 +387,16 @@ class TrainingDock(QDockWidget):
             ).format(backbone)
         if not self.data_dir:
             return _tr("Open a folder of labelled images first.")
-        if self._counting:
+        if self.dataset_label.counting:
             return _tr("Counting labels...")
-        too_few = self.summary.too_few_message(self.use_verified.isChecked(), _tr)
+        verified_only = self.use_verified.isChecked()
+        too_few = self.summary.too_few_message(verified_only, _tr)
         if too_few:
             return too_few
+        if self.summary.split(verified_only)[0] == 0:
+            return _tr(
+                "No image to train on: the split files in {0} put every one of these images in validation."
+            ).format(self.summary.split_dir)
         if not self.heads():
             return _tr("Choose at least one head.")
         if self.weights.currentData() == "file" and not Path(self.weights_file.text().strip()).is_file():
@@ -433,14 +413,26 @@ class TrainingDock(QDockWidget):
             self._log(problem)
             self._set_progress(lambda: self.problem()[:80] or _tr("idle"))
             return False
-        self.run_dir = new_run_dir(self.data_dir, self.backbone.currentText())
-        config = self.config(self.run_dir / "model.keras")
+        if self.before_start is not None and not self.before_start():
+            self._log(_tr("Not started: the shown image's changes are not saved."))
+            return False
+        run_dir = new_run_dir(self.data_dir, self.backbone.currentText())
+        try:
+            request = self.train_request(run_dir / "model.keras")
+        except ValueError as exc:
+            run_dir.rmdir()
+            reason = str(exc)
+            self._log(_tr("Not started: {0}").format(reason))
+            self._set_progress(lambda: _tr("Not started: {0}").format(reason)[:120])
+            return False
+        self.run_dir = run_dir
+        self._split_seen = False
         self.curves.clear()
         self._started = time.monotonic()
         self.progress_bar.setValue(0)
         self._set_progress(lambda: _tr("starting the model worker..."))
-        self._log(_tr("Training {0} -> {1}").format(config["backbone"], self.run_dir))
-        self.client.train(config)
+        self._log(_tr("Training {0} -> {1}").format(request.backbone, self.run_dir))
+        self.client.train(request)
         self._update_buttons()
         return True
 
@@ -459,22 +451,20 @@ class TrainingDock(QDockWidget):
     def _log(self, text: str) -> None:
         self.log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")
 
-    def _on_progress(self, event: dict) -> None:
-        kind = event.get("kind")
-        phase = event.get("phase") or ""
-        epoch, epochs = event.get("epoch"), event.get("epochs")
-        batch, batches = event.get("batch"), event.get("batches")
-        if kind in ("phase", "log") and event.get("message"):
-            self._log(f"[{phase_name(phase, _tr)}] {event['message']}" if phase else str(event["message"]))
-        fraction = None
-        if epochs and epoch is not None:
-            done = (int(epoch) - (1 if kind == "batch" else 0)) + (
-                (int(batch) / int(batches)) if kind == "batch" and batches else 0
+    def _on_progress(self, event: ProgressEvent) -> None:
+        kind, phase = event.kind, event.phase
+        epoch, epochs, batch, batches = event.epoch, event.epochs, event.batch, event.batches
+        if kind in ("phase", "log") and event.message:
+            self._log(f"[{phase_name(phase, _tr)}] {event.message}" if phase else event.message)
+        if not self._split_seen and phase not in ("", "starting", "loading"):
+            self._split_seen = True  # the images are read: the run has written (or read) its split files
+            self.dataset_label.refresh_split()
+        if epochs:
+            done = (epoch - (1 if kind == "batch" else 0)) + (
+                batch / batches if kind == "batch" and batches else 0
             )
-            fraction = min(max(done / int(epochs), 0.0), 1.0)
-        if fraction is not None:
-            self.progress_bar.setValue(int(fraction * 1000))
-        eta_s = event.get("eta_s")
+            self.progress_bar.setValue(int(min(max(done / epochs, 0.0), 1.0) * 1000))
+        eta_s = event.eta_s
 
         def text() -> str:
             parts = [phase_line(phase, epoch, epochs, _tr), batch_text(batch, batches, _tr), _fmt_eta(eta_s)]
@@ -485,32 +475,37 @@ class TrainingDock(QDockWidget):
         if kind == "epoch":
             self._add_epoch(event)
 
-    def _add_epoch(self, event: dict) -> None:
+    def _add_epoch(self, event: ProgressEvent) -> None:
         parts = self.curves.add_epoch(event)
-        line = phase_line(str(event.get("phase") or ""), event.get("epoch"), event.get("epochs"), _tr)
+        line = phase_line(event.phase, event.epoch, event.epochs, _tr)
         self._log(f"{line}: " + ", ".join(parts))
 
     def curve_data(self, key: str) -> list[tuple[float, float]]:
         """The points plotted for ``key`` (e.g. ``"loss"``, ``"val_box_iou"``): ``[(epoch_index, value)]``."""
         return self.curves.curve_data(key)
 
-    def _on_finished(self, result: dict) -> None:
-        status = result.get("status", "finished")
-        metrics = result.get("metrics") or {}
-        summary = ", ".join(f"{k} {v:.3f}" for k, v in metrics.items() if isinstance(v, (int, float)))
+    def _on_finished(self, outcome: TrainOutcome) -> None:
+        status = outcome.status
+        summary = ", ".join(f"{k} {v:.3f}" for k, v in outcome.metrics.items())
         took = time.monotonic() - self._started
         self.progress_bar.setValue(1000 if status == "finished" else self.progress_bar.value())
         self._set_progress(lambda: _tr("{0} in {1:.0f} s").format(_tr(status), took))
         self._log(_tr("Run {0} in {1:.1f} s. {2}").format(_tr(status), took, summary))
+        if outcome.n_train or outcome.n_val:
+            self._log(_tr("Trained on {0} images, validated on {1}.").format(outcome.n_train, outcome.n_val))
+        if outcome.message:
+            self._log(outcome.message)
+        self.dataset_label.refresh_split()
         self.refresh_runs()
         self._update_buttons()
-        model = result.get("model_path") or (str(self.run_dir / "model.keras") if self.run_dir else "")
+        model = outcome.model_path or (str(self.run_dir / "model.keras") if self.run_dir else "")
         if model and Path(model).is_file():
             self._log(_tr("Model saved: {0}").format(model))
 
     def _on_failed(self, message: str) -> None:
         self._set_progress(lambda: _tr("failed: {0}").format(message)[:120])
         self._log(_tr("Training failed: {0}").format(message))
+        self.dataset_label.refresh_split()
         self.refresh_runs()
         self._update_buttons()
 

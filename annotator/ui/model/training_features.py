@@ -1,5 +1,6 @@
-"""The training side of the model features in the labelling window: the Training dock follows the shown folder,
-and closing the window while a model trains asks first.
+"""The training side of the model features in the labelling window: the Training dock follows the shown folder
+and every annotation the window saves (its counts are live), a run starts after the shown image's edits are
+saved, and closing the window while a model trains asks first.
 
 Created by `annotator.ui.model.features.ModelFeatures`; talks to the worker only through the shared
 `ModelClient`.
@@ -16,7 +17,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.ui.model.client import ModelClient
-from annotator.ui.model.panel import show_dock
+from annotator.ui.model.panel import bind_dock_toggle
 from annotator.ui.model.training_dock import TrainingDock
 from annotator.ui.translations import tr as _tr
 
@@ -38,13 +39,10 @@ class TrainingFeatures(QObject):
         self._window = window
         self.client = client
         self.training_dock = TrainingDock(client, window)
+        self.training_dock.before_start = self._save_before_training
+        window.annotation_changed.connect(self.training_dock.image_changed)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.training_dock)
-        toggle.setChecked(True)
-        toggle.toggled.connect(lambda on: show_dock(self.training_dock, on))
-        # A dock behind another in a tab group is not visible but still open: the action follows isHidden.
-        self.training_dock.visibilityChanged.connect(
-            lambda _v: toggle.setChecked(not self.training_dock.isHidden())
-        )
+        bind_dock_toggle(toggle, self.training_dock)
 
     def on_image_shown(self, path: str) -> None:
         """Train on the window's folder (or the image's own folder when a single image is open)."""
@@ -53,6 +51,11 @@ class TrainingFeatures(QObject):
         save_dir = str(self._window.save_dir) if self._window.save_dir else None
         if folder != self.training_dock.data_dir or save_dir != self.training_dock.save_dir:
             self.training_dock.set_dataset(folder, save_dir)
+
+    def _save_before_training(self) -> bool:
+        """Save the shown image's unsaved edits first, so the run trains on what the user sees; False when they
+        stay unsaved (the save failed, or the user cancelled a conflict)."""
+        return not self._window.is_dirty() or self._window.save()
 
     def retranslate(self) -> None:
         self.training_dock.retranslate()
