@@ -139,7 +139,7 @@ def main() -> None:
     from models.evaluate import evaluate
     from models.modelfile import read_info
     from models.training import TrainConfig, train
-    from models.training.progress import ProgressEvent
+    from annotator.core.worker_messages import ProgressEvent
 
     annotations = data / "annotations"
     scanned = dataset.scan(data / "images", save_dir=annotations)
