@@ -8,13 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import write_jpeg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QWidget
 from ui_helpers import drag, settle, when_modal
 
 from annotator.core import voc
 from annotator.core.annotation import BoxObject, ImageAnnotation
+from tests.ui.conftest import write_jpeg
 
 # shared/ lies beside the checkout (CI's clean clone too); a git worktree elsewhere falls back to /work/shared.
 RACCOON = next(
