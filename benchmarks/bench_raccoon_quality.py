@@ -136,10 +136,10 @@ def main() -> None:
     if not (data / "annotations").is_dir():
         sys.exit(f"the raccoon dataset is not at {data}")
     from annotator.core import dataset
+    from annotator.core.worker_messages import ProgressEvent
     from models.evaluate import evaluate
     from models.modelfile import read_info
     from models.training import TrainConfig, train
-    from annotator.core.worker_messages import ProgressEvent
 
     annotations = data / "annotations"
     scanned = dataset.scan(data / "images", save_dir=annotations)
