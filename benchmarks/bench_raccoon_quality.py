@@ -111,6 +111,29 @@ def best_constant_box(targets: np.ndarray, grid: float = 0.05) -> np.ndarray:
     return best
 
 
+def paired_with_constant(model_path: Path, folder: Path, annotations: Path, constant: np.ndarray) -> dict:
+    """Per held-out photo, the model's first-pass IoU minus the constant box's (largest box each, as `evaluate`):
+    the mean difference, its standard error, and on how many photos each is ahead by more than 0.05."""
+    from annotator.core.geometry import cxcywh_to_xyxy
+    from models.data import load_samples
+    from models.predict import Predictor
+
+    predictor = Predictor(model_path, refine=False)
+    samples = load_samples(
+        folder, predictor.info.class_names, image_size=predictor.info.image_size, save_dir=annotations
+    )
+    boxes = np.clip(cxcywh_to_xyxy(np.asarray(predictor.outputs(samples.images)["box"])), 0.0, 1.0)
+    targets = largest_boxes(folder, annotations)
+    model = np.array([_iou_rows(b, t[None])[0] for b, t in zip(boxes, targets, strict=True)])
+    diff = model - _iou_rows(constant, targets)
+    return {
+        "paired_mean_diff": float(diff.mean()),
+        "paired_se": float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else 0.0,
+        "model_ahead": int((diff > 0.05).sum()),
+        "constant_ahead": int((diff < -0.05).sum()),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -208,6 +231,7 @@ def main() -> None:
     info = read_info(result.model_path)
     second = evaluate(result.model_path, test_dir, save_dir=annotations)
     first = evaluate(result.model_path, test_dir, save_dir=annotations, refine=False)
+    paired = paired_with_constant(Path(result.model_path), test_dir, annotations, constant)
     load_after = os.getloadavg()
     row = {
         "label": args.label,
@@ -225,6 +249,7 @@ def main() -> None:
         "first_pass_test_mean_iou": first["mean_iou"],
         "first_pass_test_iou50_rate": first["iou50_rate"],
         **baseline,
+        **paired,
         "load_average_before": [round(v, 2) for v in load_before],
         "load_average_after": [round(v, 2) for v in load_after],
     }
@@ -246,6 +271,11 @@ def main() -> None:
         f"   box {c[0]:.3f} {c[1]:.3f} {c[2]:.3f} {c[3]:.3f} (train IoU {baseline['constant_train_iou']:.3f})"
     )
     print(f"{'mean training box':34}{baseline['mean_box_test_iou']:>14.3f}")
+    print(
+        f"model (first pass) - constant box, per photo: {paired['paired_mean_diff']:+.3f} "
+        f"(standard error {paired['paired_se']:.3f}); ahead by > 0.05 on {paired['model_ahead']} photos, "
+        f"behind on {paired['constant_ahead']}"
+    )
     print(
         f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} "
         f"(1-minute; {os.cpu_count()} CPUs)"
