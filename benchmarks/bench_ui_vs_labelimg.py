@@ -53,7 +53,8 @@ if TOOL == "ours":
     win.show()
     app.processEvents()
     from annotator.ui.app import preload_core_in_background
-    preload_core_in_background()  # as run_gui does, once the window is up
+    if MODE != "cold_first_image":
+        preload_core_in_background()  # as run_gui does once its first folder is open
     canvas = win.canvas
     def open_folder(folder): win.open_path(folder)
     def current(): return win.current_path
@@ -105,6 +106,8 @@ elif MODE == "cold_first_image":
     open_folder(os.path.join(DATA, "folder10k"))
     canvas.repaint()
     out["cold_first_image_s"] = time.time() - T0
+    if TOOL == "ours":
+        preload_core_in_background()  # as run_gui does: after the folder given on the command line is shown
 elif MODE == "first_image":
     settle(200)
     t = time.perf_counter()

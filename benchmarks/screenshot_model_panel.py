@@ -1,6 +1,8 @@
 """Screenshots of the model side on a real display (Xvfb + a window manager): the Model panel without a model,
 the training curves during a short real training run, the panel with a model's predictions, and a prediction
-picked by a click on the canvas. Each shot is the whole screen (``import -window root``, ImageMagick).
+picked by a click on the canvas. Each shot is the whole screen (``import -window root``, ImageMagick). The window
+is what a first start gets (fresh settings: sized from the screen, the Model panel below the files, Training
+behind it), and the panels come forward the way a user brings them: F9, then loading a model.
 
     DISPLAY=:33 .venv/bin/python benchmarks/screenshot_model_panel.py DATA MODEL --lang ko --out-dir shots/
 
@@ -64,15 +66,13 @@ def main() -> int:
     tag = f"{screen}_{args.lang}"
     tmp = Path(tempfile.mkdtemp())
     window = MainWindow(settings=Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)))
-    window.showMaximized()
+    window.show()  # fresh settings: the first window's size for this screen
     if args.lang == "ko":
         window.actions.language_ko.trigger()
     window.open_path(args.data)
     f = install_model_features(window)
     dock, panel = f.training_dock, f.model_panel
-    # The Model and Training panels share one place (tabs), so each has the height it needs on a small screen.
-    window.tabifyDockWidget(panel, dock)
-    panel.raise_()
+    window.place_side_docks((panel, dock))  # as run_gui does
     spin(app, 60, until=lambda: dock.start_button.isEnabled())
     shoot(app, out / f"model_panel_no_model_{tag}.png")
 
@@ -86,21 +86,21 @@ def main() -> int:
     done: list = []
     f.client.training_finished.connect(done.append)
     f.client.training_failed.connect(done.append)
-    dock.tabs.setCurrentWidget(dock.curves)
-    dock.raise_()
-    dock.start()
+    window.activateWindow()
+    spin(app, 0.3)
+    QTest.keyClick(window.canvas, Qt.Key.Key_F9)
+    dock.start()  # shows the Curves tab
     spin(app, 900, until=lambda: len(dock.curve_data("loss")) >= args.curve_epochs or bool(done))
     shoot(app, out / f"training_curves_{tag}.png")
     dock.cancel()
     spin(app, 120, until=lambda: bool(done))
 
-    panel.raise_()
     if args.image:
         window.open_path(str(Path(args.data) / args.image))
     panel.score_slider.setValue(args.score)
     got: list = []
     f.client.prediction_ready.connect(got.append)
-    f.prediction.load_model(args.model)
+    f.prediction.load_model(args.model)  # brings the Model panel to the front
     spin(app, 120, until=lambda: bool(got))
     window.canvas.fit_window()
     shoot(app, out / f"model_panel_predictions_{tag}.png")

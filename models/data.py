@@ -269,6 +269,7 @@ def load_samples(
     mask_source: MaskSource | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancel: threading.Event | None = None,
+    keep_empty: bool = False,
 ) -> SampleSet:
     """Load the labelled images of a VOC folder into memory, resized for the model.
 
@@ -285,6 +286,8 @@ def load_samples(
         save_dir: the annotations' save folder (LabelImg's "Change Save Dir"; sub-folders mirrored), as in
             the window's ``--save-dir``; None: beside the images / the VOC layout.
         recursive: also the images in sub-folders (the window's ``--recursive``).
+        keep_empty: also keep an image whose annotation has no box and that has no mask (training skips it:
+            nothing to learn; a model looking for overlooked objects must still see it).
 
     Returns:
         A `SampleSet`; ``problems`` lists what was skipped or ignored and why.
@@ -311,7 +314,7 @@ def load_samples(
     for n, (image_id, image_path, ann) in enumerate(parsed):
         if cancel is not None and cancel.is_set():
             break
-        loaded = _load_one(image_path, ann, names, image_size, get_mask, lut, problems)
+        loaded = _load_one(image_path, ann, names, image_size, get_mask, lut, problems, keep_empty)
         if progress is not None:
             progress(n + 1, len(parsed))
         if loaded is None:
@@ -364,7 +367,7 @@ def load_image_and_source(
     return np.ascontiguousarray(resized, np.uint8), pixels, (int(width), int(height))
 
 
-def _load_one(image_path, ann, names, image_size, get_mask, lut, problems):
+def _load_one(image_path, ann, names, image_size, get_mask, lut, problems, keep_empty=False):
     try:
         image, (width, height) = load_image_for_model(image_path, image_size)
     except (imaging.ImageError, OSError) as exc:
@@ -400,7 +403,7 @@ def _load_one(image_path, ann, names, image_size, get_mask, lut, problems):
             real = False
     except (masks.MaskError, OSError, ValueError) as exc:
         problems.append(DataProblem(str(image_path), f"mask ignored: {exc}"))
-    if not boxes and not real:
+    if not boxes and not real and not keep_empty:
         problems.append(DataProblem(str(image_path), "no boxes and no mask: nothing to learn, skipped"))
         return None
     if not boxes:

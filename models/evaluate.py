@@ -13,6 +13,8 @@ confusion matrix and the per-image counts are computed at any threshold without 
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +26,17 @@ from models.data import dataset_classes, load_image_and_source, load_samples
 from models.predict import PredictOptions, Predictor
 
 SPLITS = ("all", "train", "val")
+
+
+class EvaluationCancelled(Exception):
+    """`evaluate_detailed` was cancelled (its ``cancel`` event was set)."""
+
+
+def _check_cancel(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise EvaluationCancelled("evaluation cancelled")
+
+
 # detections kept for the threshold views: low enough that any threshold a user picks can be applied later
 STORE_SCORE_THRESHOLD = 0.01
 
@@ -74,6 +87,10 @@ def evaluate_detailed(
     refine: bool = True,
     nms_iou: float = DEFAULT_NMS_IOU,
     save_dir: str | os.PathLike | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    cancel: threading.Event | None = None,
+    ids: Sequence[str] | None = None,
+    keep_empty: bool = False,
 ) -> tuple[dict, EvaluationData]:
     """Evaluate ``model_path`` on the labelled images of ``data_dir``.
 
@@ -85,6 +102,11 @@ def evaluate_detailed(
         predictor: an already loaded model (skips loading ``model_path``; its own ``refine`` applies).
         refine: the loc head's second look (`models.heads.loc.refine`) when the model is loaded here.
         save_dir: the annotations' save folder (the window's ``--save-dir``); None: beside the images.
+        progress: called ``(step, done, total)`` with step ``"loading"`` after each image read and
+            ``"predicting"`` after each batch.
+        cancel: checked after reading and after every batch; when set, `EvaluationCancelled` is raised.
+        ids: exactly these images (e.g. one held-out fold); overrides ``split``.
+        keep_empty: also the images whose annotation has no box and no mask (`models.data.load_samples`).
 
     Returns:
         A JSON-ready dict (see the module docstring) and the stored predictions with their ground truth
@@ -92,7 +114,7 @@ def evaluate_detailed(
     """
     predictor = predictor or Predictor(model_path, refine=refine)
     info = predictor.info
-    ids = split_file_ids(data_dir, split)
+    ids = list(ids) if ids is not None else split_file_ids(data_dir, split)
     present = dataset_classes(data_dir, ids, save_dir=save_dir)
     if present and not set(present) & set(info.class_names):
         shown = ", ".join(present[:8]) + (f" and {len(present) - 8} more" if len(present) > 8 else "")
@@ -106,7 +128,11 @@ def evaluate_detailed(
         image_size=info.image_size,
         ids=ids,
         save_dir=save_dir,
+        progress=(lambda done, total: progress("loading", done, total)) if progress else None,
+        cancel=cancel,
+        keep_empty=keep_empty,
     )
+    _check_cancel(cancel)
     if len(samples) == 0:
         reasons = "; ".join(map(str, samples.problems[:3])) or "no labelled images"
         raise ValueError(f"nothing to evaluate in {data_dir}: {reasons}")
@@ -122,6 +148,9 @@ def evaluate_detailed(
             out = predictor.outputs(batch)
         for k, v in out.items():
             outputs.setdefault(k, []).append(v)
+        _check_cancel(cancel)
+        if progress is not None:
+            progress("predicting", min(start + batch_size, len(samples)), len(samples))
     stacked = {k: np.concatenate(v) for k, v in outputs.items()}
     pairs = [({k: v[i] for k, v in stacked.items()}, samples.sample(i)) for i in range(len(samples))]
     result: dict = {"n_images": len(samples)}
@@ -146,6 +175,7 @@ def evaluate_detailed(
                 pred.boxes,
                 pred.scores,
                 pred.classes,
+                image_path=str(sample.image_path),
             )
         )
     return result, EvaluationData(stored, info.class_names)

@@ -17,8 +17,9 @@ import numpy as np
 
 from annotator.core.evaluation import ImageResult
 from annotator.core.geometry import iou_matrix
-from annotator.core.mistakes import MistakeEntry
+from annotator.core.mistakes import MistakeEntry, MistakeReport, read_ok_marks, without_ok
 
+METHOD = "cleanlab.object_detection.rank (swap, overlooked, badloc box scores)"
 MAX_QUALITY = 0.5  # sub-scores above this are not listed
 # cleanlab counts a prediction as "confident" above this (its default 0.95 suits large COCO models; a small model
 # trained on a few hundred images rarely says 0.95, so swapped and overlooked boxes would never be seen)
@@ -136,3 +137,69 @@ def rank_mistakes(
                 )
     entries.sort(key=lambda e: -e.score)
     return entries
+
+
+def mistake_report(
+    images: Sequence[ImageResult],
+    class_names: Sequence[str],
+    *,
+    marks_root: str | os.PathLike,
+    source: str,
+    extra: dict | None = None,
+) -> MistakeReport:
+    """`rank_mistakes` of ``images`` less the entries marked "label is right" under ``marks_root``.
+
+    Raises:
+        annotator.core.mistakes.MistakeFileError: the marks file exists but cannot be read.
+    """
+    marks = read_ok_marks(marks_root)
+    entries, skipped = without_ok(rank_mistakes(images, class_names), marks)
+    return MistakeReport(
+        entries,
+        n_images=len(images),
+        n_boxes=int(sum(len(np.asarray(img.gt_classes).reshape(-1)) for img in images)),
+        class_names=list(class_names),
+        method=METHOD,
+        source=source,
+        skipped_ok=skipped,
+        extra=dict(extra or {}),
+    )
+
+
+def mistakes_with_model(
+    model_path: str | os.PathLike,
+    data_dir: str | os.PathLike,
+    *,
+    split: str = "val",
+    save_dir: str | os.PathLike | None = None,
+    batch_size: int = 16,
+    predictor=None,
+) -> tuple[MistakeReport, dict]:
+    """Likely mistakes among the images of ``split`` (``val``: those ``model_path`` did not train on), from that
+    model's predictions; also `models.evaluate.evaluate_detailed`'s figures.
+
+    Raises:
+        FileNotFoundError: no split file for ``val``; models.modelfile.ModelFileError: an unreadable model;
+        ValueError: nothing to evaluate; annotator.core.mistakes.MistakeFileError: an unreadable marks file.
+    """
+    from annotator.core.mistakes import marks_root
+    from models.evaluate import evaluate_detailed
+
+    result, data = evaluate_detailed(
+        model_path,
+        data_dir,
+        split=split,
+        batch_size=batch_size,
+        save_dir=save_dir,
+        predictor=predictor,
+        keep_empty=True,
+    )
+    report = mistake_report(
+        data.images,
+        data.class_names,
+        marks_root=marks_root(data_dir, save_dir),
+        source=f"model {os.path.basename(str(model_path))} on its {split} split"
+        if split == "val"
+        else f"model {os.path.basename(str(model_path))} on all labelled images (some it may have trained on)",
+    )
+    return report, result

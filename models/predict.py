@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from annotator.core.cam import cells_to_image
 from annotator.core.geometry import DEFAULT_NMS_IOU, DEFAULT_SCORE_THRESHOLD
 from annotator.core.prediction import Prediction
 from models.builder import get_head, head_contexts
@@ -53,6 +54,7 @@ class Predictor:
         )
         self._forward = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
         self.refine = bool(refine) and "loc" in self.info.heads
+        self._gradcam = None
 
     @property
     def class_names(self) -> list[str]:
@@ -137,17 +139,72 @@ class Predictor:
             annotator.core.imaging.ImageError: the image cannot be read.
         """
         t0 = time.perf_counter()
-        pixels, source, (width, height) = load_image_and_source(image_path, self.info.image_size)
-        out = self.refined_outputs(pixels[None], [source])
-        prediction = self.decode(
-            {k: v[0] for k, v in out.items()},
-            str(image_path),
-            width,
-            height,
-            PredictOptions(score_threshold, nms_iou),
-        )
+        prediction, _ = self._predict_file(image_path, PredictOptions(score_threshold, nms_iou))
         prediction.latency_ms = (time.perf_counter() - t0) * 1000.0
         return prediction
+
+    def _predict_file(
+        self, image_path: str | os.PathLike, options: PredictOptions
+    ) -> tuple[Prediction, np.ndarray]:
+        """The `Prediction` of an image file and the stretched (S, S, 3) input the model saw."""
+        pixels, source, (width, height) = load_image_and_source(image_path, self.info.image_size)
+        out = self.refined_outputs(pixels[None], [source])
+        prediction = self.decode({k: v[0] for k, v in out.items()}, str(image_path), width, height, options)
+        return prediction, pixels
+
+    def predict_with_cam(
+        self,
+        image_path: str | os.PathLike,
+        *,
+        class_index: int | None = None,
+        score_threshold: float = DEFAULT_SCORE_THRESHOLD,
+        nms_iou: float = DEFAULT_NMS_IOU,
+    ) -> Prediction:
+        """`predict`, plus the "why this class" heat map (``cam``, ``cam_class``) of the loc head's decision.
+
+        Args:
+            class_index: the class to explain (index into the model's class names); None: the predicted one (the
+                largest ``loc_probs``).
+
+        Raises:
+            models.heads.loc.gradcam.CamError: the model has no loc head, or one class only.
+            ValueError: ``class_index`` is not one of the model's classes.
+            annotator.core.imaging.ImageError: the image cannot be read.
+        """
+        t0 = time.perf_counter()
+        prediction, pixels = self._predict_file(image_path, PredictOptions(score_threshold, nms_iou))
+        self.add_cam(prediction, pixels, class_index)
+        prediction.latency_ms = (time.perf_counter() - t0) * 1000.0
+        return prediction
+
+    def add_cam(self, prediction: Prediction, pixels: np.ndarray, class_index: int | None = None) -> None:
+        """Fill ``prediction.cam`` / ``cam_class`` from the stretched input ``pixels`` ((S, S, 3) RGB 0..255).
+
+        Raises:
+            models.heads.loc.gradcam.CamError, ValueError: as `predict_with_cam`.
+        """
+        from models.heads.loc.gradcam import GradCam
+
+        if self._gradcam is None:
+            self._gradcam = GradCam(self.model)
+        names = self.class_names
+        if class_index is None:
+            class_index = int(np.argmax(prediction.loc_probs))
+        if isinstance(class_index, bool) or not 0 <= int(class_index) < len(names):
+            raise ValueError(
+                f"class index {class_index!r} is out of range: the model's classes are 0..{len(names) - 1} "
+                f"({', '.join(names)})"
+            )
+        cells = self._gradcam(pixels, int(class_index))
+        prediction.cam = cells_to_image(
+            cells.cells,
+            cells.centres_y,
+            cells.centres_x,
+            cells.input_size,
+            prediction.width,
+            prediction.height,
+        )
+        prediction.cam_class = int(class_index)
 
 
 def prediction_to_annotation(prediction: Prediction, image_path: str | os.PathLike):

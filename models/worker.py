@@ -6,9 +6,13 @@ talks to it with the frames of `annotator.core.worker_protocol` over stdin/stdou
 - the main thread reads requests; ``cancel`` and ``shutdown`` act at once;
 - a training thread runs one ``train`` request at a time (`models.training.train` with a progress callback and a
   cancel event checked every batch);
-- a prediction thread runs ``predict`` / ``load_model`` in order; a ``predict`` still waiting when a newer one
-  arrives is answered ``done`` with ``skipped`` (the user has already moved on), so fast navigation never queues
-  stale work.
+- a prediction thread runs ``predict`` / ``cam`` / ``load_model`` / ``mistakes`` in order; a ``predict`` or ``cam``
+  still waiting when a newer one arrives is answered ``done`` with ``skipped`` (the user has already moved on), so
+  fast navigation never queues stale work. ``cam`` is a ``predict`` that also carries the "why this class" heat map
+  (`annotator.core.cam.CamRequest`). ``mistakes`` (the loaded model's likely label mistakes on a folder,
+  `models.mistakes.mistakes_with_model`) answers ``done`` with ``{"report": <the mistakes file's JSON>}``.
+- an evaluation thread runs one ``evaluate`` at a time (`models.evaluation_job`); it uses the model under the same
+  lock as the prediction thread, one batch at a time, so the shown image is still predicted meanwhile.
 
 When stdin closes (the GUI died) the worker cancels what runs and exits, so no process is left behind.
 """
@@ -30,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from annotator.core.atomic import atomic_write_bytes
+from annotator.core.cam import CAM_KIND, CamRequest
 from annotator.core.geometry import DEFAULT_NMS_IOU, PREDICT_SCORE_FLOOR
 from annotator.core.worker_messages import MessageError, ProgressEvent, TrainOutcome, TrainRequest
 from annotator.core.worker_protocol import (
@@ -91,6 +96,9 @@ class Worker:
         self._jobs: deque[dict[str, Any]] = deque()
         self._jobs_cv = threading.Condition()
         self._predictors: dict[str, tuple[float, Any]] = {}
+        # TensorFlow calls on the loaded model, from the prediction thread or an evaluation, one at a time
+        self._model_lock = threading.Lock()
+        self._evaluation_id: int | None = None
         self._stopping = False
         threading.Thread(target=self._prediction_loop, name="predict", daemon=True).start()
 
@@ -119,18 +127,34 @@ class Worker:
                 self.emit({"id": rid, "kind": "error", "message": f"bad train request: {exc}", "detail": ""})
                 return True
             self._start_training(rid, train_request)
-        elif kind in ("predict", "load_model"):
+        elif kind in ("predict", CAM_KIND, "load_model", "mistakes"):
+            if kind == CAM_KIND:
+                try:
+                    cam = CamRequest.from_message(request.get("request"))
+                except MessageError as exc:
+                    self.emit(
+                        {"id": rid, "kind": "error", "message": f"bad cam request: {exc}", "detail": ""}
+                    )
+                    return True
+                request = {"id": rid, "kind": kind, "model": cam.model, "image": cam.image, "cam": cam}
             with self._jobs_cv:
                 if kind == "predict" and request.get("background"):
                     self._jobs.append(request)  # a folder scan: every image, after what the user looks at
-                elif kind == "predict":
-                    for job in [j for j in self._jobs if j["kind"] == "predict" and not j.get("background")]:
+                elif kind in ("predict", CAM_KIND):
+                    shown = [
+                        j
+                        for j in self._jobs
+                        if j["kind"] in ("predict", CAM_KIND) and not j.get("background")
+                    ]
+                    for job in shown:
                         self._jobs.remove(job)
                         self.emit({"id": job["id"], "kind": "done", "skipped": True, "result": {}})
                     self._jobs.appendleft(request)  # the shown image goes before any background scan
                 else:
                     self._jobs.append(request)
                 self._jobs_cv.notify()
+        elif kind == "evaluate":
+            self._start_evaluation(rid, request)
         elif kind == "cancel":
             target = request.get("target", self._train_id)
             event = self._cancels.get(int(target)) if target is not None else None
@@ -250,6 +274,28 @@ class Worker:
         except OSError as exc:
             print(f"could not write {path}: {exc}", file=sys.stderr)
 
+    # -- evaluation ---------------------------------------------------------------------------------------
+    def _start_evaluation(self, rid: int, request: dict[str, Any]) -> None:
+        """Evaluate a folder on a thread of its own (`models.evaluation_job`); a newer request cancels an older."""
+        previous = self._evaluation_id
+        if previous is not None and previous in self._cancels:
+            self._cancels[previous].set()
+        cancel = threading.Event()
+        self._cancels[rid] = cancel
+        self._evaluation_id = rid
+
+        def run() -> None:
+            try:
+                from models.evaluation_job import run_evaluation
+
+                run_evaluation(rid, request, self._predictor, self._model_lock, self.emit, cancel)
+            except Exception as exc:  # noqa: BLE001 - any failure is answered, the worker goes on
+                self.error(rid, exc)
+            finally:
+                self._cancels.pop(rid, None)
+
+        threading.Thread(target=run, name="evaluate", daemon=True).start()
+
     # -- prediction ---------------------------------------------------------------------------------------
     def _predictor(self, model_path: str) -> Any:
         mtime = os.stat(model_path).st_mtime
@@ -262,6 +308,24 @@ class Worker:
         self._predictors = {model_path: (mtime, predictor)}  # one model in memory at a time
         return predictor
 
+    @staticmethod
+    def _mistakes(job: dict[str, Any], predictor: Any) -> dict[str, Any]:
+        """The loaded model's likely label mistakes in ``job["data"]``: on its val split when the folder has
+        one (images it did not train on), else on every labelled image (then ``note`` says so)."""
+        from models.evaluate import split_file_ids
+        from models.mistakes import mistakes_with_model
+
+        data_dir, save_dir = str(job["data"]), job.get("save_dir") or None
+        try:
+            split_file_ids(data_dir, "val")
+            split = "val"
+        except FileNotFoundError:
+            split = "all"
+        report, figures = mistakes_with_model(
+            predictor.model_path, data_dir, split=split, save_dir=save_dir, predictor=predictor
+        )
+        return {"report": _jsonable(report.to_json()), "split": split, "n_problems": figures["n_problems"]}
+
     def _prediction_loop(self) -> None:
         while True:
             with self._jobs_cv:
@@ -271,19 +335,35 @@ class Worker:
             rid = int(job.get("id", 0))
             try:
                 model_path = str(job["model"])
-                predictor = self._predictor(model_path)
+                with self._model_lock:
+                    predictor = self._predictor(model_path)
                 if job["kind"] == "load_model":
                     info = getattr(predictor, "info", None)
                     self.emit(
                         {"id": rid, "kind": "done", "result": {"model": model_path, "info": _jsonable(info)}}
                     )
                     continue
+                if job["kind"] == "mistakes":
+                    with self._model_lock:
+                        result = self._mistakes(job, predictor)
+                    self.emit({"id": rid, "kind": "done", "result": result})
+                    continue
                 start = time.perf_counter()
-                prediction = predictor.predict(
-                    str(job["image"]),
-                    score_threshold=float(job.get("score_threshold", PREDICT_SCORE_FLOOR)),
-                    nms_iou=float(job.get("nms_iou", DEFAULT_NMS_IOU)),
-                )
+                with self._model_lock:  # shared with an evaluation running on its own thread
+                    cam = job.get("cam")
+                    if cam is not None:
+                        prediction = predictor.predict_with_cam(
+                            cam.image,
+                            class_index=cam.class_index,
+                            score_threshold=cam.score_threshold,
+                            nms_iou=cam.nms_iou,
+                        )
+                    else:
+                        prediction = predictor.predict(
+                            str(job["image"]),
+                            score_threshold=float(job.get("score_threshold", PREDICT_SCORE_FLOOR)),
+                            nms_iou=float(job.get("nms_iou", DEFAULT_NMS_IOU)),
+                        )
                 prediction.image_id = str(job["image"])
                 if not prediction.latency_ms:
                     prediction.latency_ms = (time.perf_counter() - start) * 1000.0

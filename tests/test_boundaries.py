@@ -66,6 +66,13 @@ def test_models_never_import_qt():
     assert "PySide6" not in roots and "pyqtgraph" not in roots
 
 
+def test_window_start_imports_no_image_decoder():
+    """The window must start as fast as LabelImg: OpenCV, NumPy and Pillow (about 0.15 s) load on a thread once
+    the window is up (`annotator.ui.app.preload_core_in_background`), not with the window's modules."""
+    roots = _roots(_loaded_after_import(["annotator.cli", "annotator.ui.app", "annotator.ui.main_window"]))
+    assert not roots & {"cv2", "numpy", "PIL", "tensorflow", "models"}
+
+
 def test_importing_models_package_is_cheap():
     roots = _roots(_loaded_after_import(["models", "models.cli"]))
     assert "tensorflow" not in roots and "keras" not in roots

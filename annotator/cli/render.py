@@ -1,4 +1,4 @@
-"""``flower-annotator render IMAGE [--annotations XML] [--model MODEL] [--overlay ...] --out PNG``.
+"""``flower-annotator render IMAGE [--annotations XML] [--model MODEL] [--overlay ...] [--cam-class C] --out PNG``.
 
 Draws an image with its boxes and the model overlays into a PNG with the very painter functions the canvas uses
 (`annotator.ui.model.overlays`), so a render is what the window shows. Predictions come from the model worker process
@@ -68,6 +68,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--mask-opacity", type=float_range(0, 1), default=opacity, help=f"mask opacity 0..1 ({opacity})"
     )
     parser.add_argument(
+        "--cam-class",
+        help="cam: the class whose heat map is drawn, by name or index (default: the class the model predicts)",
+    )
+    parser.add_argument(
         "--scale", type=float_range(0.01, 16), default=1.0, help="output size relative to the image (1.0)"
     )
     parser.add_argument(
@@ -83,20 +87,33 @@ def _fail(message: str) -> int:
     return 2
 
 
-def predict_with_worker(model: str, image: str, score_threshold: float, nms_iou: float, timeout: float):
+def predict_with_worker(
+    model: str,
+    image: str,
+    score_threshold: float,
+    nms_iou: float,
+    timeout: float,
+    *,
+    cam: bool = False,
+    cam_class: str | None = None,
+):
     """One prediction from a fresh worker process (`annotator.core.prediction.Prediction`).
 
+    Args:
+        cam: also compute the "why this class" heat map (a `annotator.core.cam.CamRequest`).
+        cam_class: the class it explains, a name or an index of the model's classes; None: the predicted class.
+
     Raises:
-        RuntimeError: the model could not predict (the worker's message), or the worker died.
+        RuntimeError: the model could not predict (the worker's message), the worker died, or ``cam_class`` is
+            not one of the model's classes.
         TimeoutError: no answer within ``timeout`` seconds.
     """
+    from annotator.core.cam import CAM_KIND, CamRequest
     from annotator.core.worker_protocol import WorkerProcess, describe_exit, prediction_from_message
 
     worker = WorkerProcess()
-    try:
-        rid = worker.send(
-            "predict", model=model, image=image, score_threshold=score_threshold, nms_iou=nms_iou
-        )
+
+    def answer(rid: int, kind: str) -> tuple[dict, dict]:
         while True:
             event = worker.next_event(timeout)
             if event is None:
@@ -106,10 +123,45 @@ def predict_with_worker(model: str, image: str, score_threshold: float, nms_iou:
                 continue
             if header.get("kind") == "error":
                 raise RuntimeError(str(header.get("message")))
-            if header.get("kind") == "prediction":
-                return prediction_from_message(header, arrays)
+            if header.get("kind") == kind:
+                return header, arrays
+
+    try:
+        if not cam:
+            header, arrays = answer(
+                worker.send(
+                    "predict", model=model, image=image, score_threshold=score_threshold, nms_iou=nms_iou
+                ),
+                "prediction",
+            )
+            return prediction_from_message(header, arrays)
+        index = None
+        if cam_class is not None:
+            info = (
+                answer(worker.send("load_model", model=model), "done")[0].get("result", {}).get("info") or {}
+            )
+            index = class_index_of(cam_class, [str(n) for n in info.get("class_names") or []])
+        request = CamRequest(model, image, index, score_threshold, nms_iou)
+        header, arrays = answer(worker.send(CAM_KIND, request=request.to_message()), "prediction")
+        return prediction_from_message(header, arrays)
     finally:
         worker.stop(2.0)
+
+
+def class_index_of(name_or_index: str, class_names: list[str]) -> int:
+    """``--cam-class``: a class name of the model, else an index into its classes.
+
+    Raises:
+        RuntimeError: neither; the message lists the model's classes.
+    """
+    if name_or_index in class_names:
+        return class_names.index(name_or_index)
+    if name_or_index.strip().isdigit() and int(name_or_index) < len(class_names):
+        return int(name_or_index)
+    raise RuntimeError(
+        f"--cam-class {name_or_index!r} is not a class of the model; its classes are "
+        + ", ".join(f"{i} {n}" for i, n in enumerate(class_names))
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -132,6 +184,8 @@ def run(args: argparse.Namespace) -> int:
     needs_model = [o for o in overlays if o != "boxes"]
     if needs_model and not args.model:
         return _fail(f"overlay(s) {', '.join(needs_model)} need --model")
+    if args.cam_class is not None and "cam" not in overlays:
+        return _fail("--cam-class needs the cam overlay (--overlay ...,cam)")
     if args.model and not Path(args.model).is_file():
         return _fail(f"model file {args.model} not found")
     cell = None
@@ -173,6 +227,8 @@ def run(args: argparse.Namespace) -> int:
                 min(args.score_threshold, PREDICT_SCORE_FLOOR),
                 args.nms_iou,
                 args.timeout,
+                cam="cam" in overlays,
+                cam_class=args.cam_class,
             )
         except (RuntimeError, TimeoutError, OSError) as exc:
             return _fail(f"prediction failed: {exc}")
@@ -191,6 +247,8 @@ def run(args: argparse.Namespace) -> int:
     s = scene.settings
     s.score_threshold, s.nms_iou, s.iou_threshold = args.score_threshold, args.nms_iou, args.iou_threshold
     s.before_nms, s.chosen_cell, s.mask_opacity = args.before_nms, cell, args.mask_opacity
+    if prediction is not None and args.cam_class is not None:
+        s.cam_class = prediction.cam_class  # the class asked for, resolved by name in the worker's class list
     scene.visible = set(overlays)
     picture = render_image(rgb, scene, overlays, scale=args.scale)
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
@@ -212,5 +270,12 @@ def run(args: argparse.Namespace) -> int:
         )
         if "iou" in overlays and annotation is not None:
             summary += f", mean IoU {scene.iou_summary().mean_iou:.3f}"
+        view = scene.cam_view() if "cam" in overlays else None
+        if view is not None:
+            summary += (
+                f"; why {view.class_name} (probability {view.probability:.2f}, "
+                f"{'predicted' if view.predicted else 'picked'}): {100 * view.heat_in_box:.0f}% of the heat "
+                "inside the loc head's box"
+            )
     print(summary)
     return 0

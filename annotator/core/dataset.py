@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.atomic import atomic_write_bytes
-from annotator.core.imaging import IMAGE_EXTENSIONS
+from annotator.core.image_files import IMAGE_EXTENSIONS
 from annotator.core.natsort import natural_key
 
 __all__ = [

@@ -2,8 +2,9 @@
 
 Qt 6.5+ needs ``libxcb-cursor0`` and a few other X libraries that a bare Debian/Ubuntu lacks; without them Qt
 aborts with "Could not load the Qt platform plugin "xcb"" and a core dump. `check_xcb` runs ``ldd`` on PySide6's
-``plugins/platforms/libqxcb.so`` (a few milliseconds, and no Qt import) and, when a library is missing, returns a
-message naming the exact ``apt-get install`` line. No Qt here, so it can run before PySide6 is imported.
+``plugins/platforms/libqxcb.so`` (about 20 ms, and no Qt import) and, when a library is missing, returns a
+message naming the exact ``apt-get install`` line. No Qt here, so it can run before PySide6 is imported;
+`start_xcb_check` starts ``ldd`` and lets the window's modules be imported meanwhile (start-up pays no wait).
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import importlib.util
 import os
 import re
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 DEBIAN_PACKAGES: dict[str, str] = {
     "libxcb-cursor": "libxcb-cursor0",
@@ -54,7 +58,7 @@ DEBIAN_PACKAGES: dict[str, str] = {
 XCB_PACKAGES = ("libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0", "libegl1")
 """What a bare Debian/Ubuntu desktop usually lacks for Qt 6.5+ (the README's set-up line)."""
 
-_NOT_FOUND = re.compile(r"^\s*(\S+)\s*=>\s*not found", re.MULTILINE)
+_NOT_FOUND = r"^\s*(\S+)\s*=>\s*not found"
 
 
 @dataclass(frozen=True)
@@ -101,16 +105,37 @@ def xcb_plugin_path() -> Path | None:
     return None
 
 
-def missing_libraries(plugin: Path) -> tuple[str, ...]:
-    """The libraries ``ldd`` reports as "not found" for ``plugin`` (empty when all load or ldd is absent)."""
+def _start_ldd(plugin: Path) -> subprocess.Popen[str] | None:
     ldd = shutil.which("ldd")
     if ldd is None:
-        return ()
+        return None
+    import subprocess  # here, not at the top: about 15 ms the offscreen, Wayland, macOS and Windows starts skip
+
     try:
-        result = subprocess.run([ldd, str(plugin)], capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.TimeoutExpired):
+        return subprocess.Popen(
+            [ldd, str(plugin)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+    except OSError:
+        return None
+
+
+def _not_found(process: subprocess.Popen[str] | None) -> tuple[str, ...]:
+    if process is None:
         return ()
-    return tuple(dict.fromkeys(_NOT_FOUND.findall(result.stdout)))
+    import subprocess
+
+    try:
+        stdout, _ = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return ()
+    return tuple(dict.fromkeys(re.findall(_NOT_FOUND, stdout or "", re.MULTILINE)))
+
+
+def missing_libraries(plugin: Path) -> tuple[str, ...]:
+    """The libraries ``ldd`` reports as "not found" for ``plugin`` (empty when all load or ldd is absent)."""
+    return _not_found(_start_ldd(plugin))
 
 
 def uses_xcb(environ: dict[str, str] | os._Environ[str] | None = None) -> bool:
@@ -125,6 +150,35 @@ def uses_xcb(environ: dict[str, str] | os._Environ[str] | None = None) -> bool:
     return env.get("XDG_SESSION_TYPE", "") != "wayland" or not env.get("WAYLAND_DISPLAY")
 
 
+class PendingXcbCheck:
+    """A `check_xcb` under way: ``ldd`` runs in its own process while the caller imports Qt (importing PySide6
+    loads no platform plugin; creating the QApplication does). Call `result` before the QApplication."""
+
+    def __init__(self, process: subprocess.Popen[str] | None) -> None:
+        self._process = process
+        self._result: XcbProblem | None = None
+        self._done = process is None
+
+    def result(self) -> XcbProblem | None:
+        """None when the window can use the xcb plugin (or Qt will not use it); else what is missing."""
+        if not self._done:
+            self._done = True
+            missing = _not_found(self._process)
+            if missing:
+                packages = tuple(dict.fromkeys(p for p in (package_for(m) for m in missing) if p))
+                unknown = tuple(m for m in missing if package_for(m) is None)
+                self._result = XcbProblem(missing, packages, unknown)
+        return self._result
+
+
+def start_xcb_check(plugin: Path | None = None, environ: dict[str, str] | None = None) -> PendingXcbCheck:
+    """Start `check_xcb` without waiting for it (the same arguments); `PendingXcbCheck.result` gives its answer."""
+    if not uses_xcb(environ):
+        return PendingXcbCheck(None)
+    plugin = plugin if plugin is not None else xcb_plugin_path()
+    return PendingXcbCheck(None if plugin is None else _start_ldd(plugin))
+
+
 def check_xcb(plugin: Path | None = None, environ: dict[str, str] | None = None) -> XcbProblem | None:
     """None when the window can use the xcb plugin (or Qt will not use it); else what is missing.
 
@@ -132,14 +186,4 @@ def check_xcb(plugin: Path | None = None, environ: dict[str, str] | None = None)
         plugin: the plugin to check (default: PySide6's ``libqxcb.so``).
         environ: the environment Qt will see (default: ``os.environ``).
     """
-    if not uses_xcb(environ):
-        return None
-    plugin = plugin if plugin is not None else xcb_plugin_path()
-    if plugin is None:
-        return None
-    missing = missing_libraries(plugin)
-    if not missing:
-        return None
-    packages = tuple(dict.fromkeys(p for p in (package_for(m) for m in missing) if p))
-    unknown = tuple(m for m in missing if package_for(m) is None)
-    return XcbProblem(missing, packages, unknown)
+    return start_xcb_check(plugin, environ).result()

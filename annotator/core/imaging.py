@@ -35,6 +35,8 @@ import cv2
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from annotator.core.image_files import DEFAULT_MAX_PIXELS, IMAGE_EXTENSIONS, is_image_file
+
 __all__ = [
     "DEFAULT_MAX_PIXELS",
     "IMAGE_EXTENSIONS",
@@ -46,27 +48,6 @@ __all__ = [
     "is_image_file",
     "load_image",
 ]
-
-DEFAULT_MAX_PIXELS = 150_000_000
-
-IMAGE_EXTENSIONS: frozenset[str] = frozenset(
-    {
-        ".bmp",
-        ".gif",
-        ".jfif",
-        ".jpe",
-        ".jpeg",
-        ".jpg",
-        ".pbm",
-        ".pgm",
-        ".png",
-        ".ppm",
-        ".tif",
-        ".tiff",
-        ".webp",
-    }
-)
-"""Lower-case file suffixes (with the dot) that `annotator.core.dataset.scan` lists as images."""
 
 _REDUCE_FLAGS = {
     1: cv2.IMREAD_COLOR,
@@ -118,11 +99,6 @@ class ImageInfo:
     @property
     def pixels(self) -> int:
         return self.width * self.height
-
-
-def is_image_file(name: str | os.PathLike[str]) -> bool:
-    """Whether a file name has one of `IMAGE_EXTENSIONS` (case-insensitive); the content is not checked."""
-    return os.path.splitext(os.fspath(name))[1].lower() in IMAGE_EXTENSIONS
 
 
 def _orientation_of(im: Image.Image) -> int:

@@ -14,8 +14,8 @@ The file (a CONTRACT the window reads through `read_mistakes`)::
 Boxes are xyxy in image pixels of the displayed frame. ``score`` is the suspicion, ``1 - `` cleanlab's sub-score,
 in ``[0, 1]``: higher is more likely a mistake.
 
-"Label is right" marks live beside the dataset in ``ROOT/.flower_annotator/mistakes_ok.json`` (ROOT: the save
-folder when there is one, else the data folder); a rerun skips entries that match a mark (same image, kind,
+"Label is right" marks live beside the dataset in ``DATA/.flower_annotator/mistakes_ok.json`` (the image folder,
+where the split files are too, also when the annotations are in a save folder); a rerun skips entries that match a mark (same image, kind,
 label and box within half a pixel).
 """
 
@@ -153,19 +153,27 @@ def read_mistakes(path: str | os.PathLike) -> MistakeReport:
         MistakeFileError: unreadable, not JSON, another format, or any entry with a wrong field.
     """
     p = Path(path)
-    raw = _load_json(p)
+    return parse_mistakes(_load_json(p), str(p))
+
+
+def parse_mistakes(raw, where: str) -> MistakeReport:
+    """Check a decoded mistakes file (or the worker's answer) whole; ``where`` names it in messages.
+
+    Raises:
+        MistakeFileError: another format, or any entry with a wrong field.
+    """
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-        raise MistakeFileError(f"{p}: not a {FORMAT} file")
+        raise MistakeFileError(f"{where}: not a {FORMAT} file")
     entries = raw.get("entries")
     if not isinstance(entries, list):
-        raise MistakeFileError(f"{p}: entries: expected a list")
-    parsed = [_entry(e, f"{p}: entries[{i}]") for i, e in enumerate(entries)]
+        raise MistakeFileError(f"{where}: entries: expected a list")
+    parsed = [_entry(e, f"{where}: entries[{i}]") for i, e in enumerate(entries)]
     names = raw.get("class_names", [])
     for key in ("n_images", "n_boxes"):
         if not isinstance(raw.get(key), int):
-            raise MistakeFileError(f"{p}: {key}: expected an integer")
+            raise MistakeFileError(f"{where}: {key}: expected an integer")
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise MistakeFileError(f"{p}: class_names: expected a list of strings")
+        raise MistakeFileError(f"{where}: class_names: expected a list of strings")
     return MistakeReport(
         parsed,
         raw["n_images"],
@@ -177,8 +185,15 @@ def read_mistakes(path: str | os.PathLike) -> MistakeReport:
     )
 
 
+def marks_root(data_dir: str | os.PathLike, save_dir: str | os.PathLike | None = None) -> Path:
+    """The folder whose ``.flower_annotator`` holds the marks: DATA, beside its split files (``save_dir``, the
+    annotations' save folder, does not move them: the command and the window agree whichever they are given)."""
+    del save_dir
+    return Path(data_dir)
+
+
 def ok_marks_path(root: str | os.PathLike) -> Path:
-    """Where the "label is right" marks of a dataset live (ROOT: the save folder, else the data folder)."""
+    """Where the "label is right" marks of a dataset live (``root``: `marks_root`)."""
     return Path(root) / OK_MARKS_FILE
 
 
@@ -204,6 +219,10 @@ def mark_ok(root: str | os.PathLike, entry: MistakeEntry) -> None:
     if entry.key() in {m.key() for m in marks}:
         return
     marks.append(entry)
+    _write_marks(root, marks)
+
+
+def _write_marks(root: str | os.PathLike, marks: list[MistakeEntry]) -> None:
     path = ok_marks_path(root)
     path.parent.mkdir(parents=True, exist_ok=True)
     body = {
@@ -212,8 +231,41 @@ def mark_ok(root: str | os.PathLike, entry: MistakeEntry) -> None:
     atomic_write_text(path, json.dumps(body, indent=1) + "\n")
 
 
+def unmark_ok(root: str | os.PathLike, entry: MistakeEntry) -> bool:
+    """Forget a "label is right" mark (the file is rewritten atomically); False when there was none."""
+    marks = read_ok_marks(root)
+    kept = [m for m in marks if m.key() != entry.key()]
+    if len(kept) == len(marks):
+        return False
+    _write_marks(root, kept)
+    return True
+
+
 def without_ok(entries: list[MistakeEntry], marks: list[MistakeEntry]) -> tuple[list[MistakeEntry], int]:
     """``entries`` less those a mark matches, and how many were left out."""
     keys = {m.key() for m in marks}
     kept = [e for e in entries if e.key() not in keys]
     return kept, len(entries) - len(kept)
+
+
+def image_paths_by_id(root: str | os.PathLike, save_dir: str | os.PathLike | None = None) -> dict[str, str]:
+    """``image id -> image path`` of the images of a folder as `annotator.core.dataset.scan` pairs them (the ids
+    a mistakes file names; the window shows one folder, so sub-folders are not listed)."""
+    from annotator.core import dataset
+
+    return {e.image_id: str(e.image_path) for e in dataset.scan(Path(root), save_dir=save_dir).entries}
+
+
+def labelled_box_index(boxes, entry: MistakeEntry, min_iou: float = 0.9) -> int | None:
+    """Index of the box ``entry`` is about among ``boxes`` (`BoxObject`s: same class, its box overlapping the
+    entry's at IoU >= ``min_iou``, the closest first), or None when it is no longer there."""
+    if entry.box is None:
+        return None
+    from annotator.core.geometry import iou_matrix
+
+    same = [i for i, b in enumerate(boxes) if b.name == entry.label]
+    if not same:
+        return None
+    ious = iou_matrix([entry.box], [boxes[i].xyxy() for i in same])[0]
+    best = int(ious.argmax())
+    return same[best] if ious[best] >= min_iou else None

@@ -21,8 +21,9 @@ from annotator.core.geometry import (
 )
 from annotator.core.prediction import Prediction
 
-OVERLAY_NAMES = ("boxes", "predictions", "iou", "grid", "mask")
-"""Every overlay the canvas and ``render`` can draw (``boxes`` is the ground truth itself)."""
+OVERLAY_NAMES = ("boxes", "predictions", "iou", "grid", "mask", "cam")
+"""Every overlay the canvas and ``render`` can draw (``boxes`` is the ground truth itself; ``cam`` the "why this
+class" heat map)."""
 
 
 @dataclass
@@ -38,6 +39,8 @@ class OverlaySettings:
         chosen_cell: ``(row, col)`` whose anchors the grid overlay draws; ``None`` = the best detection's cell.
         heatmap: draw the objectness heat map under the grid.
         mask_opacity: 0..1 opacity of the segmentation mask.
+        cam_class: the class the "why this class" heat map explains (index into the model's classes); None = the
+            class the model predicts.
     """
 
     score_threshold: float = DEFAULT_SCORE_THRESHOLD
@@ -47,6 +50,7 @@ class OverlaySettings:
     chosen_cell: tuple[int, int] | None = None
     heatmap: bool = True
     mask_opacity: float = 0.5
+    cam_class: int | None = None
 
 
 @dataclass
@@ -77,6 +81,28 @@ class IouSummary:
     misses: list[int] = field(default_factory=list)
     false_alarms: list[int] = field(default_factory=list)
     mean_iou: float = float("nan")
+
+
+@dataclass
+class CamView:
+    """What the "why this class" overlay shows (`OverlayScene.cam_view`).
+
+    Attributes:
+        heat: (h, w) float32 0..1 over the whole image (`annotator.core.prediction.Prediction.cam`).
+        class_index, class_name: the class the map explains.
+        probability: the loc head's probability of that class.
+        predicted: that class is the one the model predicts.
+        heat_in_box: share of the heat inside the loc head's box (0..1; NaN without heat).
+        stale: the user picked another class; its map is on the way (this one is the previous class's).
+    """
+
+    heat: np.ndarray
+    class_index: int
+    class_name: str
+    probability: float
+    predicted: bool
+    heat_in_box: float
+    stale: bool
 
 
 class OverlayScene:
@@ -193,6 +219,46 @@ class OverlayScene:
             false_alarms=[i for i in range(len(det)) if i not in matched_det],
             mean_iou=float(per_gt.mean()),
         )
+
+    def cam_view(self) -> CamView | None:
+        """The heat map of the shown prediction and how to read it; None when it carries none."""
+        from annotator.core.cam import heat_inside
+
+        p = self.prediction
+        if p is None or p.cam is None or p.loc_probs is None:
+            return None
+        probs = np.asarray(p.loc_probs, np.float32).reshape(-1)
+        k = p.cam_class if isinstance(p.cam_class, int) else -1
+        if not 0 <= k < len(probs):
+            return None
+        box = p.loc_box if p.loc_box is not None else (0, 0, p.width, p.height)
+        return CamView(
+            heat=np.asarray(p.cam, np.float32),
+            class_index=k,
+            class_name=self.class_name(k),
+            probability=float(probs[k]),
+            predicted=k == int(np.argmax(probs)),
+            heat_in_box=heat_inside(p.cam, box, p.width, p.height),
+            stale=k != self.wanted_cam_class(),
+        )
+
+    def wanted_cam_class(self) -> int | None:
+        """The class the heat map should explain: the user's pick, else the predicted class (None without a loc
+        head's probabilities)."""
+        p = self.prediction
+        if self.settings.cam_class is not None:
+            return int(self.settings.cam_class)
+        if p is None or p.loc_probs is None or np.asarray(p.loc_probs).size == 0:
+            return None
+        return int(np.argmax(p.loc_probs))
+
+    def cam_missing(self) -> bool:
+        """The shown prediction has no heat map of the class asked for (`OverlaySettings.cam_class`), so the
+        worker must be asked for one; False without a prediction or without a loc head to explain."""
+        p = self.prediction
+        if p is None or p.loc_probs is None:
+            return False
+        return p.cam is None or p.cam_class != self.wanted_cam_class()
 
     def grid_cell_of(self, x: float, y: float) -> tuple[int, int] | None:
         """The ``(row, col)`` of the grid cell holding image point ``(x, y)``, or None without a grid head."""

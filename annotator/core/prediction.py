@@ -36,6 +36,10 @@ class Prediction:
         objectness: grid objectness after the sigmoid, shape (S_rows, S_cols, B), or None.
         anchors: the grid head's anchors as (width, height) normalized to the input, shape (B, 2), or None.
         mask: per-pixel class index in image pixels, shape (height, width), uint8, 0 = background, or None.
+        cam: the "why this class" heat map of class ``cam_class`` (Grad-CAM of the loc head's class decision,
+            `annotator.core.cam`): float32 in 0..1 over the whole image, shape (height, width) scaled down to
+            `annotator.core.cam.CAM_MAX_SIDE` on the longer side for larger images; None unless asked for.
+        cam_class: the class index ``cam`` explains, -1 without a heat map.
         latency_ms: time the model took for this image (decode + forward + post-processing).
     """
 
@@ -54,6 +58,8 @@ class Prediction:
     objectness: np.ndarray | None = None
     anchors: np.ndarray | None = None
     mask: np.ndarray | None = None
+    cam: np.ndarray | None = None
+    cam_class: int = -1
     latency_ms: float = 0.0
 
     @property

@@ -17,14 +17,20 @@ Requests (client -> worker), each with an integer ``id`` chosen by the client:
                    "bad train request: ..." naming the field).
     ``predict``    ``model``: model path, ``image``: image path (also the result's image id),
                    ``score_threshold``, ``nms_iou``.
+    ``cam``        a `annotator.core.cam.CamRequest` (``model``, ``image``, ``class_index`` or null for the predicted
+                   class, ``score_threshold``, ``nms_iou``): answered like ``predict``, the prediction carrying the
+                   "why this class" heat map (``cam``, ``cam_class``).
     ``load_model`` ``model``: model path; answered by ``done`` with ``result`` = the model's info.
-    ``cancel``     ``target``: id of the training request to stop (stops within one batch).
+    ``evaluate``   the fields of `annotator.core.evaluation_messages.EvaluateRequest`: predict every labelled image
+                   of a folder (``progress`` events with ``event.kind`` ``evaluate``, then one ``evaluation``).
+    ``cancel``     ``target``: id of the training (or evaluate) request to stop (stops within one batch).
     ``shutdown``   cancels what runs and exits.
 Events (worker -> client), each with the ``id`` of the request it answers (``0`` for ``ready``):
     ``ready``      the worker imported its libraries and takes requests (``pid``).
     ``progress``   ``event``: an `annotator.core.worker_messages.ProgressEvent` (``to_message()`` /
                    ``from_message``).
     ``prediction`` header fields + arrays of one `annotator.core.prediction.Prediction`.
+    ``evaluation`` a folder's stored predictions and ground truth (`annotator.core.evaluation_messages`).
     ``error``      ``message`` (one line a user can read), ``detail`` (traceback).
     ``done``       ``result``: for ``train`` an `annotator.core.worker_messages.TrainOutcome` (``to_message()``),
                    otherwise a JSON object (model info, ...); ``skipped: true`` when a newer predict request
@@ -58,8 +64,8 @@ import numpy as np
 
 from annotator.core.prediction import Prediction
 
-REQUEST_KINDS = ("train", "predict", "load_model", "cancel", "shutdown")
-EVENT_KINDS = ("ready", "progress", "prediction", "error", "done", "heartbeat")
+REQUEST_KINDS = ("train", "predict", "cam", "load_model", "evaluate", "mistakes", "cancel", "shutdown")
+EVENT_KINDS = ("ready", "progress", "prediction", "evaluation", "error", "done", "heartbeat")
 _LEN = struct.Struct("<Q")
 MAX_HEADER_BYTES = 16 * 1024 * 1024
 MAX_ARRAY_BYTES = 1024 * 1024 * 1024
@@ -205,6 +211,7 @@ _ARRAY_FIELDS = {
     "objectness",
     "anchors",
     "mask",
+    "cam",
 }
 
 

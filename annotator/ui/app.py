@@ -26,7 +26,8 @@ def preload_core_in_background() -> threading.Thread:
         import numpy as np
         from PIL import Image
 
-        import annotator.core.annotation_files  # noqa: F401 - dataset scanner, image loader, VOC reader
+        import annotator.core.annotation_files  # noqa: F401 - dataset scanner, VOC reader
+        import annotator.core.imaging  # noqa: F401 - the image loader (until it is in, Qt shows the first image)
 
         # The decoders initialise lazily on their first image: do it now with a tiny JPEG.
         Image.preinit()
@@ -48,18 +49,22 @@ def run_gui(args: argparse.Namespace) -> int:
     Returns:
         The process exit code.
     """
-    from annotator.core.desktop_check import check_xcb
+    from annotator.core.desktop_check import start_xcb_check
 
-    problem = check_xcb()
-    if problem is not None:  # Qt would abort with a core dump and a hint few users can act on
-        print(problem.message(), file=sys.stderr)
-        return 1
+    xcb_check = start_xcb_check()  # ldd runs while Qt and the window's modules are imported
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from annotator.ui.main_window import MainWindow
     from annotator.ui.settings import Settings
     from annotator.ui.translations import install_translator
+
+    problem = xcb_check.result()
+    if (
+        problem is not None
+    ):  # before the QApplication: Qt would abort with a core dump and a hint few can act on
+        print(problem.message(), file=sys.stderr)
+        return 1
 
     classes = None
     if getattr(args, "classes", None):
@@ -76,7 +81,6 @@ def run_gui(args: argparse.Namespace) -> int:
     window = MainWindow(settings=settings, classes=classes, save_dir=getattr(args, "save_dir", None))
     window.show()
     app.processEvents()
-    preload_core_in_background()  # after the window is up: it would only slow the window down before
     path = getattr(args, "path", None)
     if not path and (getattr(args, "sample", False) or not settings.recent_folders):
         from annotator.core.sample_data import ensure_sample_dataset
@@ -85,7 +89,9 @@ def run_gui(args: argparse.Namespace) -> int:
     elif not path:
         path = settings.recent_folders[0]
     if path:
-        window.open_path(path)
+        window.open_path(path)  # Qt shows its first image while the image loader is not in yet
+    # After the first image: importing the loader on a thread before would only slow the window and that image.
+    preload_core_in_background()
     # The model features (worker client, training dock, overlays) load after the first image is on screen,
     # so they cost nothing at start; the GUI still never imports TensorFlow.
     QTimer.singleShot(0, lambda: _install_model_features(window))
@@ -98,4 +104,4 @@ def _install_model_features(window: MainWindow) -> None:
     except ImportError as exc:  # a partial install: the labelling window works without them
         window.statusBar().showMessage(f"Model features unavailable: {exc}", 10000)
         return
-    window.place_side_docks((features.model_panel, features.training_dock))
+    window.place_side_docks(features.side_docks)

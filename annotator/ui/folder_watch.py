@@ -5,9 +5,10 @@ has (the save then asks, see `annotator.ui.save_conflict`), and its file-list st
 A `QFileSystemWatcher` watches the folders the annotation files live in (creations, removals and the renames
 of atomic saves) and the annotation files themselves, up to `MAX_WATCHED_FILES` (in-place writes, which a
 folder watch does not report). A replaced file drops out of the watch, so every sync adds the files again.
-Events are debounced (`DEBOUNCE_MS`): a burst (a tool saving 200 files) is one sync. A sync stats the three
-possible annotation files of every image (`annotator.core.disk_state.stat_signature`, no reads) and looks
-closer only at images whose signature changed.
+Events are debounced (`DEBOUNCE_MS`): a burst (a tool saving 200 files) is one sync. A sync takes the
+signature of the three possible annotation files of every image (`annotator.core.disk_state.stat_signatures`:
+one listing per folder and a stat for each file that exists, no reads) and looks closer only at images whose
+signature changed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
 
-from annotator.core.disk_state import annotation_files, stat_signature
+from annotator.core.disk_state import NO_FILES, annotation_files, stat_signature, stat_signatures
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -39,6 +40,10 @@ class FolderWatch(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.sync)
+        self.start_timer = QTimer(self)  # `watch_after_paint`: a zero timer runs after the painted image
+        self.start_timer.setSingleShot(True)
+        self.start_timer.setInterval(0)
+        self.start_timer.timeout.connect(self._start_after_paint)
         self._known: dict[str, tuple] = {}
         self.syncs = 0
 
@@ -52,10 +57,25 @@ class FolderWatch(QObject):
         folders = sorted(f for f in folders if os.path.isdir(f))
         if folders:
             self.watcher.addPaths(folders)
-        self._known = {path: stat_signature(e.annotation_path) for path, e in entries.items()}
+        self._known = self._signatures()
         self._watch_files()
 
+    def watch_after_paint(self) -> None:
+        """`watch`, from the next turn of the event loop: a newly opened folder's first image is painted
+        before its signatures are taken (for 10,000 images a listing per folder and 10,000 names looked up, a
+        few tens of milliseconds the user would otherwise wait for). The window's loaded documents (the image
+        on screen) are then compared with the files they were read from, so a change made in between is
+        still reloaded or flagged."""
+        self.stop()
+        self.start_timer.start()
+
+    def _start_after_paint(self) -> None:
+        self.watch()
+        for path in list(self.window._documents):
+            self.window.disk_changed(path)  # returns at once when the files hold what was read
+
     def stop(self) -> None:
+        self.start_timer.stop()
         self.timer.stop()
         paths = self.watcher.files() + self.watcher.directories()
         if paths:
@@ -68,6 +88,12 @@ class FolderWatch(QObject):
         if entry is not None:
             self._known[image_path] = stat_signature(entry.annotation_path)
 
+    def _signatures(self) -> dict[str, tuple]:
+        """Image path -> `stat_signature` of its annotation files, for every image of the open folder."""
+        entries = self.window._entries
+        by_annotation = stat_signatures([e.annotation_path for e in entries.values()])
+        return {path: by_annotation[e.annotation_path] for path, e in entries.items()}
+
     def _poke(self, _path: str = "") -> None:
         self.timer.start()  # restarted by every event of a burst
 
@@ -79,8 +105,13 @@ class FolderWatch(QObject):
             ordered.insert(0, window.current_path)
         wanted: list[str] = []
         for path in ordered:
-            for file in annotation_files(window._entries[path].annotation_path):
-                if os.path.isfile(file):
+            signature = self._known.get(path, NO_FILES)
+            if signature == NO_FILES:
+                continue
+            for file, seen in zip(
+                annotation_files(window._entries[path].annotation_path), signature, strict=True
+            ):
+                if seen is not None and os.path.isfile(file):  # only files the last listing found
                     wanted.append(file)
             if len(wanted) >= MAX_WATCHED_FILES:
                 break
@@ -97,8 +128,7 @@ class FolderWatch(QObject):
             return
         self.syncs += 1
         changed = []
-        for path, entry in list(window._entries.items()):
-            signature = stat_signature(entry.annotation_path)
+        for path, signature in self._signatures().items():
             if signature != self._known.get(path):
                 self._known[path] = signature
                 changed.append(path)

@@ -55,11 +55,15 @@ FIRST_WINDOW_MARGIN = 20
 TITLE_BAR_ALLOWANCE = 40
 """Room left for the window manager's title bar, which Qt cannot measure before the window is shown."""
 DOCK_SCROLL_HEIGHT = 220
+PANEL_SHARE = 0.55
+"""Share of the side's height a Model or Training panel gets when the user brings it to the front."""
+SIDE_SHARE = 0.3
+"""The most of the window's width the side panels take when one is brought to the front."""
 
 
 def _scroll_tall_contents(dock: QDockWidget) -> None:
     body = dock.widget()
-    if body is None or isinstance(body, QScrollArea):
+    if body is None or isinstance(body, QScrollArea) or getattr(dock, "SCROLLS_ITSELF", False):
         return
     hint = body.minimumSizeHint()
     if hint.height() <= DOCK_SCROLL_HEIGHT and hint.width() <= 360:
@@ -358,7 +362,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         first: QDockWidget | None = None
         for dock in docks:
             _scroll_tall_contents(dock)
-            if self._in_saved_state(dock) and self.restoreDockWidget(dock):
+            if self.in_saved_state(dock) and self.restoreDockWidget(dock):
                 continue
             if first is None:
                 self.splitDockWidget(self.file_dock, dock, Qt.Orientation.Vertical)
@@ -367,7 +371,40 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
                 self.tabifyDockWidget(first, dock)
                 dock.hide()
 
-    def _in_saved_state(self, dock: QDockWidget) -> bool:
+    def make_room_for(self, dock: QDockWidget, share: float = PANEL_SHARE) -> None:
+        """Give a side panel just opened or brought to the front (F8, F9, a model loaded) at least ``share`` of
+        the side's height; the other panels of that side shrink in proportion, never below their minimum."""
+        area = self.dockWidgetArea(dock)
+        if dock.isFloating() or area not in (
+            Qt.DockWidgetArea.LeftDockWidgetArea,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+        ):
+            return
+        behind = set(self.tabifiedDockWidgets(dock))  # they share its place
+        others = [
+            d
+            for d in self.findChildren(QDockWidget)
+            if d is not dock
+            and d not in behind
+            and d.isVisible()
+            and not d.isFloating()
+            and self.dockWidgetArea(d) == area
+        ]
+        column = dock.height() + sum(d.height() for d in others)
+        want = int(column * share)
+        if others and dock.height() < want:
+            rest = column - want
+            current = sum(d.height() for d in others)
+            sizes = [max(d.minimumSizeHint().height(), d.height() * rest // max(current, 1)) for d in others]
+            self.resizeDocks([*others, dock], [*sizes, column - sum(sizes)], Qt.Orientation.Vertical)
+        # Shown, a panel asks for the width of its widest contents (the training settings: 530 px, 630 in
+        # Korean): keep the side at most `SIDE_SHARE` of the window, the image keeps the rest.
+        widest = max(int(self.width() * SIDE_SHARE), dock.minimumSizeHint().width())
+        if dock.width() > widest:
+            self.resizeDocks([dock], [widest], Qt.Orientation.Horizontal)
+
+    def in_saved_state(self, dock: QDockWidget) -> bool:
+        """Whether the window state saved last time places ``dock`` (restore it then, else place it anew)."""
         # saveState writes each dock's objectName as a QString (UTF-16 big-endian). Without that entry
         # restoreDockWidget still "succeeds" and leaves the dock hidden.
         state = self.settings.window_state
@@ -515,7 +552,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
 
     # File dialogs ------------------------------------------------------------------------------------------
     def _choose_image(self) -> None:
-        from annotator.core.imaging import IMAGE_EXTENSIONS
+        from annotator.core.image_files import IMAGE_EXTENSIONS
 
         patterns = " ".join(f"*{ext}" for ext in sorted(IMAGE_EXTENSIONS))
         path, _ = QFileDialog.getOpenFileName(

@@ -70,14 +70,17 @@ class NavigationMixin:
         self.current_path = None
         self.file_panel.model.set_images([e.image_path for e in entries], [e.status for e in entries])
         self.settings.add_recent_folder(folder)
-        self.folder_watch.watch()
+        self.folder_watch.stop()  # the old folder's; the new one starts once the first image is painted
         if not entries:
             self._show_nothing(_tr("No images in %s") % folder)
+            self.folder_watch.watch_after_paint()
             return False
         target = show if show in self._entries else self.settings.last_image(folder)
         if target not in self._entries:
             target = entries[0].image_path
-        return self.show_image(target)
+        shown = self.show_image(target)
+        self.folder_watch.watch_after_paint()
+        return shown
 
     def _annotation_path(self, image_path: str) -> str:
         entry = self._entries.get(image_path)

@@ -12,10 +12,35 @@ from models.cli import _args
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("data", help="a VOC folder: images with their .xml beside them")
+    parser.add_argument("data", help="a VOC folder: images with their .xml beside them (or in --save-dir)")
     parser.add_argument(
         "--out", required=True, help="the model file to write (.keras); the best epoch is kept"
     )
+    add_training_settings(parser)
+    parser.add_argument("--strategy", default="default", choices=STRATEGIES)
+    _args.add_save_dir(parser, "the split files stay in DATA/ImageSets/Main")
+    parser.add_argument(
+        "--verified-only", action="store_true", help="train on the images marked verified only"
+    )
+    parser.add_argument(
+        "--max-minutes", type=_args.minutes, default=None, help="stop after this wall-clock time"
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the model file --out names if it exists (without it, an existing file is refused)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the result as one JSON object at the end")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def add_training_settings(parser, overrides: dict[str, tuple[object, str]] | None = None) -> None:
+    """The model and training flags `train` and `mistakes --folds` share (the same names and types).
+
+    Args:
+        parser: an `argparse.ArgumentParser` or an argument group of one.
+        overrides: flag destination (``heads``) -> (default, help) for a command whose defaults differ.
+    """
     parser.add_argument("--backbone", default="xception", help=f"one of {', '.join(BACKBONES)}")
     parser.add_argument(
         "--weights",
@@ -51,7 +76,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=_args.batch_size, default=16)
     parser.add_argument("--heads", type=_args.heads, default="loc", help="comma-separated: loc, grid, seg")
     parser.add_argument("--seed", type=_args.seed, default=0)
-    parser.add_argument("--strategy", default="default", choices=STRATEGIES)
     parser.add_argument(
         "--lr",
         type=_args.learning_rate,
@@ -72,23 +96,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="cosine: warm-up then a cosine decay over the epochs (or --max-minutes); plateau: halve the rate "
         "when the validation loss stalls; auto: cosine from scratch, plateau with pretrained weights",
     )
-    _args.add_save_dir(parser, "the split files stay in DATA/ImageSets/Main")
     parser.add_argument("--recursive", action="store_true", help="also the images in sub-folders of DATA")
-    parser.add_argument(
-        "--verified-only", action="store_true", help="train on the images marked verified only"
-    )
     parser.add_argument("--val-fraction", type=_args.val_fraction, default=0.2)
     parser.add_argument("--no-augment", action="store_true", help="train on the images as they are")
-    parser.add_argument(
-        "--max-minutes", type=_args.minutes, default=None, help="stop after this wall-clock time"
+    for action in parser._group_actions if hasattr(parser, "_group_actions") else parser._actions:
+        if overrides and action.dest in overrides:
+            action.default, action.help = overrides[action.dest]
+
+
+def training_config(args: argparse.Namespace, *, out_path: str, **more):
+    """A `models.training.TrainConfig` from the flags of `add_training_settings` (plus DATA and --save-dir);
+    ``more``: further `TrainConfig` fields."""
+    from models.training import TrainConfig
+
+    weights = None if str(args.weights).lower() == "none" else args.weights
+    return TrainConfig(
+        data_dir=args.data,
+        out_path=out_path,
+        save_dir=args.save_dir,
+        recursive=args.recursive,
+        backbone=args.backbone,
+        weights=weights,
+        image_size=args.image_size,
+        width=args.width,
+        epochs=args.epochs,
+        head_epochs=args.head_epochs,
+        batch_size=args.batch_size,
+        heads=tuple(h.strip() for h in args.heads.split(",") if h.strip()),
+        seed=args.seed,
+        learning_rate=args.lr,
+        patience=args.patience,
+        box_loss=args.box_loss,
+        lr_schedule=args.lr_schedule,
+        val_fraction=args.val_fraction,
+        augment=not args.no_augment,
+        **more,
     )
-    parser.add_argument(
-        "--overwrite",
-        action="store_true",
-        help="replace the model file --out names if it exists (without it, an existing file is refused)",
-    )
-    parser.add_argument("--json", action="store_true", help="print the result as one JSON object at the end")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def _refuse_existing_out(args: argparse.Namespace) -> str | None:
@@ -111,32 +154,14 @@ def run(args: argparse.Namespace) -> int:
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from models.backbones.weights import WeightsError
-    from models.training import TrainConfig, TrainError, train
+    from models.training import TrainError, train
     from models.training.progress import ConsoleProgress
 
-    weights = None if str(args.weights).lower() == "none" else args.weights
-    config = TrainConfig(
-        data_dir=args.data,
+    config = training_config(
+        args,
         out_path=args.out,
-        save_dir=args.save_dir,
-        recursive=args.recursive,
         verified_only=args.verified_only,
-        backbone=args.backbone,
-        weights=weights,
-        image_size=args.image_size,
-        width=args.width,
-        epochs=args.epochs,
-        head_epochs=args.head_epochs,
-        batch_size=args.batch_size,
-        heads=tuple(h.strip() for h in args.heads.split(",") if h.strip()),
-        seed=args.seed,
         strategy=args.strategy,
-        learning_rate=args.lr,
-        patience=args.patience,
-        box_loss=args.box_loss,
-        lr_schedule=args.lr_schedule,
-        val_fraction=args.val_fraction,
-        augment=not args.no_augment,
         max_minutes=args.max_minutes,
     )
     cancel = threading.Event()

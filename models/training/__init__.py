@@ -70,6 +70,9 @@ class TrainConfig:
             head_options: per-head options.
         fine_tune_from: backbone layer where unfreezing starts (None: `backbones.FINE_TUNE_FROM`).
         max_minutes: wall-clock budget for the whole run, None for none.
+        fixed_split: ``(train ids, val ids)`` chosen by the caller (the K-fold mistake finder trains each fold
+            on the other folds): no split file is read or written, and images in neither list are not loaded.
+            None: the dataset's split (``ImageSets/Main``, written on first use).
     """
 
     data_dir: str
@@ -99,6 +102,7 @@ class TrainConfig:
     head_options: dict[str, dict] = field(default_factory=dict)
     fine_tune_from: str | None = None
     max_minutes: float | None = None
+    fixed_split: tuple[list[str], list[str]] | None = None
 
 
 @dataclass
@@ -242,7 +246,7 @@ def train(
         heads=list(heads),
         head_options={h: _jsonable(v) for h, v in options.items()},
         anchors=_jsonable(options.get("grid", {}).get("anchors")),
-        train={**_jsonable(dataclasses.asdict(config)), "n_train": len(train_set), "n_val": len(val_set)},
+        train={**_settings_record(config), "n_train": len(train_set), "n_val": len(val_set)},
     )
     monitor = "val_loss" if len(val_set) else "loss"
     metrics_box: dict[str, float] = {}
@@ -323,24 +327,29 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
         )
     )
     ids = [i for i, _, _ in listing]
-    try:
-        train_ids, val_ids = data.split_ids(
-            root, ids, val_fraction=config.val_fraction, seed=config.seed, write=not config.verified_only
-        )
-    except (
-        OSError
-    ) as exc:  # a read-only dataset (a shared folder, a DVD): train without remembering the split
-        train_ids, val_ids = data.split_ids(
-            root, ids, val_fraction=config.val_fraction, seed=config.seed, write=False
-        )
-        emit(
-            ProgressEvent(
-                "log",
-                "loading",
-                message=f"cannot write the split files into {root / 'ImageSets' / 'Main'} "
-                f"({exc.strerror or exc}); this run's split (seed {config.seed}) is not remembered",
+    if config.fixed_split is not None:
+        listed = set(ids)
+        train_ids = [i for i in config.fixed_split[0] if i in listed]
+        val_ids = [i for i in config.fixed_split[1] if i in listed]
+    else:
+        try:
+            train_ids, val_ids = data.split_ids(
+                root, ids, val_fraction=config.val_fraction, seed=config.seed, write=not config.verified_only
             )
-        )
+        except (
+            OSError
+        ) as exc:  # a read-only dataset (a shared folder, a DVD): train without remembering the split
+            train_ids, val_ids = data.split_ids(
+                root, ids, val_fraction=config.val_fraction, seed=config.seed, write=False
+            )
+            emit(
+                ProgressEvent(
+                    "log",
+                    "loading",
+                    message=f"cannot write the split files into {root / 'ImageSets' / 'Main'} "
+                    f"({exc.strerror or exc}); this run's split (seed {config.seed}) is not remembered",
+                )
+            )
 
     def tick(done: int, total: int) -> None:
         emit(ProgressEvent("batch", "loading", batch=done, batches=total))
@@ -394,6 +403,14 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
     return train_set, val_set, everything.problems
 
 
+def _settings_record(config: TrainConfig) -> dict:
+    """The settings as the model file records them: a caller's fixed split as its two sizes, not every id."""
+    record = _jsonable(dataclasses.asdict(config))
+    if config.fixed_split is not None:
+        record["fixed_split"] = {"n_train": len(config.fixed_split[0]), "n_val": len(config.fixed_split[1])}
+    return record
+
+
 def _jsonable(value):
     if isinstance(value, np.ndarray):
         return value.tolist()
@@ -406,11 +423,18 @@ def _jsonable(value):
     return value
 
 
+NOT_IN_REQUESTS = ("verified_only", "fixed_split")
+"""`TrainConfig` fields a `TrainRequest` does not carry as such: ``verified_only`` is its ``images``;
+``fixed_split`` belongs to the K-fold mistake finder (`models.out_of_sample`), which the window never asks for."""
+
+
 def config_from_request(request: TrainRequest) -> TrainConfig:
     """The `TrainConfig` of a window's `annotator.core.worker_messages.TrainRequest` (already checked field by
     field when it was built or decoded): every setting carried over, ``images`` as ``verified_only``."""
     values = {
-        f.name: getattr(request, f.name) for f in dataclasses.fields(TrainConfig) if f.name != "verified_only"
+        f.name: getattr(request, f.name)
+        for f in dataclasses.fields(TrainConfig)
+        if f.name not in NOT_IN_REQUESTS
     }
     values["heads"] = tuple(request.heads)
     values["class_names"] = None if request.class_names is None else list(request.class_names)

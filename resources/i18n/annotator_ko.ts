@@ -1254,6 +1254,202 @@ classes: {4}</source>
         <translation>취소 (아무것도 저장 안 함)</translation>
     </message>
     <message>
+        <source>%s: move the box</source>
+        <translation>%s: 상자 옮기기</translation>
+    </message>
+    <message>
+        <source>(no box) -&gt; %s</source>
+        <translation>(상자 없음) -&gt; %s</translation>
+    </message>
+    <message>
+        <source>Add the overlooked box '%s'</source>
+        <translation>빠진 상자 '%s' 추가</translation>
+    </message>
+    <message>
+        <source>Box off?</source>
+        <translation>상자 위치가 어긋남?</translation>
+    </message>
+    <message>
+        <source>Cannot open the list: {0}</source>
+        <translation>목록을 열 수 없습니다: {0}</translation>
+    </message>
+    <message>
+        <source>Could not find mistakes: {0}</source>
+        <translation>실수를 찾지 못했습니다: {0}</translation>
+    </message>
+    <message>
+        <source>Could not save the mark: {0}</source>
+        <translation>표시를 저장하지 못했습니다: {0}</translation>
+    </message>
+    <message>
+        <source>Enter: take the suggestion (Ctrl+Z undoes it). K: the label is right (not shown again).</source>
+        <translation>Enter: 제안을 적용합니다 (Ctrl+Z로 되돌림). K: 레이블이 맞습니다 (다시 표시하지 않음).</translation>
+    </message>
+    <message>
+        <source>Every entry of the list is done.</source>
+        <translation>목록의 모든 항목을 처리했습니다.</translation>
+    </message>
+    <message>
+        <source>Find likely label mi&amp;stakes</source>
+        <translation>레이블 실수 후보 찾기(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Find with the loaded model</source>
+        <translation>불러온 모델로 찾기</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>이미지</translation>
+    </message>
+    <message>
+        <source>Label -&gt; suggestion</source>
+        <translation>레이블 -&gt; 제안</translation>
+    </message>
+    <message>
+        <source>Labelled {0}, the model sees {1} here (suspicion {2:.2f}).</source>
+        <translation>레이블은 {0}인데 모델은 여기서 {1}을(를) 봅니다 (의심도 {2:.2f}).</translation>
+    </message>
+    <message>
+        <source>Likely label mistakes</source>
+        <translation>레이블 실수 후보</translation>
+    </message>
+    <message>
+        <source>Likely label mistakes &amp;panel</source>
+        <translation>레이블 실수 후보 패널(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Load a model first (Ctrl+Alt+O); the list comes from its predictions.</source>
+        <translation>먼저 모델을 불러오세요 (Ctrl+Alt+O). 목록은 모델의 예측에서 나옵니다.</translation>
+    </message>
+    <message>
+        <source>Looking for likely mistakes in {0} with {1}...</source>
+        <translation>{1}(으)로 {0}에서 레이블 실수 후보를 찾는 중...</translation>
+    </message>
+    <message>
+        <source>Missing box?</source>
+        <translation>빠진 상자?</translation>
+    </message>
+    <message>
+        <source>Mistakes list (*.json)</source>
+        <translation>실수 목록 (*.json)</translation>
+    </message>
+    <message>
+        <source>Move the box '%s' where the model sees it</source>
+        <translation>'%s' 상자를 모델이 보는 위치로 옮기기</translation>
+    </message>
+    <message>
+        <source>No list yet: load a model and press 'Find with the loaded model', or open a file written by flower-annotator mistakes.</source>
+        <translation>아직 목록이 없습니다: 모델을 불러와 '불러온 모델로 찾기'를 누르거나, flower-annotator mistakes가 쓴 파일을 여세요.</translation>
+    </message>
+    <message>
+        <source>Open a file written by flower-annotator mistakes</source>
+        <translation>flower-annotator mistakes가 쓴 파일 열기</translation>
+    </message>
+    <message>
+        <source>Open a list of likely mista&amp;kes...</source>
+        <translation>레이블 실수 목록 열기(&amp;K)...</translation>
+    </message>
+    <message>
+        <source>Open a list of likely mistakes</source>
+        <translation>레이블 실수 목록 열기</translation>
+    </message>
+    <message>
+        <source>Open list...</source>
+        <translation>목록 열기...</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>문제</translation>
+    </message>
+    <message>
+        <source>Relabel '%s' as '%s'</source>
+        <translation>'%s'을(를) '%s'(으)로 레이블 변경</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>점수</translation>
+    </message>
+    <message>
+        <source>Take the suggested fix</source>
+        <translation>제안된 수정 적용</translation>
+    </message>
+    <message>
+        <source>The label is right (not shown again)</source>
+        <translation>레이블이 맞음 (다시 표시하지 않음)</translation>
+    </message>
+    <message>
+        <source>The labelled box is no longer there: it was changed since the list was made.</source>
+        <translation>레이블된 상자가 더 이상 없습니다: 목록을 만든 뒤 바뀌었습니다.</translation>
+    </message>
+    <message>
+        <source>The loaded model predicts the images it was not trained on; cleanlab ranks the labels it doubts.</source>
+        <translation>불러온 모델이 학습하지 않은 이미지를 예측하고, cleanlab이 의심스러운 레이블의 순위를 매깁니다.</translation>
+    </message>
+    <message>
+        <source>The mark is taken back: the entry is open again.</source>
+        <translation>표시를 취소했습니다: 항목이 다시 열렸습니다.</translation>
+    </message>
+    <message>
+        <source>The marks file cannot be read: {0}</source>
+        <translation>표시 파일을 읽을 수 없습니다: {0}</translation>
+    </message>
+    <message>
+        <source>The model sees a {0} with no box around it (suspicion {1:.2f}).</source>
+        <translation>모델이 상자가 없는 {0}을(를) 봅니다 (의심도 {1:.2f}).</translation>
+    </message>
+    <message>
+        <source>The {0} box seems off; the green box is where the model sees it (suspicion {1:.2f}).</source>
+        <translation>{0} 상자의 위치가 어긋나 보입니다. 초록 상자가 모델이 보는 위치입니다 (의심도 {1:.2f}).</translation>
+    </message>
+    <message>
+        <source>Wrong class?</source>
+        <translation>잘못된 클래스?</translation>
+    </message>
+    <message>
+        <source>fixed</source>
+        <translation>수정됨</translation>
+    </message>
+    <message>
+        <source>image not in this folder</source>
+        <translation>이 폴더에 없는 이미지</translation>
+    </message>
+    <message>
+        <source>label is right</source>
+        <translation>레이블이 맞음</translation>
+    </message>
+    <message>
+        <source>labelled: %s</source>
+        <translation>레이블: %s</translation>
+    </message>
+    <message>
+        <source>suggested: %s</source>
+        <translation>제안: %s</translation>
+    </message>
+    <message>
+        <source>the model worker's answer</source>
+        <translation>모델 워커의 응답</translation>
+    </message>
+    <message>
+        <source>{0} is not in the opened folder.</source>
+        <translation>{0}은(는) 열린 폴더에 없습니다.</translation>
+    </message>
+    <message>
+        <source>{0} likely mistakes from {1}.</source>
+        <translation>{1}의 레이블 실수 후보 {0}개.</translation>
+    </message>
+    <message>
+        <source>{0} likely mistakes in {1} images (no val split here: the model may have trained on some).</source>
+        <translation>이미지 {1}개에서 레이블 실수 후보 {0}개 (검증 분할이 없어 모델이 일부를 학습했을 수 있습니다).</translation>
+    </message>
+    <message>
+        <source>{0} likely mistakes in {1} images the model did not train on.</source>
+        <translation>모델이 학습하지 않은 이미지 {1}개에서 레이블 실수 후보 {0}개.</translation>
+    </message>
+    <message>
+        <source>{0} still open.</source>
+        <translation>{0}개 남음.</translation>
+    </message>
+    <message>
         <source>Split: {0} train / {1} validation, from the split files in {2}</source>
         <translation>분할: 학습 {0} / 검증 {1}, {2}의 분할 파일 기준</translation>
     </message>
@@ -1276,6 +1472,386 @@ classes: {4}</source>
     <message>
         <source>Trained on {0} images, validated on {1}.</source>
         <translation>이미지 {0}장으로 학습, {1}장으로 검증했습니다.</translation>
+    </message>
+    <message>
+        <source>Show &amp;why this class (heat map)</source>
+        <translation>이 클래스인 이유 표시 (히트맵)(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Why this class</source>
+        <translation>이 클래스인 이유</translation>
+    </message>
+    <message>
+        <source>Colour the image by how much each part raises the model&apos;s score for a class (Grad-CAM): red is where its decision comes from. Pick another class to see what speaks for it.</source>
+        <translation>이미지의 각 부분이 한 클래스에 대한 모델의 점수를 얼마나 올리는지 색으로 보여 줍니다 (Grad-CAM): 빨간 곳이 판단의 근거입니다. 다른 클래스를 고르면 그 클래스를 뒷받침하는 부분을 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>heat map</source>
+        <translation>히트맵</translation>
+    </message>
+    <message>
+        <source>predicted class</source>
+        <translation>예측된 클래스</translation>
+    </message>
+    <message>
+        <source>why this class: this model has no box + class head</source>
+        <translation>이 클래스인 이유: 이 모델에는 상자 + 클래스 헤드가 없습니다</translation>
+    </message>
+    <message>
+        <source>why this class: the model knows one class, there is nothing to tell apart</source>
+        <translation>이 클래스인 이유: 모델이 아는 클래스가 하나뿐이라 구별할 것이 없습니다</translation>
+    </message>
+    <message>
+        <source>why this class: computing the heat map...</source>
+        <translation>이 클래스인 이유: 히트맵 계산 중...</translation>
+    </message>
+    <message>
+        <source>predicted</source>
+        <translation>예측</translation>
+    </message>
+    <message>
+        <source>picked</source>
+        <translation>선택</translation>
+    </message>
+    <message>
+        <source>why {0}: probability {1:.2f} ({2})</source>
+        <translation>{0}인 이유: 확률 {1:.2f} ({2})</translation>
+    </message>
+    <message>
+        <source>{0:.0f}% of the heat inside the dotted box</source>
+        <translation>히트맵 강도의 {0:.0f}%가 점선 상자 안에 있음</translation>
+    </message>
+    <message>
+        <source>nothing in the image raises this class</source>
+        <translation>이미지에서 이 클래스의 점수를 올리는 부분이 없습니다</translation>
+    </message>
+    <message>
+        <source>computing the map for {0}...</source>
+        <translation>{0}의 히트맵 계산 중...</translation>
+    </message>
+    <message>
+        <source>Evaluate the loaded model on this folder's labelled images: per class, which classes it confuses, and which images hold its misses and false alarms.</source>
+        <translation>불러온 모델을 이 폴더의 레이블된 이미지로 평가합니다: 클래스별 성능, 어떤 클래스를 혼동하는지, 놓친 박스와 오탐이 어느 이미지에 있는지 보여 줍니다.</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>클래스</translation>
+    </message>
+    <message>
+        <source>AP@0.5</source>
+        <translation>AP@0.5</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>정밀도</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>재현율</translation>
+    </message>
+    <message>
+        <source>Mean IoU</source>
+        <translation>평균 IoU</translation>
+    </message>
+    <message>
+        <source>Labelled boxes of this class</source>
+        <translation>이 클래스의 레이블된 박스 수</translation>
+    </message>
+    <message>
+        <source>Average precision at the IoU threshold (COCO's 101-point method), whatever the score threshold</source>
+        <translation>IoU 임계값에서의 평균 정밀도 (COCO의 101점 방식), 점수 임계값과 무관</translation>
+    </message>
+    <message>
+        <source>Share of the detections above the score threshold that match a labelled box</source>
+        <translation>점수 임계값 이상인 검출 중 레이블된 박스와 일치하는 비율</translation>
+    </message>
+    <message>
+        <source>Share of the labelled boxes found by a detection above the score threshold</source>
+        <translation>레이블된 박스 중 점수 임계값 이상인 검출로 찾은 비율</translation>
+    </message>
+    <message>
+        <source>Mean IoU of the matched boxes</source>
+        <translation>일치한 박스들의 평균 IoU</translation>
+    </message>
+    <message>
+        <source>Reading images: {0} / {1}</source>
+        <translation>이미지 읽는 중: {0} / {1}</translation>
+    </message>
+    <message>
+        <source>Predicting: {0} / {1} images</source>
+        <translation>예측 중: {0} / {1} 이미지</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>평가</translation>
+    </message>
+    <message>
+        <source>Images:</source>
+        <translation>이미지:</translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation>평가 실행</translation>
+    </message>
+    <message>
+        <source>Predict every image once in the model worker; thresholds then change without it.</source>
+        <translation>모델 작업 프로세스에서 모든 이미지를 한 번 예측합니다. 그 뒤 임계값은 다시 예측하지 않고 바뀝니다.</translation>
+    </message>
+    <message>
+        <source>Detections scoring less than this are not counted.</source>
+        <translation>점수가 이보다 낮은 검출은 세지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Match IoU</source>
+        <translation>일치 IoU</translation>
+    </message>
+    <message>
+        <source>A detection matches a labelled box when their IoU is at least this.</source>
+        <translation>검출과 레이블된 박스의 IoU가 이 값 이상이면 일치로 봅니다.</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>클래스</translation>
+    </message>
+    <message>
+        <source>Confusion</source>
+        <translation>혼동 행렬</translation>
+    </message>
+    <message>
+        <source>Rows: labelled class; columns: predicted. Click a cell to list its images.</source>
+        <translation>행: 레이블된 클래스, 열: 예측된 클래스. 칸을 클릭하면 해당 이미지를 보여 줍니다.</translation>
+    </message>
+    <message>
+        <source>&lt; Previous</source>
+        <translation>&lt; 이전</translation>
+    </message>
+    <message>
+        <source>Next &gt;</source>
+        <translation>다음 &gt;</translation>
+    </message>
+    <message>
+        <source>Show all images</source>
+        <translation>모든 이미지 보기</translation>
+    </message>
+    <message>
+        <source>Validation split (the model was not trained on this folder)</source>
+        <translation>검증 분할 (이 모델은 이 폴더로 학습되지 않았습니다)</translation>
+    </message>
+    <message>
+        <source>Validation split of the model's training ({0} images)</source>
+        <translation>모델 학습의 검증 분할 ({0}개 이미지)</translation>
+    </message>
+    <message>
+        <source>All labelled images</source>
+        <translation>레이블된 모든 이미지</translation>
+    </message>
+    <message>
+        <source>Starting the evaluation...</source>
+        <translation>평가를 시작하는 중...</translation>
+    </message>
+    <message>
+        <source>{0} images: mAP@{1:.2f} {2:.3f}; {3} found, {4} missed, {5} false alarms, {6} wrong classes</source>
+        <translation>이미지 {0}개: mAP@{1:.2f} {2:.3f}; 찾음 {3}, 놓침 {4}, 오탐 {5}, 클래스 틀림 {6}</translation>
+    </message>
+    <message>
+        <source>{0} file(s) or box(es) skipped (unreadable, or a class the model does not know)</source>
+        <translation>파일 또는 박스 {0}개 건너뜀 (읽을 수 없거나 모델이 모르는 클래스)</translation>
+    </message>
+    <message>
+        <source>{0} found</source>
+        <translation>찾음 {0}</translation>
+    </message>
+    <message>
+        <source>{0} missed</source>
+        <translation>놓침 {0}</translation>
+    </message>
+    <message>
+        <source>{0} false alarm(s)</source>
+        <translation>오탐 {0}</translation>
+    </message>
+    <message>
+        <source>{0} wrong class(es)</source>
+        <translation>클래스 틀림 {0}</translation>
+    </message>
+    <message>
+        <source>nothing labelled or found</source>
+        <translation>레이블도 검출도 없음</translation>
+    </message>
+    <message>
+        <source>Load a model first (Model panel, or Ctrl+Alt+O).</source>
+        <translation>먼저 모델을 불러오세요 (모델 패널 또는 Ctrl+Alt+O).</translation>
+    </message>
+    <message>
+        <source>Cancelling after the current batch...</source>
+        <translation>현재 배치가 끝나면 취소합니다...</translation>
+    </message>
+    <message>
+        <source>its validation split</source>
+        <translation>검증 분할</translation>
+    </message>
+    <message>
+        <source>all labelled images</source>
+        <translation>레이블된 모든 이미지</translation>
+    </message>
+    <message>
+        <source>Evaluated {0} images ({1}).</source>
+        <translation>이미지 {0}개를 평가했습니다 ({1}).</translation>
+    </message>
+    <message>
+        <source>Evaluation cancelled.</source>
+        <translation>평가를 취소했습니다.</translation>
+    </message>
+    <message>
+        <source>Evaluation failed: {0}</source>
+        <translation>평가 실패: {0}</translation>
+    </message>
+    <message>
+        <source>No cases in this cell at these thresholds.</source>
+        <translation>이 임계값에서는 이 칸에 해당하는 경우가 없습니다.</translation>
+    </message>
+    <message>
+        <source>false alarms: {0} predicted where nothing is labelled</source>
+        <translation>오탐: 레이블이 없는 곳에 {0} 예측</translation>
+    </message>
+    <message>
+        <source>missed: labelled {0} boxes the model did not find</source>
+        <translation>놓침: 모델이 찾지 못한 레이블된 {0} 박스</translation>
+    </message>
+    <message>
+        <source>{0} predicted as {1}</source>
+        <translation>{0} → {1}(으)로 예측</translation>
+    </message>
+    <message>
+        <source>case {0} of {1} in {2} image(s): {3}</source>
+        <translation>이미지 {2}개의 경우 {1}개 중 {0}번째: {3}</translation>
+    </message>
+    <message>
+        <source>All images</source>
+        <translation>모든 이미지</translation>
+    </message>
+    <message>
+        <source>Evaluated images</source>
+        <translation>평가한 이미지</translation>
+    </message>
+    <message>
+        <source>With misses</source>
+        <translation>놓친 박스가 있는 이미지</translation>
+    </message>
+    <message>
+        <source>With false alarms</source>
+        <translation>오탐이 있는 이미지</translation>
+    </message>
+    <message>
+        <source>With wrong classes</source>
+        <translation>클래스가 틀린 이미지</translation>
+    </message>
+    <message>
+        <source>The chosen confusion cell</source>
+        <translation>선택한 혼동 행렬 칸</translation>
+    </message>
+    <message>
+        <source>Folder order</source>
+        <translation>폴더 순서</translation>
+    </message>
+    <message>
+        <source>Most misses first</source>
+        <translation>놓침이 많은 순</translation>
+    </message>
+    <message>
+        <source>Most false alarms first</source>
+        <translation>오탐이 많은 순</translation>
+    </message>
+    <message>
+        <source>Most wrong classes first</source>
+        <translation>클래스 틀림이 많은 순</translation>
+    </message>
+    <message>
+        <source>Lowest mean IoU first</source>
+        <translation>평균 IoU가 낮은 순</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>보기:</translation>
+    </message>
+    <message>
+        <source>Sort:</source>
+        <translation>정렬:</translation>
+    </message>
+    <message>
+        <source>Filter and sort the file list by the last evaluation</source>
+        <translation>마지막 평가 결과로 파일 목록을 거르고 정렬합니다</translation>
+    </message>
+    <message>
+        <source>labelled {0}</source>
+        <translation>레이블 {0}</translation>
+    </message>
+    <message>
+        <source>missed</source>
+        <translation>놓침</translation>
+    </message>
+    <message>
+        <source>predicted {0} {1:.2f}</source>
+        <translation>예측 {0} {1:.2f}</translation>
+    </message>
+    <message>
+        <source>IoU {0:.2f}</source>
+        <translation>IoU {0:.2f}</translation>
+    </message>
+    <message>
+        <source>background</source>
+        <translation>배경</translation>
+    </message>
+    <message>
+        <source>labelled class</source>
+        <translation>레이블된 클래스</translation>
+    </message>
+    <message>
+        <source>{0} false alarm(s): {1} predicted where nothing is labelled</source>
+        <translation>오탐 {0}개: 레이블이 없는 곳에 {1} 예측</translation>
+    </message>
+    <message>
+        <source>{0} missed {1} box(es)</source>
+        <translation>놓친 {1} 박스 {0}개</translation>
+    </message>
+    <message>
+        <source>{0} {1} box(es) found</source>
+        <translation>찾은 {1} 박스 {0}개</translation>
+    </message>
+    <message>
+        <source>{0} {1} box(es) predicted as {2}</source>
+        <translation>{2}(으)로 예측된 {1} 박스 {0}개</translation>
+    </message>
+    <message>
+        <source>Precision-recall per class</source>
+        <translation>클래스별 정밀도-재현율</translation>
+    </message>
+    <message>
+        <source>recall</source>
+        <translation>재현율</translation>
+    </message>
+    <message>
+        <source>precision</source>
+        <translation>정밀도</translation>
+    </message>
+    <message>
+        <source>IoU of matched boxes</source>
+        <translation>일치한 박스의 IoU</translation>
+    </message>
+    <message>
+        <source>IoU</source>
+        <translation>IoU</translation>
+    </message>
+    <message>
+        <source>boxes</source>
+        <translation>박스 수</translation>
+    </message>
+    <message>
+        <source>dot: the score threshold</source>
+        <translation>점: 점수 임계값</translation>
+    </message>
+    <message>
+        <source>&amp;Evaluation panel</source>
+        <translation>평가 패널(&amp;E)</translation>
     </message>
 </context>
 </TS>

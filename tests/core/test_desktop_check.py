@@ -13,6 +13,7 @@ from annotator.core.desktop_check import (
     check_xcb,
     missing_libraries,
     package_for,
+    start_xcb_check,
     uses_xcb,
     xcb_plugin_path,
 )
@@ -78,6 +79,20 @@ def test_only_the_xcb_platform_is_checked(tmp_path: Path):
     for env in ({}, {"QT_QPA_PLATFORM": "xcb:dpi=96"}, {"XDG_SESSION_TYPE": "x11", "DISPLAY": ":0"}):
         assert uses_xcb(env)
         assert check_xcb(plugin, environ=env) is not None
+
+
+def test_the_check_started_early_gives_the_same_answer_later(tmp_path: Path):
+    """run_gui starts ldd, imports Qt meanwhile, then asks for the answer before the QApplication."""
+    plugin = fake_plugin(tmp_path, {b"libxcb-icccm.so.4": b"libxcb-icccm.so.8"})
+    pending = start_xcb_check(plugin, environ=XCB)
+    problem = pending.result()
+    assert (
+        problem is not None and "libxcb-icccm.so.8" in problem.missing and "libxcb-icccm4" in problem.packages
+    )
+    assert pending.result() == problem == check_xcb(plugin, environ=XCB)
+    real = xcb_plugin_path()
+    assert start_xcb_check(real, environ=XCB).result() == check_xcb(real, environ=XCB)  # whatever it lacks
+    assert start_xcb_check(plugin, environ={"QT_QPA_PLATFORM": "offscreen"}).result() is None
 
 
 def test_package_names():

@@ -14,6 +14,7 @@ from annotator.core.disk_state import (
     box_difference,
     fingerprint,
     stat_signature,
+    stat_signatures,
 )
 
 
@@ -66,6 +67,58 @@ def test_stat_signature_sees_a_replace(tmp_path: Path):
     assert sig[1] is None and sig[2] is None
     voc.write(_ann(BoxObject("rose", 1, 2, 30, 40)), xml)
     assert stat_signature(xml) != sig
+
+
+def test_annotation_files_follow_pathlib_suffix_rule():
+    for name in (
+        "a/x.xml",
+        "a/.xml",
+        "a/..xml",
+        "a/x.",
+        "a.b/x",
+        "a/x.y.xml",
+        "x.xml",
+        "a/.x.xml",
+        "a/x..xml",
+    ):
+        base = Path(name)
+        assert annotation_files(name) == (
+            str(base),
+            str(base.with_suffix(".txt")),
+            str(base.with_suffix(".json")),
+        )
+
+
+def test_stat_signatures_equal_stat_signature_of_each(tmp_path: Path):
+    """One listing per folder gives the same signatures as a stat of every file, for every kind of folder."""
+    beside = tmp_path / "beside"
+    beside.mkdir()
+    voc.write(_ann(), beside / "voc.xml")
+    (beside / "yolo.txt").write_text("0 0.5 0.5 0.1 0.1\n")
+    (beside / "cml.json").write_text("[]")
+    (beside / "dir.xml").mkdir()  # a folder named like an annotation: it exists, as os.stat says
+    (beside / "dangling.xml").symlink_to(tmp_path / "nowhere.xml")
+    (beside / "linked.xml").symlink_to(beside / "voc.xml")
+    locked = tmp_path / "locked"  # can be entered but not listed
+    locked.mkdir()
+    voc.write(_ann(), locked / "in.xml")
+    locked.chmod(0o100)
+    paths = [str(beside / f"{n}.xml") for n in ("voc", "yolo", "cml", "dir", "dangling", "linked", "none")]
+    paths += [str(tmp_path / "not_created" / "a.xml"), str(locked / "in.xml"), str(locked / "out.xml")]
+    try:
+        signatures = stat_signatures(paths)
+    finally:
+        locked.chmod(0o700)
+    locked.chmod(0o100)
+    try:
+        expected = {p: stat_signature(p) for p in paths}
+    finally:
+        locked.chmod(0o700)
+    assert signatures == expected
+    assert signatures[str(beside / "none.xml")] == (None, None, None)
+    assert signatures[str(beside / "yolo.xml")][1] is not None
+    if os.geteuid() != 0:  # root lists any folder; elsewhere the fallback path is the one taken
+        assert signatures[str(locked / "in.xml")][0] is not None
 
 
 def test_box_difference_names_added_removed_and_moved_boxes():

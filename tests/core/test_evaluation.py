@@ -82,7 +82,7 @@ def test_json_fields_and_bad_threshold():
         EvaluationData([_img("a", [[0, 0, 1, 1]], [7])], NAMES)
 
 
-def _coco_ap50(images, n_cls):
+def _coco_eval(images, n_cls):
     from pycocotools.coco import COCO
     from pycocotools.cocoeval import COCOeval
 
@@ -122,15 +122,18 @@ def _coco_ap50(images, n_cls):
         ev = COCOeval(coco, coco.loadRes(dets) if dets else COCO(), "bbox")
         ev.evaluate()
         ev.accumulate()
+    return ev
+
+
+def _coco_ap50(images, n_cls):
+    ev = _coco_eval(images, n_cls)
     # precision: [T, R, K, A, M]; IoU 0.5, area all, maxDets 100
     prec = ev.eval["precision"][0, :, :, 0, 2]
     return np.array([np.mean(prec[:, k]) if (prec[:, k] > -1).any() else np.nan for k in range(n_cls)])
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_ap50_equals_pycocotools_on_random_cases(seed):
+def _random_images(seed, n_cls=3):
     rng = np.random.default_rng(seed)
-    n_cls = 3
     images = []
     for k in range(int(rng.integers(5, 15))):
         n_gt = int(rng.integers(1, 5))
@@ -153,6 +156,13 @@ def test_ap50_equals_pycocotools_on_random_cases(seed):
         )
         ds = rng.choice([0.2, 0.5, 0.9, *rng.random(3)], len(det))  # repeated scores test the tie order
         images.append(_img(str(k), gt, gc, det, ds, dc))
+    return images
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_ap50_equals_pycocotools_on_random_cases(seed):
+    n_cls = 3
+    images = _random_images(seed, n_cls)
     ours = np.array([c.ap for c in EvaluationData(images, ["a", "b", "c"]).views(0.3, 0.5).per_class])
     np.testing.assert_allclose(ours, _coco_ap50(images, n_cls), atol=1e-12, equal_nan=True)
 
@@ -173,3 +183,122 @@ def test_ap50_equals_pycocotools_on_crafted_ties():
     ]
     ours = np.array([c.ap for c in EvaluationData(images, ["a", "b"]).views().per_class])
     np.testing.assert_allclose(ours, _coco_ap50(images, 2), atol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_matching_equals_pycocotools_at_every_iou_threshold(seed):
+    """The matches behind the confusion diagonal are pycocotools' ``dtMatches`` at each of its IoU thresholds."""
+    _assert_matches_like_coco(_random_images(seed + 100))
+
+
+def test_matching_tie_goes_to_the_later_box_as_in_pycocotools():
+    # the first detection overlaps both boxes with IoU 0.5 exactly: it takes the later one (B), so the second
+    # detection, equal to A, still finds A; taking A first would leave the second detection only B (IoU 1/3)
+    a, b = [0, 0, 10, 20], [0, 0, 20, 10]
+    images = [
+        _img("tie", [a, b], [0, 0], [[0, 0, 10, 10], a], [0.9, 0.8], [0, 0]),
+        _img(
+            "tie-3", [a, [0, 0, 10, 10], b], [1, 1, 1], [[0, 0, 10, 10], [0, 0, 10, 10]], [0.9, 0.9], [1, 1]
+        ),
+    ]
+    views = EvaluationData(images, ["a", "b", "c"]).views(0.0, 0.5)
+    assert views.images[0].matches == 2
+    _assert_matches_like_coco(images)
+
+
+def _assert_matches_like_coco(images):
+    data = EvaluationData(images, ["a", "b", "c"])
+    ev = _coco_eval(images, 3)
+    # pycocotools numbers detections 1.. in the order given: image by image, stored order
+    coco_det = {}
+    for k, img in enumerate(images):
+        for s in range(len(img.det_scores)):
+            coco_det[len(coco_det) + 1] = (k, s)
+    coco_gt = {}
+    for k, img in enumerate(images):
+        for g in range(len(img.gt_classes)):
+            coco_gt[len(coco_gt) + 1] = (k, g)
+    for t_index, t in enumerate(ev.params.iouThrs):
+        expected = set()
+        for e in ev.evalImgs:
+            if e is None or list(e["aRng"]) != list(ev.params.areaRng[0]):
+                continue
+            for d_id, g_id in zip(e["dtIds"], e["dtMatches"][t_index], strict=True):
+                if g_id:
+                    expected.add((coco_det[d_id], coco_gt[int(g_id)]))
+        views = data.views(0.0, float(t))
+        got = set()
+        for c in range(3):
+            for case in data.cases(views, c, c):
+                k, s, g = case.image_index, case.det_index, case.gt_index
+                got.add(((k, s), (k, g)))
+        assert got == expected, t
+
+
+def _reference_counts(images, n_cls, score_t, iou_t):
+    """Per image (matches, misses, false alarms, wrong classes) and the confusion matrix, one detection at a time:
+    class-aware greedy matching in score order, then the unmatched detections take free boxes of other classes."""
+    from annotator.core.geometry import iou_matrix
+
+    confusion = np.zeros((n_cls + 1, n_cls + 1), int)
+    counts = []
+    t = min(iou_t, 1 - 1e-10)
+    for img in images:
+        order = np.argsort(-img.det_scores, kind="mergesort")
+        order = [d for d in order if img.det_scores[d] >= score_t]
+        iou = iou_matrix(img.det_boxes, img.gt_boxes)
+        taken = [False] * len(img.gt_classes)
+        left = []
+        for d in order:
+            best, g_best = t, -1
+            for g in range(len(img.gt_classes)):
+                ok = not taken[g] and img.gt_classes[g] == img.det_classes[d]
+                if ok and iou[d, g] >= best:
+                    best, g_best = iou[d, g], g
+            if g_best >= 0:
+                taken[g_best] = True
+                confusion[img.gt_classes[g_best], img.det_classes[d]] += 1
+            else:
+                left.append(d)
+        wrong = alarms = 0
+        for d in left:
+            best, g_best = t, -1
+            for g in range(len(img.gt_classes)):
+                if not taken[g] and iou[d, g] >= best:
+                    best, g_best = iou[d, g], g
+            if g_best >= 0:
+                taken[g_best] = True
+                wrong += 1
+                confusion[img.gt_classes[g_best], img.det_classes[d]] += 1
+            else:
+                alarms += 1
+                confusion[n_cls, img.det_classes[d]] += 1
+        for g, was in enumerate(taken):
+            if not was:
+                confusion[img.gt_classes[g], n_cls] += 1
+        n_match = len(order) - len(left)
+        counts.append((n_match, taken.count(False), alarms, wrong))
+    return counts, confusion
+
+
+@pytest.mark.parametrize(
+    ("seed", "score_t", "iou_t"), [(0, 0.3, 0.5), (1, 0.0, 0.0), (2, 0.5, 0.75), (3, 0.2, 1.0)]
+)
+def test_counts_confusion_and_cases_agree_with_a_one_at_a_time_reference(seed, score_t, iou_t):
+    images = _random_images(seed + 200)
+    data = EvaluationData(images, ["a", "b", "c"])
+    views = data.views(score_t, iou_t)
+    counts, confusion = _reference_counts(images, 3, score_t, iou_t)
+    got = [(c.matches, c.misses, c.false_alarms, c.wrong_classes) for c in views.images]
+    assert got == counts
+    np.testing.assert_array_equal(views.confusion, confusion)
+    # each cell's cases are exactly its count, and hold the boxes their kind says
+    for row in range(4):
+        for col in range(4):
+            cases = data.cases(views, row, col)
+            assert len(cases) == views.confusion[row, col]
+            for case in cases:
+                assert (case.gt_box is None) == (row == 3) and (case.det_box is None) == (col == 3)
+                assert case.labelled == views.confusion_labels[row]
+                if case.det_box is not None:
+                    assert case.score >= score_t

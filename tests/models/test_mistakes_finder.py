@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 
 from annotator import cli
 from annotator.core.evaluation import ImageResult
-from annotator.core.mistakes import mark_ok, read_mistakes
+from annotator.core.mistakes import MistakeEntry, mark_ok, read_mistakes
 from models.mistakes import rank_mistakes
 
 
@@ -46,27 +47,75 @@ def test_known_mistakes_rank_first():
     assert all(e.image in {"i3", "i5", "i7"} for e in entries[:3])
 
 
-def test_cli_writes_the_json_and_skips_marked_entries(scratch_run, tiny_voc, tmp_path, capsys):
+def test_marked_entries_are_left_out_of_the_next_report(tmp_path):
+    from models.mistakes import mistake_report
+
+    images = _crafted()
+    first = mistake_report(images, ["daisy", "rose"], marks_root=tmp_path, source="crafted")
+    assert [e.image for e in first.entries[:3]] and first.skipped_ok == 0
+    mark_ok(tmp_path, first.entries[0])
+    again = mistake_report(images, ["daisy", "rose"], marks_root=tmp_path, source="crafted")
+    assert again.skipped_ok == 1 and again.entries == first.entries[1:]
+
+
+def test_cli_with_a_model_writes_the_json_of_its_val_split(scratch_run, tiny_voc, tmp_path, capsys):
     _, _, model = scratch_run
     out = tmp_path / "m.json"
-    assert cli.main(["mistakes", str(tiny_voc), "--model", str(model), "--out", str(out)]) == 0
+    data_copy = tmp_path / "data"  # marks live beside the data: a copy keeps the session dataset untouched
+    shutil.copytree(tiny_voc, data_copy)
+    mark_ok(data_copy, MistakeEntry("img_0000", "swapped", "daisy", (1, 2, 3, 4), "roses", None, 0.9))
+    assert cli.main(["mistakes", str(data_copy), "--model", str(model), "--out", str(out)]) == 0
     raw = json.loads(out.read_text(encoding="utf-8"))
     val = (tiny_voc / "ImageSets" / "Main" / "val.txt").read_text(encoding="utf-8").split()
     assert raw["n_images"] == len(val) and raw["format"] == "flower-annotator-mistakes"
+    assert raw["source"] == "model model.keras on its val split" and raw["skipped_ok"] == 0
     report = read_mistakes(out)
     assert {e.image for e in report.entries} <= set(val)
-    assert report.entries  # a 5-epoch model on 3 classes is wrong somewhere
-    data_copy = tmp_path / "data"
-    # marks live beside the data: use a copy so the session dataset is untouched
-    import shutil
-
-    shutil.copytree(tiny_voc, data_copy)
-    mark_ok(data_copy, report.entries[0])
-    out2 = tmp_path / "m2.json"
-    assert cli.main(["mistakes", str(data_copy), "--model", str(model), "--out", str(out2)]) == 0
-    again = read_mistakes(out2)
-    assert again.skipped_ok == 1 and len(again.entries) == len(report.entries) - 1
+    assert "likely mistakes in 5 images" in capsys.readouterr().out
+    # a marks file that cannot be read is one error line, and nothing is written
+    (data_copy / ".flower_annotator" / "mistakes_ok.json").write_text("{not json", encoding="utf-8")
+    out.unlink()
+    assert cli.main(["mistakes", str(data_copy), "--model", str(model), "--out", str(out)]) == 2
+    assert "mistakes_ok.json" in capsys.readouterr().err and not out.exists()
     assert (
         cli.main(["mistakes", str(tiny_voc), "--model", str(tmp_path / "no.keras"), "--out", str(out)]) == 2
     )
     assert "error:" in capsys.readouterr().err
+
+
+def test_injected_mistakes_in_files_are_found_by_the_benchmark_scoring(tmp_path):
+    """The benchmark's injection and recall code on a generated folder, with a model that sees the truth: the
+    finder puts every injected mistake in its top N; the label-blind confidence ranking cannot find the swaps."""
+    from annotator.core import voc
+    from annotator.core.resources import predefined_classes
+    from annotator.core.sample_data import generate
+    from benchmarks.bench_mistakes import confidence_ranking, finder_ranking, inject_mistakes, recall_at
+
+    folder = tmp_path / "flowers"
+    generate(folder, 40, seed=3, max_flowers=2, image_size=(160, 120))
+    truth = {f.stem: voc.read(f).objects for f in folder.glob("*.xml")}
+    injected = inject_mistakes(folder, 0.1, seed=1)
+    kinds = [m.kind for m in injected]
+    assert kinds.count("swapped") == kinds.count("overlooked") == kinds.count("badly_located") >= 4
+    names = predefined_classes()
+    images = []
+    for stem, objects in sorted(truth.items()):
+        labelled = voc.read(folder / f"{stem}.xml").objects
+        assert len(labelled) == len(objects) - sum(
+            m.image == stem and m.kind == "overlooked" for m in injected
+        )
+        images.append(
+            ImageResult(
+                stem,
+                np.array([o.xyxy() for o in labelled]).reshape(-1, 4),
+                np.array([names.index(o.name) for o in labelled], int),
+                np.array([o.xyxy() for o in objects]).reshape(-1, 4),
+                np.full(len(objects), 0.9),
+                np.array([names.index(o.name) for o in objects], int),
+            )
+        )
+    n = len(injected)
+    finder = finder_ranking(images, names)
+    assert recall_at(finder, injected, n) == {"swapped": 1.0, "overlooked": 1.0, "badly_located": 1.0}
+    assert recall_at(finder, injected, n, same_kind=True)["swapped"] == 1.0
+    assert recall_at(confidence_ranking(images), injected, n)["swapped"] < 0.5

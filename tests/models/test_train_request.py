@@ -16,7 +16,7 @@ from annotator.core.worker_messages import TrainRequest
 from annotator.core.worker_protocol import WorkerProcess
 from models import data
 from models.builder import HEAD_MODULES
-from models.training import LR_SCHEDULES, TrainConfig, config_from_request
+from models.training import LR_SCHEDULES, NOT_IN_REQUESTS, TrainConfig, config_from_request
 from tests.core.test_dataset_counts import _beside, _save_folder_layout
 from tests.core.test_worker_messages import _full_request
 
@@ -24,10 +24,10 @@ from tests.core.test_worker_messages import _full_request
 def test_every_training_setting_is_a_request_field_with_the_same_default():
     config_fields = {f.name: f for f in dataclasses.fields(TrainConfig)}
     request_fields = {f.name: f for f in dataclasses.fields(TrainRequest)}
-    assert set(config_fields) - {"verified_only"} == set(request_fields) - {"images"}
+    assert set(config_fields) - set(NOT_IN_REQUESTS) == set(request_fields) - {"images"}
     config_default = TrainConfig("d", "m.keras")
     request_default = TrainRequest("d", "m.keras")
-    for name in set(config_fields) - {"verified_only"}:
+    for name in set(config_fields) - set(NOT_IN_REQUESTS):
         assert getattr(request_default, name) == getattr(config_default, name), name
     assert request_default.verified_only is config_default.verified_only is False
 
@@ -38,7 +38,7 @@ def test_a_request_becomes_the_config_with_every_value_carried_over():
     assert config.verified_only is True and config.heads == ("loc", "grid")
     assert config.class_names == ["raccoon", "dog"]
     for f in dataclasses.fields(TrainConfig):
-        if f.name not in ("verified_only", "class_names"):
+        if f.name not in (*NOT_IN_REQUESTS, "class_names"):
             assert getattr(config, f.name) == getattr(request, f.name), f.name
     config.head_options["grid"]["cells"] = 1  # training may fill in options: the request stays as sent
     assert request.head_options["grid"]["cells"] == 7

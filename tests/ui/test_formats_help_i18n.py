@@ -184,7 +184,7 @@ def test_model_features_follow_a_language_switch(qtbot, window, image_folder: Pa
             assert f.actions["load_model"].text() == "모델 불러오기(&L)..."
             assert "예측 표시(&P)" in _view_texts(window) and "학습 패널(&T)" in _view_texts(window)
             assert dock.windowTitle() == "학습" and dock.start_button.text() == "학습 시작"
-            assert dock.tabs.tabText(2) == "지난 학습" and dock.progress_bar.format() == "대기 중"
+            assert dock.tabs.tabText(3) == "지난 학습" and dock.progress_bar.format() == "대기 중"
             assert dock.runs_table.horizontalHeaderItem(2).text() == "상태"
             assert "이미지 4개, 레이블 0개, 검증 0개" in dock.dataset_label.text()
             assert dock.start_button.toolTip().startswith("레이블이 있는 이미지가 0개뿐입니다")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import signal
 
+from PySide6.QtCore import Qt
+
 from annotator.ui.model.features import install_model_features
 from tests.ui.conftest import write_jpeg
 
@@ -52,3 +54,57 @@ def test_crashed_worker_is_reported_in_the_window_and_annotations_stay(qtbot, wi
     assert "killed by SIGKILL" in f.model_panel.status_label.text()
     assert "killed by SIGKILL" in window.statusBar().currentMessage()
     assert window.isVisible() and window.current_path.endswith("a.jpg")
+
+
+def _in_front(dock) -> bool:
+    """Open and the tab on top of its group: some of it is painted on screen."""
+    return not dock.isHidden() and not dock.visibleRegion().isEmpty()
+
+
+def test_f8_f9_open_bring_to_front_and_close_the_tabbed_model_and_training_panels(
+    qtbot, window, image_folder
+):
+    """The Model and Training panels share a tab group. F9 opens the hidden Training panel on the first press;
+    a panel behind the other tab stays open (its check mark too) and F8/F9 bring it to the front instead of
+    closing it; only the panel in front closes."""
+    window.open_path(image_folder)
+    f = install_model_features(window)
+    window.place_side_docks(f.side_docks)  # as run_gui does: fresh settings
+    model, training = f.model_panel, f.training_dock
+    f8, f9 = f.actions["toggle_model_dock"], f.actions["toggle_training_dock"]
+    qtbot.waitUntil(lambda: _in_front(model))
+    assert training.isHidden() and not f9.isChecked() and f8.isChecked()
+
+    def press(key) -> None:
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        window.canvas.setFocus()
+        qtbot.keyClick(window.canvas, key)
+
+    press(Qt.Key.Key_F9)  # opens at once (it was checked while hidden: the first press did nothing)
+    qtbot.waitUntil(lambda: _in_front(training))
+    assert window.tabifiedDockWidgets(training) == [model]
+    assert not model.isHidden() and not _in_front(model) and f8.isChecked() and f9.isChecked()
+    press(Qt.Key.Key_F8)  # behind: brought to the front, not closed
+    qtbot.waitUntil(lambda: _in_front(model))
+    assert not _in_front(training) and not training.isHidden() and f8.isChecked() and f9.isChecked()
+    press(Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: _in_front(training))
+    assert f8.isChecked() and not model.isHidden()
+    press(Qt.Key.Key_F9)  # in front: closed; the other tab comes forward
+    qtbot.waitUntil(lambda: training.isHidden())
+    assert not f9.isChecked() and f8.isChecked()
+    qtbot.waitUntil(lambda: _in_front(model))
+    press(Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: model.isHidden())
+    assert not f8.isChecked()
+    press(Qt.Key.Key_F8)  # and back
+    qtbot.waitUntil(lambda: _in_front(model))
+    assert f8.isChecked() and training.isHidden()
+    evaluation, toggle = f.evaluation_dock, f.actions["toggle_evaluation_dock"]  # the third tab, Ctrl+Alt+E
+    assert evaluation.isHidden() and not toggle.isChecked()
+    combo = toggle.shortcut()[0]
+    window.activateWindow()
+    qtbot.keyClick(window.canvas, combo.key(), combo.keyboardModifiers())
+    qtbot.waitUntil(lambda: _in_front(evaluation))
+    assert toggle.isChecked() and not model.isHidden() and not _in_front(model)

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 
 from annotator.ui.model.features import install_model_features
 from tests.ui.model_helpers import tiny_model
+from tests.ui.ui_helpers import canvas_pixels
 
 
 @pytest.fixture(scope="module")
@@ -35,29 +36,18 @@ def _load(qtbot, window, f, model: Path):
     return got.args[0]
 
 
-def _grab(window) -> np.ndarray:
-    image = (
-        window.canvas.grab().toImage().convertToFormat(window.canvas.grab().toImage().Format.Format_RGB888)
-    )
-    return (
-        np.frombuffer(image.constBits(), np.uint8)
-        .reshape(image.height(), image.bytesPerLine())[:, : image.width() * 3]
-        .copy()
-    )
-
-
 def test_predictions_are_drawn_then_accepted_and_rejected_with_undo(qtbot, window, features, trained):
     data, model = trained
     f = features
     window.open_path(data)
     f.model_panel.score_slider.setValue(0)  # show every prediction of the barely trained model
-    before = _grab(window)
+    before = canvas_pixels(window)
     prediction = _load(qtbot, window, f, model)
     assert prediction.image_id == window.current_path
     assert prediction.mask is not None and prediction.mask.shape == (72, 96)
     assert prediction.objectness is not None and prediction.loc_box is not None
     assert "predictions" in f.scene.visible  # loading a model turns the prediction overlay on
-    qtbot.waitUntil(lambda: not np.array_equal(_grab(window), before), timeout=5000)
+    qtbot.waitUntil(lambda: not np.array_equal(canvas_pixels(window), before), timeout=5000)
     shown = len(f.scene.pending())
     assert shown >= 1 and f.model_panel.predictions.count() == shown
     status = window.file_panel.model.extra_status(window.current_path)
@@ -98,20 +88,20 @@ def test_every_overlay_toggles_and_changes_the_canvas(qtbot, window, features, t
     f.model_panel.score_slider.setValue(0)
     _load(qtbot, window, f, model)
     f.actions["overlay_predictions"].setChecked(False)
-    plain = _grab(window)
+    plain = canvas_pixels(window)
     for name in ("overlay_predictions", "overlay_iou", "overlay_grid", "overlay_mask"):
         f.actions[name].trigger()
-        drawn = _grab(window)
+        drawn = canvas_pixels(window)
         assert not np.array_equal(drawn, plain), name
         f.actions[name].trigger()
-        assert np.array_equal(_grab(window), plain), name
+        assert np.array_equal(canvas_pixels(window), plain), name
     f.actions["overlay_grid"].setChecked(True)
     n_after = len(f.scene.detections())
-    after_nms = _grab(window)
+    after_nms = canvas_pixels(window)
     f.actions["grid_before_nms"].trigger()
     assert f.scene.settings.before_nms and len(f.scene.detections()) >= n_after
     if len(f.scene.detections()) > n_after:
-        assert not np.array_equal(_grab(window), after_nms)
+        assert not np.array_equal(canvas_pixels(window), after_nms)
 
 
 def test_stale_results_are_dropped_on_fast_navigation(qtbot, window, features, trained):

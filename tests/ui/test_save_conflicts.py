@@ -390,3 +390,24 @@ def test_label_editing_and_verifying_then_saving_never_conflicts(
     assert not a.banner.isVisible() and not a.document_model.save_conflict and not a.is_dirty()
     assert not list(image_folder.glob("*.bak"))
     assert opened == []
+
+
+def test_the_watch_starts_after_the_first_image_and_sees_a_change_made_before(
+    qtbot, window, image_folder: Path
+):
+    """The folder watch starts once the first image is painted (no wait for 10,000 signatures before it), and a
+    change made in that gap to the image on screen is still reloaded."""
+    window.actions.autosave.setChecked(False)
+    assert window.open_path(image_folder)
+    shown = window.current_path
+    assert shown == str(image_folder / "img_00.jpg")
+    assert window.folder_watch.watcher.directories() == []  # the image came first
+    _other_program_writes(image_folder / "img_00.xml", "iris", in_place=True)
+    qtbot.waitUntil(lambda: window.folder_watch.watcher.directories() == [str(image_folder)], timeout=4000)
+    qtbot.waitUntil(
+        lambda: canvas_names(window) == ["iris"] and box_list_names(window) == ["iris"], timeout=4000
+    )
+    assert window.current_path == shown and not window.is_dirty()
+    _other_program_writes(image_folder / "img_01.xml", "lotus", in_place=False)  # and the watch is on
+    other = str(image_folder / "img_01.jpg")
+    qtbot.waitUntil(lambda: window.file_panel.model.status(other) is ImageStatus.LABELLED, timeout=4000)

@@ -37,7 +37,7 @@ def dock(qtbot, window, layout):
     window.open_path(images)
     features = install_model_features(window)
     window.resize(1366, 768)
-    window.place_side_docks((features.model_panel, features.training_dock))  # as at a first start
+    window.place_side_docks(features.side_docks)  # as at a first start
     dock = features.training_dock
     assert dock.isHidden()  # the panel waits until first asked for
     window.activateWindow()

@@ -102,11 +102,12 @@ def test_legends_sit_outside_the_plots_and_are_not_cut_off(qtbot, window, featur
     ):
         assert plot.plotItem.legend is None  # nothing drawn inside the view box
         text = legend.text()
-        assert all(name in text for name in names) and "solid: training, dashed: validation" in text
+        assert all(name in text for name in names)
         body = curves.body  # what the curves tab shows (it scrolls when the dock is short)
         assert not _in(legend, body).intersects(_in(plot, body))
         assert legend.height() >= legend.heightForWidth(legend.width())  # every wrapped line has room
         assert _in(legend, body).bottom() <= body.height() and legend.width() <= body.width()
+    assert curves.line_note.text() == "solid: training, dashed: validation"  # once, under both plots
     assert "learning rate" not in curves.loss_legend.text() + curves.metric_legend.text()
     assert len(curves.curve_data("val_box_iou")) == 7 and len(curves.curve_data("loss")) == 7
 
@@ -118,6 +119,10 @@ def test_phases_are_named_in_plain_words(qtbot, window, features):
     assert dock.progress_bar.format() == (
         "passing the images through the pretrained network once  batch 3 of 9  ETA 1:05"
     )
+    # said in a wrapped line under the bar, whole in a narrow panel (inside the bar it was cut)
+    label = dock.progress_label
+    assert label.text() == dock.progress_bar.format() and not dock.progress_bar.isTextVisible()
+    assert label.wordWrap()
     _feed(qtbot, features, events[:3])
     assert dock.progress_bar.format() == "training the new layers: epoch 2 of 2"
     assert "[training the new layers] 2 epochs of 1 batches" in dock.log.toPlainText()
@@ -150,3 +155,26 @@ def test_the_plots_take_the_windows_palette(qtbot):
     curves.setPalette(dark)
     assert curves.metric_plot.backgroundBrush().color() == QColor(30, 30, 30)
     assert curves.loss_plot.getAxis("left").textPen().color() == QColor(230, 230, 230)
+
+
+def test_a_started_run_gets_room_for_both_plots_with_their_tick_labels(qtbot, window, features, image_folder):
+    """On a 1920 x 1080 screen's first window (1440 x 900): F9, then a run starting, gives the Training panel
+    most of the side, and the Curves tab shows both plots whole, tick labels and all, with no scrolling; the
+    scores read 0.2 - 0.8 (no "x0.001" prefix)."""
+    window.resize(1440, 900)
+    window.open_path(image_folder)
+    window.place_side_docks(features.side_docks)  # as run_gui does
+    dock, curves = features.training_dock, features.training_dock.curves
+    features.training.toggle.open()  # what F9 does
+    dock.tabs.setCurrentWidget(curves)  # what Start does, with the signal it sends
+    dock.run_started.emit()
+    _feed(qtbot, features, _two_phase_run())
+    viewport = curves.body.parentWidget()
+    qtbot.waitUntil(lambda: curves.body.height() <= viewport.height())
+    for plot in (curves.loss_plot, curves.metric_plot):
+        axis = plot.getAxis("bottom")
+        assert _in(plot, viewport).bottom() <= viewport.height()  # the x tick labels are on screen
+        assert axis.isVisible() and plot.height() >= 130
+        assert not plot.getAxis("left").autoSIPrefix
+    assert _in(curves.phase_label, viewport).bottom() <= viewport.height()
+    assert dock.height() >= 0.6 * (dock.height() + window.file_dock.height() + window.box_dock.height())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -283,3 +284,72 @@ def test_previews_are_32_bit_with_the_photo_colours(qapp, tmp_path: Path):
         assert (left.red(), left.green(), left.blue()) == (220, 40, 10)
         assert (right.red(), right.green(), right.blue()) == (10, 60, 230)
     assert full.image.pixelColor(100, 100).red() == 220  # the full frame itself is unchanged
+
+
+def _qimage_rgb(image) -> np.ndarray:
+    from PySide6.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).copy()  # while it lives
+
+
+def test_qt_stand_in_is_the_loaders_frame_or_nothing(qapp, tmp_path: Path):
+    """The first image after start is shown by Qt's decoder while OpenCV is still loading: the same displayed
+    frame and (up to JPEG rounding) the same pixels as the loader's; a big photo at screen size; for what the
+    loader shows otherwise (transparency, 16-bit) no stand-in, the window waits for the loader."""
+    from annotator.core import imaging
+    from annotator.ui.canvas.image_cache import PREVIEW_MAX_SIDE, decode_with_qt
+
+    pixels = np.zeros((100, 200, 3), np.uint8)  # stored 200 wide x 100 high, shown turned
+    pixels[:, :20] = (255, 0, 0)
+    pixels[:, 20:] = (30, 120, 200)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.fromarray(pixels).save(tmp_path / "phone.jpg", exif=exif.tobytes(), quality=95)
+    stand_in = decode_with_qt(str(tmp_path / "phone.jpg"))
+    assert stand_in is not None and stand_in.partial and stand_in.image is None
+    assert stand_in.size == imaging.image_size(tmp_path / "phone.jpg") == (100, 200)
+    diff = np.abs(_qimage_rgb(stand_in.preview).astype(int) - imaging.load_image(tmp_path / "phone.jpg"))
+    assert diff.mean() < 2 and diff.max() < 40
+
+    big = np.full((1500, 4000, 3), 90, np.uint8)
+    Image.fromarray(big).save(tmp_path / "big.jpg", quality=90)
+    stand_in = decode_with_qt(str(tmp_path / "big.jpg"))
+    assert stand_in.size == (4000, 1500) and stand_in.preview.width() == PREVIEW_MAX_SIDE
+
+    rgba = np.zeros((40, 60, 4), np.uint8)  # transparent: the loader puts it over white, Qt would not
+    Image.fromarray(rgba).save(tmp_path / "clear.png")
+    Image.fromarray(np.full((40, 60), 4000, np.uint16)).save(tmp_path / "deep.png")
+    (tmp_path / "junk.jpg").write_bytes(b"not an image")
+    for name in ("clear.png", "deep.png", "junk.jpg", "missing.jpg"):
+        assert decode_with_qt(str(tmp_path / name)) is None, name
+
+
+def test_first_image_shows_before_the_loader_is_ready_then_the_loaders_pixels(
+    qtbot, window, image_folder: Path, monkeypatch
+):
+    """Opening a folder while OpenCV is still loading (the first seconds after start) shows the image at once
+    from Qt's decoder, boxes in the same frame, and swaps the loader's decode in when it is done."""
+    from annotator.core import imaging
+    from annotator.ui.canvas import image_cache
+
+    loading = threading.Event()  # the loader's import, still going on
+    real_decode = image_cache.decode
+
+    def decode_once_loaded(path: str):
+        loading.wait(10)
+        return real_decode(path)
+
+    monkeypatch.setattr(image_cache, "decoders_ready", lambda: loading.is_set())
+    monkeypatch.setattr(image_cache, "decode", decode_once_loaded)
+    assert window.open_path(image_folder)
+    canvas = window.canvas
+    first = str(image_folder / "img_00.jpg")
+    assert window.current_path == first and canvas.has_image()
+    assert canvas.image is None and canvas.preview is not None  # Qt's stand-in on screen
+    assert canvas.image_size() == imaging.image_size(first)
+    assert (window.document.width, window.document.height) == imaging.image_size(first)
+    loading.set()
+    qtbot.waitUntil(lambda: canvas.image is not None, timeout=5000)  # the loader's decode swapped in
+    assert np.array_equal(_qimage_rgb(canvas.image), imaging.load_image(first))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -86,4 +87,16 @@ def settle(qtbot, window) -> None:
     window.activateWindow()
     qtbot.waitUntil(
         lambda: QApplication.activeWindow() is window and QApplication.activeModalWidget() is None
+    )
+
+
+def canvas_pixels(window) -> np.ndarray:
+    """The canvas as drawn now: (H, W, 3) uint8 RGB."""
+    image = (
+        window.canvas.grab().toImage().convertToFormat(window.canvas.grab().toImage().Format.Format_RGB888)
+    )
+    return (
+        np.frombuffer(image.constBits(), np.uint8)
+        .reshape(image.height(), image.bytesPerLine())[:, : image.width() * 3]
+        .copy()
     )

@@ -8,16 +8,29 @@ preview, made on the worker, that the canvas paints when zoomed out (cheap repai
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QImage, QImageIOHandler, QImageReader
+
+from annotator.core.image_files import DEFAULT_MAX_PIXELS
 
 PREVIEW_MAX_SIDE = 2048
+_PLAIN_FORMATS = frozenset(
+    {
+        QImage.Format.Format_RGB32,
+        QImage.Format.Format_RGB888,
+        QImage.Format.Format_Grayscale8,
+        QImage.Format.Format_Indexed8,
+        QImage.Format.Format_Mono,
+    }
+)
+"""Qt formats whose pixels the loader shows the same way (8-bit colour or grey, no alpha)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,38 @@ def decode_reduced(path: str) -> LoadedImage:
     except Exception as exc:
         return LoadedImage(path, None, None, str(exc) or exc.__class__.__name__)
     return LoadedImage(path, None, _wrap_rgb32(array), size=tuple(size), partial=True)
+
+
+def decoders_ready() -> bool:
+    """Whether the project's image loader is imported (OpenCV, NumPy, Pillow: about 0.15-0.3 s, loaded on a
+    thread once the window is up, see `annotator.ui.app.preload_core_in_background`)."""
+    module = sys.modules.get("annotator.core.imaging")
+    return module is not None and not getattr(getattr(module, "__spec__", None), "_initializing", False)
+
+
+def decode_with_qt(path: str) -> LoadedImage | None:
+    """A stand-in for the first image shown after start, while the image loader is still being imported: Qt's
+    own decoder, in the same displayed frame (``setAutoTransform(True)`` applies the EXIF orientation exactly
+    where `annotator.core.imaging` does). A `LoadedImage` with ``partial=True`` (the loader's decode replaces it
+    when done, so every later pixel comes from the one loader); ``None`` for anything it does not show the way
+    the loader would (an error, transparency, CMYK or 16-bit pixels, more than `DEFAULT_MAX_PIXELS`): the
+    caller waits for the loader then."""
+    reader = QImageReader(path)
+    reader.setAutoTransform(True)
+    stored = reader.size()  # before the EXIF transform
+    if not stored.isValid() or stored.width() * stored.height() > DEFAULT_MAX_PIXELS:
+        return None
+    turned = bool(reader.transformation() & QImageIOHandler.Transformation.TransformationRotate90)
+    size = (stored.height(), stored.width()) if turned else (stored.width(), stored.height())
+    longest = max(size)
+    if longest > PREVIEW_MAX_SIDE:  # a big photo: a screen-sized decode (JPEG DCT scaling), like the preview
+        factor = PREVIEW_MAX_SIDE / longest
+        reader.setScaledSize(stored.scaled(stored * factor, Qt.AspectRatioMode.KeepAspectRatio))
+    image = reader.read()
+    if image.isNull() or image.hasAlphaChannel() or image.format() not in _PLAIN_FORMATS:
+        return None
+    preview = image.convertToFormat(QImage.Format.Format_RGB32)
+    return LoadedImage(path, None, preview, size=size, partial=True)
 
 
 def _wrap(array) -> QImage:
@@ -155,6 +200,10 @@ class ImageCache:
         future = self.request(path)
         if future.done():
             return future.result()
+        if not decoders_ready():  # the first image after start: show Qt's decode, not a wait for OpenCV
+            stand_in = decode_with_qt(str(path))
+            if stand_in is not None:
+                return stand_in
         from annotator.core import imaging
 
         try:

@@ -16,6 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from annotator.core.cam import CAM_KIND, CamRequest
+from annotator.core.evaluation_messages import EvaluateRequest, evaluation_from_message
 from annotator.core.geometry import DEFAULT_NMS_IOU, PREDICT_SCORE_FLOOR
 from annotator.core.prediction import Prediction
 from annotator.core.worker_messages import ProgressEvent, TrainOutcome, TrainRequest
@@ -58,7 +60,8 @@ class _Reader(QObject):
 
 
 class ModelClient(QObject):
-    """Sends train / predict / load_model / cancel requests and turns the worker's events into signals.
+    """Sends train / predict (or cam: predict with the heat map) / load_model / cancel requests and turns the worker's
+    events into signals.
 
     Signals:
         worker_started(int): a fresh worker process with this pid is taking requests.
@@ -71,8 +74,16 @@ class ModelClient(QObject):
         prediction_failed(str, str): image path and error message.
         prediction_scanned(Prediction): a result of `predict_folder` (any image, never dropped).
         scan_finished(): the last image of a `predict_folder` scan is answered.
+        mistakes_ready(dict): `find_mistakes`'s answer: ``report`` (the mistakes file's JSON, see
+            `annotator.core.mistakes`), ``split`` (``val`` or ``all``), ``n_problems``.
+        mistakes_failed(str): `find_mistakes` ended with an error (message for the user).
         worker_crashed(str): the worker died; what happened, in a sentence.
         busy_changed(bool): training started or ended.
+        evaluation_progress(int, str, int, int): request id, phase (``loading`` / ``predicting``), done, total.
+        evaluation_ready(int, EvaluationResult): request id and the folder's stored predictions
+            (`annotator.core.evaluation_messages.EvaluationResult`).
+        evaluation_finished(int, bool): request id, cancelled (after `evaluation_ready` unless cancelled).
+        evaluation_failed(int, str): request id and a message for the user (the worker crashed, a bad folder).
     """
 
     worker_started = Signal(int)
@@ -85,8 +96,14 @@ class ModelClient(QObject):
     prediction_scanned = Signal(object)
     scan_finished = Signal()
     prediction_failed = Signal(str, str)
+    mistakes_ready = Signal(dict)
+    mistakes_failed = Signal(str)
     worker_crashed = Signal(str)
     busy_changed = Signal(bool)
+    evaluation_progress = Signal(int, str, int, int)
+    evaluation_ready = Signal(int, object)
+    evaluation_finished = Signal(int, bool)
+    evaluation_failed = Signal(int, str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -109,6 +126,10 @@ class ModelClient(QObject):
         self.crash_count = 0
         self.score_threshold = PREDICT_SCORE_FLOOR
         self.nms_iou = DEFAULT_NMS_IOU
+        self.explain = False
+        """Ask for the "why this class" heat map with every prediction of the shown image (a `CamRequest`)."""
+        self.explain_class: int | None = None
+        """The class the heat map explains (index into the model's classes); None: the predicted class."""
         # Watchdog: the worker sends a heartbeat every `heartbeat_s`; silence for `stall_timeout_s` means it has
         # stopped (SIGSTOP, a deadlock): it is killed, `worker_crashed` says so, the next request starts afresh.
         self.stall_timeout_s = DEFAULT_STALL_TIMEOUT_S
@@ -209,10 +230,20 @@ class ModelClient(QObject):
         self.current_image = None if image_path is None else str(image_path)
 
     def predict(self, image_path: str) -> int | None:
-        """Request predictions for ``image_path`` with the loaded model; ``None`` when no model is loaded."""
+        """Request predictions for ``image_path`` with the loaded model (and its heat map while `explain` is on);
+        ``None`` when no model is loaded."""
         self.set_current_image(image_path)
         if not self.model_path:
             return None
+        if self.explain:
+            request = CamRequest(
+                self.model_path,
+                str(image_path),
+                self.explain_class,
+                float(self.score_threshold),
+                float(self.nms_iou),
+            )
+            return self._send(CAM_KIND, request=request.to_message())
         return self._send(
             "predict",
             model=self.model_path,
@@ -236,6 +267,42 @@ class ModelClient(QObject):
                 background=True,
             )
         return len(image_paths)
+
+    def evaluate(self, request: EvaluateRequest) -> int:
+        """Evaluate a folder in the worker (`EvaluateRequest`); `evaluation_progress` events, then
+        `evaluation_ready` and `evaluation_finished`, or `evaluation_failed`. Returns the request id."""
+        return self._send("evaluate", **request.to_message())
+
+    def cancel_evaluation(self, request_id: int) -> None:
+        """Stop evaluation ``request_id`` after its current batch (answered `evaluation_finished` cancelled)."""
+        if self._pending.get(request_id, {}).get("kind") == "evaluate" and self.worker_running():
+            self._send("cancel", target=request_id)
+
+    def _dispatch_evaluation(self, rid: int, header: dict[str, Any], arrays: dict[str, Any]) -> None:
+        """The events of an ``evaluate`` request (a frame that does not decode raises `ProtocolError`)."""
+        kind = header.get("kind")
+        if kind == "progress":
+            event = dict(header.get("event") or {})
+            self.evaluation_progress.emit(
+                rid, str(event.get("phase", "")), int(event.get("done", 0)), int(event.get("total", 0))
+            )
+        elif kind == "evaluation":
+            self.evaluation_ready.emit(rid, evaluation_from_message(header, arrays))
+        elif kind == "error":
+            self._pending.pop(rid, None)
+            self.evaluation_failed.emit(rid, str(header.get("message", "unknown error")))
+        elif kind == "done":
+            self._pending.pop(rid, None)
+            self.evaluation_finished.emit(rid, bool((header.get("result") or {}).get("cancelled")))
+        else:
+            raise ProtocolError(f"an event of unknown kind {str(kind)[:40]!r}")
+
+    def find_mistakes(self, data_dir: str, save_dir: str | None = None) -> int | None:
+        """Ask the loaded model for the likely label mistakes of ``data_dir`` (its val split when the folder has
+        one); `mistakes_ready` or `mistakes_failed` follows. ``None`` when no model is loaded."""
+        if not self.model_path:
+            return None
+        return self._send("mistakes", model=self.model_path, data=str(data_dir), save_dir=save_dir or "")
 
     @property
     def scanning(self) -> bool:
@@ -271,6 +338,9 @@ class ModelClient(QObject):
         kind = header.get("kind")
         rid = int(header.get("id", 0))
         request = self._pending.get(rid, {})
+        if request.get("kind") == "evaluate" and kind != "ready":
+            self._dispatch_evaluation(rid, header, arrays)
+            return
         if kind == "ready":
             self.worker_started.emit(int(header.get("pid", 0)))
         elif kind == "progress":
@@ -307,6 +377,8 @@ class ModelClient(QObject):
             if request.get("kind") == "load_model":
                 self.model_info = dict(result.get("info") or {})
                 self.model_loaded.emit(str(request.get("model")), self.model_info)
+            elif request.get("kind") == "mistakes":
+                self.mistakes_ready.emit(result)
         else:
             raise ProtocolError(f"an event of unknown kind {str(kind)[:40]!r}")
 
@@ -315,15 +387,20 @@ class ModelClient(QObject):
         if kind == "train" or rid == self._train_id:
             self._end_training()
             self.training_failed.emit(message)
-        elif kind == "predict":
+        elif kind in ("predict", CAM_KIND):
             if request.get("background") and not self.scanning:
                 self.scan_finished.emit()
-            if request.get("image") == self.current_image:
-                self.prediction_failed.emit(str(request.get("image")), message)
+            image = request.get("image") or (request.get("request") or {}).get("image")  # cam: inside
+            if image == self.current_image:
+                self.prediction_failed.emit(str(image), message)
+        elif kind == "evaluate":
+            self.evaluation_failed.emit(rid, message)
         elif kind == "load_model":
             if self.model_path == request.get("model"):
                 self.model_path = None
             self.model_load_failed.emit(str(request.get("model")), message)
+        elif kind == "mistakes":
+            self.mistakes_failed.emit(message)
 
     def _end_training(self) -> None:
         if self._train_id is not None:

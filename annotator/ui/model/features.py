@@ -1,8 +1,8 @@
 """The model features of the labelling window: ``window.install_model_features()`` builds a `ModelFeatures`.
 
 One `ModelClient` (the worker) shared by the training side (`training_features`: the Training dock, the
-close-during-training guard) and the prediction side (`prediction_features`: the Model dock, overlays,
-review, hardest-first navigation). This module declares the model actions once as data, builds the Model menu
+close-during-training guard), the prediction side (`prediction_features`: the Model dock, overlays,
+review, hardest-first navigation) and the evaluation side (`evaluation_features`: the Evaluation dock). This module declares the model actions once as data, builds the Model menu
 and the View menu entries from them, follows language switches and shuts the worker down with the window.
 """
 
@@ -16,6 +16,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from annotator.ui.model.client import ModelClient
+from annotator.ui.model.evaluation_features import EvaluationFeatures
+from annotator.ui.model.mistakes_features import MistakesFeatures
 from annotator.ui.model.prediction_features import PredictionFeatures
 from annotator.ui.model.training_features import TrainingFeatures
 from annotator.ui.translations import n as _n
@@ -44,6 +46,7 @@ MODEL_ACTIONS: tuple[ModelActionSpec, ...] = (
     ModelActionSpec("overlay_iou", _n("Show prediction &IoU"), "Ctrl+Alt+I", True, True),
     ModelActionSpec("overlay_grid", _n("Show YOLO &grid"), "Ctrl+Alt+G", True, True),
     ModelActionSpec("overlay_mask", _n("Show segmentation &mask"), "Ctrl+Alt+M", True, True),
+    ModelActionSpec("overlay_cam", _n("Show &why this class (heat map)"), "Ctrl+Alt+W", True, True),
     ModelActionSpec("grid_before_nms", _n("Grid: show detections &before NMS"), "Ctrl+Alt+N", True, True),
     ModelActionSpec("load_model", _n("&Load model..."), "Ctrl+Alt+O", separator_after=True),
     ModelActionSpec("accept_prediction", _n("&Accept prediction"), "Ctrl+Alt+A"),
@@ -54,8 +57,14 @@ MODEL_ACTIONS: tuple[ModelActionSpec, ...] = (
     ModelActionSpec("next_low_confidence", _n("Next image by lowest &confidence"), "Ctrl+Alt+C"),
     ModelActionSpec("next_low_iou", _n("Next image by lowest I&oU"), "Ctrl+Alt+U"),
     ModelActionSpec("predict_folder", _n("Predict all &images (for hardest-first)"), "Ctrl+Alt+F"),
+    ModelActionSpec("find_mistakes", _n("Find likely label mi&stakes"), "Ctrl+Alt+L"),
+    ModelActionSpec(
+        "open_mistakes", _n("Open a list of likely mista&kes..."), "Ctrl+Alt+Shift+L", separator_after=True
+    ),
     ModelActionSpec("toggle_training_dock", _n("&Training panel"), "F9", True, True),
     ModelActionSpec("toggle_model_dock", _n("&Model panel"), "F8", True, True),
+    ModelActionSpec("toggle_evaluation_dock", _n("&Evaluation panel"), "Ctrl+Alt+E", True, True),
+    ModelActionSpec("toggle_mistakes_dock", _n("Likely label mistakes &panel"), "F6", True, True),
 )
 
 
@@ -73,8 +82,15 @@ class ModelFeatures(QObject):
         self.actions = self._create_actions(window)
         self.training = TrainingFeatures(window, self.client, self.actions["toggle_training_dock"])
         self.prediction = PredictionFeatures(window, self.client, self.actions)
+        self.evaluation = EvaluationFeatures(window, self.client, self.actions["toggle_evaluation_dock"])
+        self.evaluation_dock = self.evaluation.dock
         self.training_dock = self.training.training_dock
+        self.mistakes = MistakesFeatures(window, self.client, self.actions)
+        self.mistakes_dock = self.mistakes.dock
         self.model_panel = self.prediction.model_panel
+        # The side panels in the order run_gui places them (the first below the file list, the rest tabbed
+        # behind it, hidden until asked for): one tuple, so the tests place them as the app does.
+        self.side_docks = (self.model_panel, self.training_dock, self.evaluation_dock)
         self.scene = self.prediction.scene
         self.layers = self.prediction.layers
         self.tracker = self.prediction.tracker
@@ -124,6 +140,8 @@ class ModelFeatures(QObject):
     def on_image_shown(self, path: str) -> None:
         self.prediction.on_image_shown(path)
         self.training.on_image_shown(path)
+        self.evaluation.on_image_shown(path)
+        self.mistakes.on_image_shown(path)
 
     def retranslate(self) -> None:
         """Show the menu, the actions, the docks and the last messages in the language now installed."""
@@ -132,6 +150,8 @@ class ModelFeatures(QObject):
             self.actions[spec.name].setText(_tr(spec.text))
         self.training.retranslate()
         self.prediction.retranslate()
+        self.evaluation.retranslate()
+        self.mistakes.retranslate()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if watched is self._window and event.type() == QEvent.Type.LanguageChange:

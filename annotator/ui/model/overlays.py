@@ -1,4 +1,4 @@
-"""All drawing of model overlays: predictions, IoU, YOLO grid, segmentation mask. Shared by the canvas and
+"""All drawing of model overlays: predictions, IoU, YOLO grid, segmentation mask, "why this class" heat map. Shared by the canvas and
 ``flower-annotator render``, so a render is exactly what the window shows.
 
 Every painter function takes an active ``QPainter`` on the target (widget or QImage) and ``image_to_widget``, the
@@ -27,6 +27,8 @@ MATCH_COLOR = QColor(40, 230, 90)
 GRID_COLOR = QColor(255, 255, 255, 110)
 CELL_COLOR = QColor(255, 230, 0, 70)
 ANCHOR_COLOR = QColor(0, 220, 255)
+CAM_OPACITY = 0.6
+"""Opacity of the hottest part of the "why this class" heat map; colder parts fade out to the bare photo."""
 
 
 def array_to_qimage(array: np.ndarray) -> QImage:
@@ -251,13 +253,23 @@ def paint_grid(painter: QPainter, scene: OverlayScene, t: QTransform, style: Ove
 
 
 class OverlayStyle:
-    """What the painters draw with besides the scene: the class colours, and the coloured mask of the shown
-    prediction (colouring a full-size mask costs milliseconds: once per prediction and opacity, not per
+    """What the painters draw with besides the scene: the class colours, and the coloured mask and heat map of the
+    shown prediction (colouring a full-size map costs milliseconds: once per prediction and opacity, not per
     repaint)."""
 
     def __init__(self, colors: ClassColors | None = None) -> None:
         self.colors = colors if colors is not None else ClassColors()
         self._mask: tuple[Prediction, float, QImage] | None = None
+        self._cam: tuple[Prediction, QImage] | None = None
+
+    def cam_image(self, prediction: Prediction) -> QImage:
+        """``prediction.cam`` coloured (see `cam_image`), cached for the last prediction asked."""
+        cached = self._cam
+        if cached is not None and cached[0] is prediction:
+            return cached[1]
+        image = cam_image(np.asarray(prediction.cam))
+        self._cam = (prediction, image)
+        return image
 
     def mask_image(self, prediction: Prediction, opacity: float) -> QImage:
         """``prediction.mask`` coloured at ``opacity`` (see `mask_image`), cached for the last one asked."""
@@ -315,6 +327,58 @@ def paint_mask(painter: QPainter, scene: OverlayScene, t: QTransform, style: Ove
     painter.restore()
 
 
+def cam_image(heat: np.ndarray, opacity: float = CAM_OPACITY) -> QImage:
+    """A heat map (H, W) in 0..1 as an RGBA QImage: blue (little) through green and yellow to red (most), its
+    alpha rising with the heat from 0 (linearly, to ``opacity`` at the hottest), so where the map is cold the photo
+    shows as it is and the hot part stands out."""
+    v = np.clip(np.nan_to_num(np.asarray(heat, np.float32)), 0.0, 1.0)
+    rgba = np.empty(v.shape + (4,), np.uint8)
+    ramp = (4 * v - 2, np.minimum(4 * v, 4 - 4 * v), 2 - 4 * v)  # blue, cyan, green, yellow, red at 0 .. 1
+    for channel, values in enumerate(ramp):
+        rgba[..., channel] = (255 * np.clip(values, 0.0, 1.0)).astype(np.uint8)
+    rgba[..., 3] = (255 * opacity * v).astype(np.uint8)
+    return array_to_qimage(rgba)
+
+
+def paint_cam(painter: QPainter, scene: OverlayScene, t: QTransform, style: OverlayStyle) -> None:
+    """The "why this class" heat map over the image, the loc head's box dotted, and a banner: the class explained,
+    its probability, and how much of the heat lies inside that box."""
+    p = scene.prediction
+    view = scene.cam_view()
+    if p is None or p.loc_probs is None:
+        note = _tr("why this class: this model has no box + class head")
+    elif np.asarray(p.loc_probs).size < 2:
+        note = _tr("why this class: the model knows one class, there is nothing to tell apart")
+    elif view is None:
+        note = _tr("why this class: computing the heat map...")
+    if p is None or view is None:
+        painter.save()
+        _banner(painter, t, [note])
+        painter.restore()
+        return
+    painter.save()
+    image = style.cam_image(p)
+    painter.save()
+    painter.setTransform(QTransform.fromScale(p.width / image.width(), p.height / image.height()) * t)
+    painter.drawImage(QPointF(0, 0), image)
+    painter.restore()
+    if p.loc_box is not None:
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(_pen(QColor(255, 255, 255, 220), 1.5, Qt.PenStyle.DotLine))
+        painter.drawRect(_rect(t, p.loc_box))
+    which = _tr("predicted") if view.predicted else _tr("picked")
+    lines = [_tr("why {0}: probability {1:.2f} ({2})").format(view.class_name, view.probability, which)]
+    if not math.isnan(view.heat_in_box):
+        lines.append(_tr("{0:.0f}% of the heat inside the dotted box").format(100 * view.heat_in_box))
+    else:
+        lines.append(_tr("nothing in the image raises this class"))
+    wanted = scene.wanted_cam_class()
+    if view.stale and wanted is not None:
+        lines.append(_tr("computing the map for {0}...").format(scene.class_name(wanted)))
+    _banner(painter, t, lines, bottom_of=float(p.height))
+    painter.restore()
+
+
 def paint_ground_truth(painter: QPainter, scene: OverlayScene, t: QTransform, style: OverlayStyle) -> None:
     """The ground-truth boxes exactly as the canvas draws them (for ``render``; the canvas draws its own)."""
     if scene.annotation is not None:
@@ -323,12 +387,13 @@ def paint_ground_truth(painter: QPainter, scene: OverlayScene, t: QTransform, st
 
 PAINTERS: dict[str, Callable[[QPainter, OverlayScene, QTransform, OverlayStyle], None]] = {
     "mask": paint_mask,
+    "cam": paint_cam,
     "grid": paint_grid,
     "boxes": paint_ground_truth,
     "predictions": paint_predictions,
     "iou": paint_iou,
 }
-"""Painters by overlay name, in drawing order (mask under everything, labels on top)."""
+"""Painters by overlay name, in drawing order (mask and heat map under everything, labels on top)."""
 assert set(PAINTERS) == set(OVERLAY_NAMES)
 
 

@@ -3,7 +3,8 @@
 Without a model it is one line and a Load button; the knobs appear once a model is loaded, only those its heads
 use (NMS and the grid for the YOLO grid head, the mask opacity for the mask head). The selected rows of the
 prediction list are the scene's ``selected`` predictions, drawn highlighted on the canvas; a click on the canvas
-selects the prediction under it (`annotator.ui.model.picking`).
+selects the prediction under it (`annotator.ui.model.picking`). For a model with the box + class head, "Why this
+class" turns the heat map overlay on and off and picks the class it explains.
 """
 
 from __future__ import annotations
@@ -12,17 +13,20 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDockWidget,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -46,22 +50,63 @@ def _slider(value: float) -> QSlider:
 
 
 def show_dock(dock: QDockWidget, on: bool) -> None:
-    """Open (and bring to the front of its tab group) or close ``dock`` (the F8 / F9 actions)."""
+    """Open (and bring to the front of its tab group) or close ``dock``."""
     dock.setVisible(on)
     if on:
         dock.raise_()
 
 
-def bind_dock_toggle(toggle: QAction, dock: QDockWidget) -> None:
-    """Make the checkable ``toggle`` (F8 / F9, the Model menu) open ``dock`` when it is closed or behind another
-    panel of its tab group, and close it when it is in view; its check mark says whether the dock is open.
+class DockToggle(QObject):
+    """The F6 / F8 / F9 action of a panel that may share a tab group (Model and Training do).
 
-    The user's press decides from what is on screen, not from the check mark: a dock the window hid while
-    placing it (a first start) emits no visibility change, so the mark can still say "open" then."""
-    toggle.setChecked(not dock.isHidden())
-    toggle.triggered.connect(lambda _checked: show_dock(dock, not dock.isVisible()))
-    # A dock behind another in a tab group is not visible but still open: the mark follows isHidden.
-    dock.visibilityChanged.connect(lambda _v: toggle.setChecked(not dock.isHidden()))
+    A press opens the panel, or brings it to the front when it is open behind the other tab, and closes it only
+    when it is the one in front. The check mark says whether the panel is open, in front or behind: it follows
+    every show and hide, those made by the window's layout included (a panel placed hidden at start is
+    unchecked, so the first F9 opens it).
+
+    Args:
+        dock: the panel.
+        action: its checkable action.
+        opened: called with ``dock`` after a press opened it or brought it to the front (the window gives it
+            room there).
+    """
+
+    def __init__(
+        self, dock: QDockWidget, action: QAction, opened: Callable[[QDockWidget], None] | None = None
+    ) -> None:
+        super().__init__(dock)
+        self.dock, self.action, self._opened = dock, action, opened
+        self._in_front = dock.isVisible()
+        dock.visibilityChanged.connect(self._visibility_changed)
+        dock.installEventFilter(self)
+        action.triggered.connect(self._pressed)
+        self._sync()
+
+    def _visibility_changed(self, visible: bool) -> None:
+        self._in_front = visible  # False too while it waits behind another tab
+        self._sync()
+
+    def open(self) -> None:
+        """Show the panel in front of its tab group (and have the window give it room)."""
+        show_dock(self.dock, True)
+        if self._opened is not None:
+            self._opened(self.dock)
+        self._sync()
+
+    def _pressed(self, _checked: bool = False) -> None:
+        if self.dock.isHidden() or not self._in_front:
+            self.open()
+        else:
+            self.dock.hide()
+            self._sync()
+
+    def _sync(self) -> None:
+        self.action.setChecked(not self.dock.isHidden())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent):
+            self._sync()
+        return False
 
 
 class _StatusLabel(QLabel):
@@ -79,7 +124,12 @@ class ModelPanel(QDockWidget):
         settings_changed(): thresholds, opacity, NMS mode or chosen cell changed: repaint.
         highlight_changed(): the selected predictions changed (list or canvas click): repaint the canvas.
         load_clicked(), accept_selected(list), reject_selected(list), accept_all(): user requests.
+        cam_toggled(bool): the "why this class" heat map box was ticked or cleared.
+        cam_class_changed(): another class was picked for the heat map (``scene.settings.cam_class``).
     """
+
+    SCROLLS_ITSELF = True
+    """Its tall parts scroll inside it, its buttons stay in view: the window must not wrap it in a scroll area."""
 
     settings_changed = Signal()
     highlight_changed = Signal()
@@ -87,6 +137,8 @@ class ModelPanel(QDockWidget):
     accept_selected = Signal(list)
     reject_selected = Signal(list)
     accept_all = Signal()
+    cam_toggled = Signal(bool)
+    cam_class_changed = Signal()
 
     def __init__(self, scene: OverlayScene, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,8 +149,11 @@ class ModelPanel(QDockWidget):
         self.heads: list[str] | None = None
         """The loaded model's heads; None while no model is loaded."""
         s = scene.settings
-        body = QWidget()
-        layout = QVBoxLayout(body)
+        # What scrolls when the dock is short: the model line, Load, the knobs and the summary. The list of
+        # predictions and the Accept / Reject buttons stay below it, always in view.
+        info = QWidget()
+        layout = QVBoxLayout(info)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.model_label = QLabel()
         self.model_label.setWordWrap(True)
         self.load_button = QPushButton()
@@ -113,9 +168,9 @@ class ModelPanel(QDockWidget):
         layout.addLayout(load_row)
         layout.addWidget(self.status_label)
 
-        self.controls = QWidget()
-        controls = QVBoxLayout(self.controls)
-        controls.setContentsMargins(0, 0, 0, 0)
+        self.knobs = QWidget()
+        knobs = QVBoxLayout(self.knobs)
+        knobs.setContentsMargins(0, 0, 0, 0)
         self.form = form = QFormLayout()
         self.score_slider = _slider(s.score_threshold)
         self.nms_slider = _slider(s.nms_iou)
@@ -177,29 +232,60 @@ class ModelPanel(QDockWidget):
             spin.setRange(0, 255)
             spin.valueChanged.connect(self._sliders_moved)
         self.auto_cell.toggled.connect(self._sliders_moved)
-        cell_row.addWidget(self.auto_cell)
+        # "best box" above "row [ ] col [ ]": on one line the row was wider than a 400-px panel, which then
+        # scrolled sideways and cut the model line.
         cell_row.addWidget(self._text_label(_n("row")))
         cell_row.addWidget(self.cell_row_spin)
         cell_row.addWidget(self._text_label(_n("col")))
         cell_row.addWidget(self.cell_col_spin)
-        form.addRow(self._text_label(_n("Anchors of cell")), cell_row)
+        cell_row.addStretch(1)
+        cell_field = QVBoxLayout()
+        cell_field.addWidget(self.auto_cell)
+        cell_field.addLayout(cell_row)
+        form.addRow(self._text_label(_n("Anchors of cell")), cell_field)
         self._rows["cell"] = form.rowCount() - 1
         cell_tip = _n("Click a cell on the image to see its anchor boxes; 'best box' follows the surest box.")
         self._tips += [(self._texts["Anchors of cell"], cell_tip), (self.auto_cell, cell_tip)]
         self._tips.append(
             (self.heatmap_box, _n("Shade each grid cell by how sure the model is an object is there."))
         )
-        controls.addLayout(form)
+        cam_row = QHBoxLayout()
+        self.cam_box = QCheckBox()
+        self.cam_box.toggled.connect(self.cam_toggled)
+        self.cam_class_combo = QComboBox()
+        self.cam_class_combo.addItem("", -1)
+        self.cam_class_combo.currentIndexChanged.connect(self._cam_class_picked)
+        cam_row.addWidget(self.cam_box)
+        cam_row.addWidget(self.cam_class_combo, 1)
+        form.addRow(self._text_label(_n("Why this class")), cam_row)
+        self._rows["cam"] = form.rowCount() - 1
+        cam_tip = _n(
+            "Colour the image by how much each part raises the model's score for a class (Grad-CAM): red is "
+            "where its decision comes from. Pick another class to see what speaks for it."
+        )
+        self._tips += [(self._texts["Why this class"], cam_tip), (self.cam_box, cam_tip)]
+        self._tips.append((self.cam_class_combo, cam_tip))
+        knobs.addLayout(form)
         self.summary_label = QLabel("")
         self.summary_label.setWordWrap(True)
-        controls.addWidget(self.summary_label)
+        knobs.addWidget(self.summary_label)
         self.hint_label = QLabel()
         self.hint_label.setWordWrap(True)
-        controls.addWidget(self.hint_label)
+        knobs.addWidget(self.hint_label)
+        layout.addWidget(self.knobs)
+        layout.addStretch(1)
+        self.info_scroll = QScrollArea()
+        self.info_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.info_scroll.setWidgetResizable(True)
+        self.info_scroll.setWidget(info)
+        self.picks = QWidget()
+        picks = QVBoxLayout(self.picks)
+        picks.setContentsMargins(0, 0, 0, 0)
         self.predictions = QListWidget()
         self.predictions.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.predictions.itemSelectionChanged.connect(self._list_selection_changed)
-        controls.addWidget(self.predictions, 1)
+        self.predictions.setMinimumHeight(3 * self.predictions.fontMetrics().height() + 8)  # three rows
+        picks.addWidget(self.predictions, 1)
         buttons = QHBoxLayout()
         self.accept_button = QPushButton()
         self.reject_button = QPushButton()
@@ -209,10 +295,11 @@ class ModelPanel(QDockWidget):
         self.accept_all_button.clicked.connect(self.accept_all)
         for b in (self.accept_button, self.reject_button, self.accept_all_button):
             buttons.addWidget(b)
-        controls.addLayout(buttons)
-        layout.addWidget(self.controls, 1)
-        self._spacer = QWidget()  # takes the dock's height while the controls are hidden
-        layout.addWidget(self._spacer, 1)
+        picks.addLayout(buttons)
+        body = QWidget()
+        self._body_layout = outer = QVBoxLayout(body)
+        outer.addWidget(self.info_scroll, 1)
+        outer.addWidget(self.picks, 1)
         self.setWidget(body)
         self._sync_labels()
         self._show_controls()
@@ -232,6 +319,8 @@ class ModelPanel(QDockWidget):
         for widget, tip in self._tips:
             widget.setToolTip(_tr(tip))
         self.heatmap_box.setText(_tr("objectness heat map"))
+        self.cam_box.setText(_tr("heat map"))
+        self.cam_class_combo.setItemText(0, _tr("predicted class"))
         self.auto_cell.setText(_tr("best box"))
         self.hint_label.setText(_tr("Click a prediction here or on the image, then Accept or Reject it."))
         self.accept_button.setText(_tr("Accept"))
@@ -251,8 +340,11 @@ class ModelPanel(QDockWidget):
 
     def _show_controls(self) -> None:
         heads = self.heads
-        self.controls.setVisible(heads is not None)
-        self._spacer.setVisible(heads is None)
+        self.knobs.setVisible(heads is not None)
+        self.picks.setVisible(heads is not None)
+        # With a model the list takes the height the knobs leave; without one the model line has it all.
+        self._body_layout.setStretchFactor(self.info_scroll, 1 if heads is None else 0)
+        self._fit_info_scroll()
         if heads is None:
             return
         has_grid, has_mask = "grid" in heads, "seg" in heads
@@ -261,8 +353,15 @@ class ModelPanel(QDockWidget):
             ("grid", has_grid),
             ("cell", has_grid),
             ("opacity", has_mask),
+            ("cam", "loc" in heads),
         ):
             self.form.setRowVisible(self._rows[name], visible)
+
+    def _fit_info_scroll(self) -> None:
+        """The scrolled part keeps at least the model line and the Load button in view (about five lines)."""
+        line = self.fontMetrics().height()
+        info = self.info_scroll.widget()
+        self.info_scroll.setMinimumHeight(min(info.minimumSizeHint().height(), 5 * line))
 
     def show_no_model(self) -> None:
         """One line and the Load button: nothing loaded (at start, or a load failed)."""
@@ -278,13 +377,50 @@ class ModelPanel(QDockWidget):
         heads = [h for h in (info.get("heads") or []) if isinstance(h, str)]
         self.heads = heads
         name, backbone, size = Path(path).name, info.get("backbone", "?"), info.get("image_size", "?")
-        classes = ", ".join(str(c) for c in info.get("class_names") or [])
+        names = [str(c) for c in info.get("class_names") or []]
+        classes = ", ".join(names)
+        self._fill_cam_classes(names)
         self._set_model_text(
             lambda: _tr("Model: {0}\n{1}, {2} px, finds: {3}\nclasses: {4}").format(
                 name, backbone, size, ", ".join(_tr(HEAD_TEXTS.get(h, h)) for h in heads) or "?", classes
             )
         )
         self._show_controls()
+
+    # -- why this class -------------------------------------------------------------------------------------
+    def _fill_cam_classes(self, names: list[str]) -> None:
+        """The class picker: "predicted class", then the model's classes; back to "predicted class"."""
+        combo = self.cam_class_combo
+        combo.blockSignals(True)
+        try:
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for i, name in enumerate(names):
+                combo.addItem(name, i)
+            combo.setCurrentIndex(0)
+        finally:
+            combo.blockSignals(False)
+        self.scene.settings.cam_class = None
+
+    def _cam_class_picked(self, row: int) -> None:
+        data = self.cam_class_combo.itemData(row)
+        self.scene.settings.cam_class = None if data is None or int(data) < 0 else int(data)
+        self.cam_class_changed.emit()
+
+    def set_cam_checked(self, on: bool) -> None:
+        """Tick the heat map box without emitting `cam_toggled` (the View menu's action changed)."""
+        self.cam_box.blockSignals(True)
+        try:
+            self.cam_box.setChecked(on)
+        finally:
+            self.cam_box.blockSignals(False)
+
+    def pick_cam_class(self, index: int | None) -> None:
+        """Pick the class the heat map explains (None: the predicted class), as a user choosing it would."""
+        row = 0 if index is None else self.cam_class_combo.findData(int(index))
+        if row < 0:
+            raise ValueError(f"class index {index!r} is not one of the model's classes")
+        self.cam_class_combo.setCurrentIndex(row)
 
     # -- knobs -----------------------------------------------------------------------------------------------
     def _sync_labels(self) -> None:

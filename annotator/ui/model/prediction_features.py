@@ -1,6 +1,6 @@
 """The prediction side of the model features in the labelling window: the Model dock, the canvas overlay layers,
-prediction on navigation, accept/reject as undo commands, "next hardest" navigation, the file list's
-"unreviewed predictions" status and worker-crash reporting.
+prediction on navigation, the "why this class" heat map, accept/reject as undo commands, "next hardest" navigation,
+the file list's "unreviewed predictions" status and worker-crash reporting.
 
 Created by `annotator.ui.model.features.ModelFeatures`; talks to the worker only through the shared
 `ModelClient`.
@@ -22,7 +22,7 @@ from annotator.core.prediction import Prediction
 from annotator.core.prediction_review import ReviewTracker
 from annotator.ui.model.client import ModelClient
 from annotator.ui.model.overlays import OverlayLayer, OverlayStyle
-from annotator.ui.model.panel import ModelPanel, bind_dock_toggle
+from annotator.ui.model.panel import DockToggle, ModelPanel
 from annotator.ui.model.picking import CanvasPicker
 from annotator.ui.model.review import AcceptPredictionsCommand, RejectPredictionsCommand, review_status_text
 from annotator.ui.translations import n as _n
@@ -36,9 +36,10 @@ OVERLAY_ACTIONS = {
     "overlay_iou": "iou",
     "overlay_grid": "grid",
     "overlay_mask": "mask",
+    "overlay_cam": "cam",
 }
 """Action name -> overlay it shows."""
-LAYER_ORDER = ("mask", "grid", "predictions", "iou")
+LAYER_ORDER = ("mask", "cam", "grid", "predictions", "iou")
 """Canvas layers bottom to top."""
 
 
@@ -66,6 +67,9 @@ class PredictionFeatures(QObject):
         self.last_message = ""
         self._scan_total = self._scan_done = 0
         self._status_text: tuple[str, tuple] = ("", ())
+        self._model_info: dict = {}
+        self._cam_pending: str | None = None
+        """The image a heat map request is on the way for (so a prediction without one does not ask twice)."""
         self.canvas_picker = CanvasPicker(window.canvas, self.scene, self.model_panel)
         self._connect(actions)
 
@@ -73,6 +77,8 @@ class PredictionFeatures(QObject):
         for name, overlay in OVERLAY_ACTIONS.items():
             actions[name].toggled.connect(lambda on, o=overlay: self.toggle_overlay(o, on))
         self._show_predictions = actions["overlay_predictions"]
+        self._show_cam = actions["overlay_cam"]
+        self._show_cam.toggled.connect(self.model_panel.set_cam_checked)
         actions["grid_before_nms"].toggled.connect(self.set_before_nms)
         actions["load_model"].triggered.connect(lambda: self.load_model())
         actions["accept_prediction"].triggered.connect(lambda: self.accept())
@@ -81,13 +87,15 @@ class PredictionFeatures(QObject):
         actions["next_low_confidence"].triggered.connect(lambda: self.next_hardest("confidence"))
         actions["next_low_iou"].triggered.connect(lambda: self.next_hardest("iou"))
         actions["predict_folder"].triggered.connect(self.predict_folder)
-        bind_dock_toggle(actions["toggle_model_dock"], self.model_panel)
+        self.toggle = DockToggle(self.model_panel, actions["toggle_model_dock"], self._window.make_room_for)
         panel = self.model_panel
         panel.load_clicked.connect(lambda: self.load_model())
         panel.accept_selected.connect(self.accept)
         panel.reject_selected.connect(self.reject)
         panel.accept_all.connect(self.accept_all)
         panel.settings_changed.connect(self.on_settings_changed)
+        panel.cam_toggled.connect(self._show_cam.setChecked)
+        panel.cam_class_changed.connect(self.on_cam_class_changed)
         client = self.client
         client.prediction_scanned.connect(self.on_scanned)
         client.scan_finished.connect(self.on_scan_finished)
@@ -136,14 +144,30 @@ class PredictionFeatures(QObject):
                 pass
         self.model_panel.refresh()
         self._window.canvas.update()
-        if self.client.model_path:
-            self.client.predict(path)
-        else:
+        self._predict(path)
+
+    def _predict(self, path: str) -> None:
+        """Ask for the shown image's predictions (with the heat map while the "why" overlay is on)."""
+        if not self.client.model_path:
             self.client.set_current_image(path)
+            return
+        self.client.predict(path)
+        self._cam_pending = path if self.client.explain else None
 
     def on_prediction(self, prediction: Prediction) -> None:
+        old = self.scene.prediction
+        if prediction.cam is not None:
+            self._cam_pending = None
+        elif (
+            self.client.explain
+            and old is not None
+            and old.image_id == prediction.image_id
+            and old.cam is not None
+        ):  # a background scan's answer for the shown image: keep the heat map already here
+            prediction.cam, prediction.cam_class = old.cam, old.cam_class
         self.scene.set_prediction(prediction)
         self.repaint()
+        self._ask_cam()
 
     def retranslate(self) -> None:
         """Show the dock and the last messages in the language now installed."""
@@ -155,6 +179,7 @@ class PredictionFeatures(QObject):
             self._set_file_status(path)
 
     def on_prediction_failed(self, image: str, message: str) -> None:
+        self._cam_pending = None
         self._status(_n("Prediction failed for {0}: {1}"), Path(image).name, message)
 
     def load_model(self, path: str | None = None) -> None:
@@ -169,17 +194,25 @@ class PredictionFeatures(QObject):
             if not path:
                 return
         self.client.load_model(path)
+        self._model_info = {}
+        self.client.explain = False  # until its info says it has a class decision to explain
         self.model_panel.show_loading(path)
         if self._window.current_path:
-            self.client.predict(self._window.current_path)
+            self._predict(self._window.current_path)
         if not (self.scene.visible & set(OVERLAY_ACTIONS.values())):
             self._show_predictions.setChecked(True)
 
     def on_model_loaded(self, path: str, info: dict) -> None:
+        self._model_info = dict(info)
         self.model_panel.show_model(path, info)
+        self.client.explain_class = self.scene.settings.cam_class
+        self.set_explain(self._show_cam.isChecked())
+        self.toggle.open()  # its knobs and predictions are what the user wants to see now
         self._status(_n("Model loaded: {0}"), Path(path).name)
 
     def on_model_load_failed(self, path: str, message: str) -> None:
+        self._model_info = {}
+        self.client.explain = False
         self.model_panel.show_no_model()
         self._status(_n("Could not load {0}: {1}"), Path(path).name, message)
 
@@ -235,7 +268,45 @@ class PredictionFeatures(QObject):
             self.scene.visible.add(name)
         else:
             self.scene.visible.discard(name)
+        if name == "cam":
+            self.set_explain(on)
         self._window.canvas.update()
+
+    # -- why this class -------------------------------------------------------------------------------------
+    def can_explain(self) -> bool:
+        """The loaded model has a class decision to explain: the box + class head and two classes or more (known
+        once `on_model_loaded` brought its info; until then nothing is asked)."""
+        info = self._model_info
+        heads = info.get("heads") or []
+        return "loc" in heads and len(info.get("class_names") or []) >= 2
+
+    def set_explain(self, on: bool) -> None:
+        """Ask for heat maps with the shown image's predictions (the "why" overlay is on), or stop asking."""
+        self.client.explain = bool(on) and bool(self.client.model_path) and self.can_explain()
+        self._ask_cam()
+
+    def on_cam_class_changed(self) -> None:
+        """Another class picked in the Model dock: show its heat map (turning the overlay on)."""
+        self.client.explain_class = self.scene.settings.cam_class
+        if not self._show_cam.isChecked():
+            self._show_cam.setChecked(True)  # -> toggle_overlay -> set_explain -> _ask_cam
+        else:
+            self._ask_cam()
+        self.repaint()
+
+    def _ask_cam(self) -> None:
+        """Ask the worker for the shown image's heat map when the prediction shown lacks the one wanted; not twice
+        while one is on the way and none is shown (its answer asks again if the wanted class changed meanwhile)."""
+        path = self._window.current_path
+        if not self.client.explain or not path:
+            return
+        prediction = self.scene.prediction
+        shown = prediction is not None and prediction.image_id == path
+        if shown and not self.scene.cam_missing():
+            return
+        if self._cam_pending == path and not (shown and prediction.cam is not None):
+            return
+        self._predict(path)
 
     def set_before_nms(self, on: bool) -> None:
         self.scene.settings.before_nms = on

@@ -11,7 +11,7 @@ import html
 import math
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -23,6 +23,8 @@ from annotator.ui.translations import tr as _tr
 _COLORS = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 _METRIC_KEYS = ("iou", "accuracy", "map", "miou")
 _NOT_PLOTTED = {"learning_rate", "lr"}
+PLOT_MIN_HEIGHT = 130
+"""Below this a plot scrolls instead: room for its title, the tick labels of both axes and a few grid lines."""
 
 
 class IntegerAxis(pg.AxisItem):
@@ -40,6 +42,15 @@ class IntegerAxis(pg.AxisItem):
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
         return [str(int(round(v * scale))) for v in values]
+
+
+class _Plot(pg.PlotWidget):
+    """A plot that asks for no more than its minimum height and takes the room the page has: the page's scroll
+    area sizes it from the size hints (the wrapped legends make the layout height-for-width), and pyqtgraph's
+    640 x 480 hint kept each plot 480 px tall, the second one out of sight, whatever room there was."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(320, PLOT_MIN_HEIGHT)
 
 
 def _base_key(key: str) -> str:
@@ -63,10 +74,11 @@ class TrainingCurves(QWidget):
         self._curve_queue: list[str] = []
         self._phase_lines: list[pg.InfiniteLine] = []
         pg.setConfigOptions(antialias=False)  # antialiased curves cost the event loop ~3x per repaint
-        self.loss_plot = pg.PlotWidget(axisItems={"bottom": IntegerAxis("bottom")})
-        self.metric_plot = pg.PlotWidget(axisItems={"bottom": IntegerAxis("bottom")})
+        self.loss_plot = _Plot(axisItems={"bottom": IntegerAxis("bottom")})
+        self.metric_plot = _Plot(axisItems={"bottom": IntegerAxis("bottom")})
         self.loss_legend, self.metric_legend = QLabel(), QLabel()
         self.phase_label = QLabel()
+        self.line_note = QLabel()
         # The plots and legends scroll when the dock is shorter than they need: never squeezed over each other.
         self.body = QWidget()
         scroll = QScrollArea()
@@ -80,13 +92,16 @@ class TrainingCurves(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         for plot, legend in ((self.loss_plot, self.loss_legend), (self.metric_plot, self.metric_legend)):
             plot.showGrid(x=True, y=True, alpha=0.25)
-            plot.setMinimumHeight(130)
+            plot.setMinimumHeight(PLOT_MIN_HEIGHT)
+            plot.getAxis("left").enableAutoSIPrefix(False)  # scores read 0.2-0.8, not 200-800 "(x0.001)"
             plot.getViewBox().setLimits(xMin=0)
             plot.hideButtons()
             legend.setWordWrap(True)
             legend.setTextFormat(Qt.TextFormat.RichText)
             layout.addWidget(plot, 1)
             layout.addWidget(legend)
+        self.line_note.setWordWrap(True)  # said once for both plots, under them
+        layout.addWidget(self.line_note)
         self.phase_label.setWordWrap(True)
         layout.addWidget(self.phase_label)
         self._apply_palette()
@@ -136,8 +151,8 @@ class TrainingCurves(QWidget):
                 f'<span style="color:{self._colors[k]}">&#9632;</span>&nbsp;{html.escape(curve_name(k, _tr))}'
                 for k in keys
             ]
-            how = html.escape(_tr("solid: training, dashed: validation"))
-            legend.setText(f"{how}<br>" + " &nbsp; ".join(entries))
+            legend.setText(" &nbsp; ".join(entries))
+        self.line_note.setText(_tr("solid: training, dashed: validation") if self._colors else "")
 
     def _update_phase_label(self) -> None:
         lines = [

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -77,13 +79,18 @@ class TrainingDock(QDockWidget):
 
     Signals:
         load_requested(str): the user asked to load this model file for predictions.
+        run_started(): a run was started (the window gives the curves more room).
 
     Attributes:
         before_start: called before a run starts; False stops the start (the window saves the shown image's
             edits there, so the run trains on them). None: nothing to do.
     """
 
+    SCROLLS_ITSELF = True
+    """Its tall parts scroll inside it, its buttons stay in view: the window must not wrap it in a scroll area."""
+
     load_requested = Signal(str)
+    run_started = Signal()
 
     def __init__(self, client: ModelClient, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,9 +114,13 @@ class TrainingDock(QDockWidget):
 
     # -- layout ----------------------------------------------------------------------------------------------
     def _build(self) -> None:
-        """Make the widgets; their texts come from `retranslate`."""
-        body = QWidget()
-        layout = QVBoxLayout(body)
+        """Make the widgets; their texts come from `retranslate`.
+
+        Tabs (settings, curves, log, past runs), each scrolling on its own, above Start / Cancel and the
+        progress bar, which stay in view however short the dock is (it shares the window's side with the
+        file list: 1366 x 768 leaves it about 300 px)."""
+        settings_page = QWidget()
+        layout = QVBoxLayout(settings_page)
         form = QFormLayout()
         self.backbone = QComboBox()
         self.backbone.addItems(list(BACKBONES))
@@ -168,6 +179,14 @@ class TrainingDock(QDockWidget):
         self.dataset_label = DatasetCountsLabel(self.use_verified.isChecked)
         self.dataset_label.changed.connect(self._update_buttons)
         layout.addWidget(self.dataset_label)
+        layout.addStretch(1)
+        settings_scroll = QScrollArea()
+        settings_scroll.setObjectName("training_settings_scroll")
+        settings_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        settings_scroll.setWidgetResizable(True)
+        settings_scroll.setWidget(settings_page)
+        self.settings_page = settings_scroll
+        footer = QVBoxLayout()
         buttons = QHBoxLayout()
         self.start_button = QPushButton()
         self.cancel_button = QPushButton()
@@ -175,12 +194,19 @@ class TrainingDock(QDockWidget):
         self.cancel_button.clicked.connect(self.cancel)
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.cancel_button)
-        layout.addLayout(buttons)
+        footer.addLayout(buttons)
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
-        self.progress_bar.setTextVisible(True)
-        layout.addWidget(self.progress_bar)
+        # What is happening goes in a wrapped line under the bar: inside it a long phase ("training the whole
+        # network: epoch 5 of 8  batch 6 of 6  ETA 0:27") was cut in a 400-px panel. The bar keeps the same
+        # text as its format, for screen readers.
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setMaximumHeight(self.fontMetrics().height() // 2 + 4)
+        self.progress_label = QLabel()
+        self.progress_label.setWordWrap(True)
+        footer.addWidget(self.progress_bar)
+        footer.addWidget(self.progress_label)
 
         tabs = QTabWidget()
         self.curves = curves = TrainingCurves()
@@ -199,10 +225,13 @@ class TrainingDock(QDockWidget):
         self.load_button.clicked.connect(self.load_selected_run)
         runs_layout.addWidget(self.runs_table)
         runs_layout.addWidget(self.load_button)
-        for page in (curves, self.log, runs):
+        for page in (settings_scroll, curves, self.log, runs):
             tabs.addTab(page, "")
         self.tabs = tabs
-        layout.addWidget(tabs, 1)
+        body = QWidget()
+        outer = QVBoxLayout(body)
+        outer.addWidget(tabs, 1)
+        outer.addLayout(footer)
         self.setWidget(body)
         for widget in (self.backbone, self.weights, self.image_size, self.width_choice):
             signal = widget.currentIndexChanged if isinstance(widget, QComboBox) else widget.valueChanged
@@ -231,12 +260,12 @@ class TrainingDock(QDockWidget):
         self.start_button.setText(_tr("Start training"))
         self.cancel_button.setText(_tr("Cancel"))
         self.load_button.setText(_tr("Load selected model"))
-        for i, text in enumerate((_n("Curves"), _n("Log"), _n("Past runs"))):
+        for i, text in enumerate((_n("Settings"), _n("Curves"), _n("Log"), _n("Past runs"))):
             self.tabs.setTabText(i, _tr(text))
         self.runs_table.setHorizontalHeaderLabels([_tr(text) for text in _RUN_COLUMNS])
         self.curves.retranslate()
         self.dataset_label.retranslate()
-        self.progress_bar.setFormat(self._progress_text())
+        self._set_progress(self._progress_text)
         self._update_weights_status()
         self._update_buttons()
         self.refresh_runs()
@@ -249,6 +278,7 @@ class TrainingDock(QDockWidget):
     def _set_progress(self, text: Callable[[], str]) -> None:
         self._progress_text = text
         self.progress_bar.setFormat(text())
+        self.progress_label.setText(text())
 
     # -- dataset ---------------------------------------------------------------------------------------------
     def set_dataset(self, data_dir: str | None, save_dir: str | None = None) -> None:
@@ -433,7 +463,9 @@ class TrainingDock(QDockWidget):
         self._set_progress(lambda: _tr("starting the model worker..."))
         self._log(_tr("Training {0} -> {1}").format(request.backbone, self.run_dir))
         self.client.train(request)
+        self.tabs.setCurrentWidget(self.curves)  # the settings are chosen: watch the run
         self._update_buttons()
+        self.run_started.emit()
         return True
 
     def cancel(self) -> None:

@@ -17,12 +17,16 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.ui.model.client import ModelClient
-from annotator.ui.model.panel import bind_dock_toggle
+from annotator.ui.model.panel import DockToggle
 from annotator.ui.model.training_dock import TrainingDock
 from annotator.ui.translations import tr as _tr
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
+
+WATCHING_SHARE = 0.8
+"""Share of the side's height the Training panel takes when a run starts: room for both plots (the file list and
+the boxes keep their minimum; the user can drag them back)."""
 
 
 class TrainingFeatures(QObject):
@@ -42,7 +46,10 @@ class TrainingFeatures(QObject):
         self.training_dock.before_start = self._save_before_training
         window.annotation_changed.connect(self.training_dock.image_changed)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.training_dock)
-        bind_dock_toggle(toggle, self.training_dock)
+        self.toggle = DockToggle(self.training_dock, toggle, window.make_room_for)
+        self.training_dock.run_started.connect(
+            lambda: window.make_room_for(self.training_dock, WATCHING_SHARE)
+        )
 
     def on_image_shown(self, path: str) -> None:
         """Train on the window's folder (or the image's own folder when a single image is open)."""
