@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
                 views,
                 args.report,
                 title=f"{os.path.basename(args.model)} on {args.data}",
-                summary={k: v for k, v in result.items() if not isinstance(v, (dict, list))},
+                summary={k: v for k, v in result.items() if not isinstance(v, dict)},
             )
         except OSError as exc:
             print(f"error: cannot write the report to {args.report}: {exc}", file=sys.stderr)
