@@ -86,7 +86,8 @@ def add_training_settings(parser, overrides: dict[str, tuple[object, str]] | Non
         "--patience",
         type=_args.patience,
         default=None,
-        help="early stopping patience in epochs (default 5 with pretrained weights, 10 from scratch)",
+        help="stop after this many epochs without a better validation loss (default 5 with pretrained weights, "
+        "10 from scratch; 0 stops at the first epoch that is not better; --epochs or more: no early stopping)",
     )
     parser.add_argument("--box-loss", default="giou", choices=BOX_LOSSES)
     parser.add_argument(
