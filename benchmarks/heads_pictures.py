@@ -1,4 +1,4 @@
-"""Draw the pictures of docs/readme/heads.md from a trained model: grid detections, mask, FCN class map.
+"""Draw the README pictures of the heads (docs/readme/heads_*.png) from a trained model: grid detections, mask, FCN class map.
 
 Run: ``.venv/bin/python benchmarks/heads_pictures.py MODEL.keras IMAGE OUT_DIR``. Writes ``heads_grid.png``
 (cells, anchors' objectness, final boxes), ``heads_mask.png`` (the predicted mask over the image) and

@@ -20,6 +20,7 @@ import numpy as np
 
 from annotator.core import imaging, masks
 from annotator.core.annotation import ImageAnnotation
+from annotator.core.natsort import natural_sorted
 from annotator.core.resources import predefined_classes
 
 MASK_DIR = "SegmentationClass"
@@ -216,10 +217,14 @@ def split_ids(
 
 
 def discover_classes(annotations: Sequence[ImageAnnotation]) -> list[str]:
-    """Classes present in ``annotations``: the predefined ones first (file order), then others by first use."""
-    seen = list(dict.fromkeys(o.name for a in annotations for o in a.objects))
-    predefined = [c for c in predefined_classes() if c in seen]
-    return predefined + [c for c in seen if c not in predefined]
+    """The classes present in ``annotations``, in natural order (case-insensitive, ``class2`` before
+    ``class10``; `annotator.core.natsort`).
+
+    The order depends only on the set of names, never on which images come first, the split or the predefined
+    classes: training the same labels again gives the same class indices. (The five sample flower classes
+    come out in ``predefined_classes.txt`` order, which is already natural.)
+    """
+    return natural_sorted({o.name for a in annotations for o in a.objects})
 
 
 def default_mask_source(root: Path) -> MaskSource:
@@ -270,7 +275,7 @@ def load_samples(
 
     Args:
         folder: the dataset folder (images with their XML beside them, LabelImg layout, or a VOC root).
-        class_names: the model's classes; None: the classes found (predefined order first).
+        class_names: the model's classes; None: the classes found in these images (`discover_classes`).
         image_size: the square side images are stretched to.
         ids: only these image ids (from `labelled_images` / the split), in this order.
         save_dir: the folder the annotations were saved to (the window's ``--save-dir``), None for beside the

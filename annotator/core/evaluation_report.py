@@ -12,6 +12,7 @@ import base64
 import csv
 import html
 import io
+import math
 import os
 from pathlib import Path
 
@@ -98,11 +99,17 @@ def _axes(width: int, height: int, title: str, xlabel: str, ylabel: str):
     return img, (x0, y0, x1, y1)
 
 
-def draw_pr_curves(views: EvaluationViews, width: int = 640, height: int = 440) -> np.ndarray:
-    """Precision-recall curve of each class (monotone precision), the operating point at the score threshold."""
-    img, (x0, y0, x1, y1) = _axes(
+PR_LEGEND_WIDTH = 190
+"""Pixels right of the precision-recall plot for its legend (a class name of 16 characters and its AP)."""
+
+
+def draw_pr_curves(views: EvaluationViews, width: int = 560, height: int = 440) -> np.ndarray:
+    """Precision-recall curve of each class (monotone precision), the operating point at the score threshold;
+    the legend (class, AP) stands right of the plot, never over a curve (the image is `PR_LEGEND_WIDTH` wider)."""
+    plot, (x0, y0, x1, y1) = _axes(
         width, height, f"precision-recall at IoU {views.iou_threshold:.2f}", "recall", "precision"
     )
+    img = np.concatenate([plot, np.full((height, PR_LEGEND_WIDTH, 3), 255, np.uint8)], axis=1)
     for k, (name, curve) in enumerate(views.pr_curves.items()):
         color = _bgr(COLORS[k % len(COLORS)])
         if len(curve.recall):
@@ -122,11 +129,13 @@ def draw_pr_curves(views: EvaluationViews, width: int = 640, height: int = 440) 
                     -1,
                 )
         ap = views.per_class[k].ap
+        y = y0 + 14 + 20 * k
+        cv2.line(img, (width + 4, y - 4), (width + 22, y - 4), color, 2, cv2.LINE_AA)
         _text(
             img,
             f"{name[:16]} AP {ap:.3f}" if np.isfinite(ap) else f"{name[:16]} (no boxes)",
-            (x0 + 12, y1 - 12 - 18 * (len(views.pr_curves) - 1 - k)),
-            0.45,
+            (width + 28, y),
+            0.42,
             color,
         )
     return img
@@ -145,6 +154,54 @@ def draw_iou_histogram(views: EvaluationViews, width: int = 640, height: int = 3
         cv2.rectangle(img, (xa + 1, ya), (xb - 1, y1), _bgr(COLORS[0]), -1)
     _text(img, f"{int(hist.sum())} matches", (x1 - 120, y0 + 20), 0.45)
     return img
+
+
+SUMMARY_LABELS = {
+    "mean_iou": "mean IoU of the box head (its box against each image's largest labelled box)",
+    "iou50_rate": "images whose box-head box has IoU >= 0.5",
+    "accuracy": "class accuracy of the box head (the largest labelled box's class)",
+    "map50_95": "mAP at IoU 0.50:0.95",
+    "map75": "mAP at IoU 0.75",
+    "n_images_with_boxes": "images with labelled boxes",
+    "n_problems": "images left out (unreadable image or annotation)",
+    "model_classes_not_in_data": "model classes not labelled in the data",
+    "data_classes_not_in_model": "labelled classes the model does not know",
+    "refine": "second look (the box head's refined box)",
+}
+"""Plain words for `evaluate`'s summary keys at the top of the report (another key is shown as it is)."""
+SUMMARY_SAME_AS = {"n_images": "images", "map50": "map"}
+"""Summary keys that repeat a line the report writes itself: left out when they say the same."""
+
+
+def _plain(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.3f}" if math.isfinite(value) else "-"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value)) or "none"
+    return str(value)
+
+
+def summary_lines(views: EvaluationViews, summary: dict | None = None) -> list[tuple[str, str]]:
+    """The report's opening lines, in plain words with three decimals: the images, the mAP at the chosen
+    thresholds, then ``summary`` (`evaluate`'s figures); a summary figure equal to a line above is left out."""
+    own = {"images": len(views.images), "map": views.map}
+    lines = [
+        ("images evaluated", _plain(own["images"])),
+        (
+            f"mAP at IoU {views.iou_threshold:.2f} (the mean of the per-class AP below)",
+            _plain(float(views.map)),
+        ),
+        ("score threshold", _plain(float(views.score_threshold))),
+        ("IoU threshold", _plain(float(views.iou_threshold))),
+    ]
+    for key, value in (summary or {}).items():
+        same = SUMMARY_SAME_AS.get(key)
+        if same is not None and _plain(value) == _plain(own[same]):
+            continue
+        lines.append((SUMMARY_LABELS.get(key, key), _plain(value)))
+    return lines
 
 
 def per_class_rows(views: EvaluationViews) -> list[list]:
@@ -207,14 +264,9 @@ def write_report(
         data = base64.b64encode(figures[name]).decode("ascii")
         return f'<img alt="{name}" src="data:image/png;base64,{data}">'
 
-    lines = {
-        "images": len(views.images),
-        f"mAP (IoU {views.iou_threshold:.2f})": f"{views.map:.4f}",
-        "score threshold": views.score_threshold,
-        "IoU threshold": views.iou_threshold,
-    }
-    lines.update(summary or {})
-    facts = "".join(f"<li><b>{html.escape(str(k))}</b>: {html.escape(str(v))}</li>" for k, v in lines.items())
+    facts = "".join(
+        f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in summary_lines(views, summary)
+    )
     worst = sorted(views.images, key=lambda c: -(c.misses + c.false_alarms + c.wrong_classes))[:50]
     worst_rows = image_rows(views)[:1] + [
         r for r in image_rows(views)[1:] if r[0] in {w.image_id for w in worst}

@@ -22,6 +22,8 @@ from annotator.ui.undo import (
 )
 
 if TYPE_CHECKING:
+    from annotator.core.annotation_files import FolderEntry
+    from annotator.core.folder_labels import FolderLabels
     from annotator.ui.actions import WindowActions
     from annotator.ui.canvas.box_painter import ClassColors
     from annotator.ui.canvas.widget import Canvas
@@ -44,9 +46,12 @@ class EditingMixin(QMainWindow):
     canvas: Canvas
     file_panel: FileListPanel
     current_path: str | None
+    root: str | None
     document_model: DocumentModel | None
     undo_stack: QUndoStack | None
     _documents: dict[str, DocumentModel]
+    _entries: dict[str, FolderEntry]
+    _folder_labels: FolderLabels | None
     # From NavigationMixin.
     _annotation_path: Callable[[str], str]
 
@@ -70,8 +75,45 @@ class EditingMixin(QMainWindow):
             names += self.document_model.annotation.class_names()
         return list(dict.fromkeys(names))
 
+    def folder_label_counts(self) -> dict[str, int]:
+        """Labels used in the open folder -> boxes, most used first: its annotation files as the scan paired
+        them (read once, on first use), with every document open here counted as it is now, saved or not."""
+        if self.root is None:
+            return {}
+        if self._folder_labels is None:
+            from annotator.core.folder_labels import FolderLabels  # reads VOC files: not needed to start
+
+            self._folder_labels = FolderLabels(
+                (e.image_path, e.annotation_path, e.status) for e in self._entries.values()
+            )
+        self._folder_labels.sync(
+            {
+                path: [box.name for box in doc.annotation.objects]
+                for path, doc in self._documents.items()
+                if not doc.read_only
+            }
+        )
+        return self._folder_labels.counts()
+
+    def label_choices(self) -> tuple[list[str], dict[str, int]]:
+        """What the label dialog offers, in order, and the folder's counts: the labels used in the open folder
+        (most used first), then the predefined classes (``--classes`` / ``predefined_classes.txt``), then the
+        label history, then the labels of the shown image."""
+        counts = self.folder_label_counts()
+        return list(dict.fromkeys([*counts, *self.known_classes()])), counts
+
+    def default_label(self) -> str:
+        """The label a new box's dialog starts with: the last one given, when this folder uses it (or nothing
+        is used here yet), else the folder's most used label."""
+        last = self.settings.label_history[0] if self.settings.label_history else ""
+        counts = self.folder_label_counts()
+        if not counts or last in counts:
+            return last
+        return next(iter(counts))
+
     def ask_label(self, current: str = "", difficult: bool = False) -> tuple[str, bool] | None:
-        dialog = LabelDialog(self.known_classes(), self.class_colors, self)
+        choices, counts = self.label_choices()
+        dialog = LabelDialog(choices, self.class_colors, self, counts=counts)
         try:
             return dialog.ask(current, difficult)
         finally:
@@ -86,8 +128,7 @@ class EditingMixin(QMainWindow):
         if single:
             answer: tuple[str, bool] | None = (single, False)
         else:
-            last = self.settings.label_history[0] if self.settings.label_history else ""
-            answer = self.ask_label(last)
+            answer = self.ask_label(self.default_label())
         if answer is None or self.document_model is None:
             return
         name, difficult = answer

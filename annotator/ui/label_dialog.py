@@ -1,7 +1,10 @@
-"""The label dialog: pick a class from the predefined list and history, or type a new one.
+"""The label dialog: pick a label the folder already uses, a predefined class or one from history, or type one.
 
-Typing filters the list (type-ahead). Enter accepts: an exact (case-insensitive) class name wins, then the row
-chosen with the arrow keys or the mouse, then the only class starting with the text, else the text as typed.
+The window gives the labels in order (`EditingMixin.label_choices`: the open folder's labels, most used first,
+then ``--classes`` / ``predefined_classes.txt``, then history); a label used in the folder shows its count.
+Typing filters the list (type-ahead) and highlights the row Enter would take. Enter accepts: an exact
+(case-insensitive) class name wins, then the row chosen with the arrow keys or the mouse, then the first label in
+list order that starts with the text (the most used one, when the folder uses several), else the text as typed.
 Esc cancels. A "difficult" check box sets the VOC flag.
 """
 
@@ -42,23 +45,36 @@ class LabelDialog(QDialog):
     """Modal class picker.
 
     Args:
-        classes: the labels to offer, in order (predefined classes then history).
+        classes: the labels to offer, in order (the folder's labels, predefined classes, history).
         colors: the window's class colours (the list shows each name in its box colour).
         parent: the owning window.
+        counts: label -> boxes with it in the open folder; those labels show the count in the list.
     """
 
-    def __init__(self, classes: list[str], colors: ClassColors, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        classes: list[str],
+        colors: ClassColors,
+        parent: QWidget | None = None,
+        *,
+        counts: dict[str, int] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_tr("Box label"))
         self.setObjectName("LabelDialog")
         self.classes = list(dict.fromkeys(c for c in classes if c))
+        counts = counts or {}
         self.edit = _FilterEdit(self)
         self.edit.setObjectName("label_edit")
         self.edit.setPlaceholderText(_tr("Type a label or pick one"))
         self.list = QListWidget(self)
         self.list.setObjectName("label_list")
         for name in self.classes:
-            item = QListWidgetItem(name)
+            n = counts.get(name, 0)
+            item = QListWidgetItem(f"{name}  ({n})" if n else name)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            if n:
+                item.setToolTip(_tr("%d boxes in this folder") % n)
             item.setForeground(colors.color(name).darker(150))
             self.list.addItem(item)
         self.difficult = QCheckBox(_tr("Difficult"), self)
@@ -75,18 +91,48 @@ class LabelDialog(QDialog):
         layout.addWidget(buttons)
         self.edit.textEdited.connect(self._filter)
         self.edit.returnPressed.connect(self.accept)
-        self.list.itemClicked.connect(lambda item: self.edit.setText(item.text()))
-        self.list.itemDoubleClicked.connect(lambda item: (self.edit.setText(item.text()), self.accept()))
+        self.list.itemClicked.connect(lambda item: self.edit.setText(self.label_of(item)))
+        self.list.itemDoubleClicked.connect(
+            lambda item: (self.edit.setText(self.label_of(item)), self.accept())
+        )
         self._chosen_row: QListWidgetItem | None = None
         self.resize(280, 320)
+
+    @staticmethod
+    def label_of(item: QListWidgetItem) -> str:
+        """The label a row stands for (its text may carry the folder's count)."""
+        return str(item.data(Qt.ItemDataRole.UserRole))
 
     def _filter(self, text: str) -> None:
         needle = text.strip().lower()
         for i in range(self.list.count()):
             item = self.list.item(i)
-            item.setHidden(bool(needle) and needle not in item.text().lower())
+            item.setHidden(bool(needle) and needle not in self.label_of(item).lower())
         self._chosen_row = None
+        self._highlight_match()
+
+    def _highlight_match(self) -> None:
+        """Select the row Enter would take now (none when Enter would take the text as typed)."""
+        label = self.chosen_label()
+        match = next(
+            (
+                self.list.item(i)
+                for i in range(self.list.count())
+                if not self.list.item(i).isHidden() and self.label_of(self.list.item(i)) == label
+            ),
+            None,
+        )
         self.list.clearSelection()
+        if match is None:
+            self.list.setCurrentRow(-1)
+            return
+        self.list.setCurrentItem(match)
+        self.list.scrollToItem(match)
+
+    def highlighted_label(self) -> str:
+        """The label of the highlighted row, ``""`` when none is."""
+        item = self.list.currentItem()
+        return self.label_of(item) if item is not None and item.isSelected() else ""
 
     def move_choice(self, step: int) -> None:
         visible = [self.list.item(i) for i in range(self.list.count()) if not self.list.item(i).isHidden()]
@@ -104,11 +150,11 @@ class LabelDialog(QDialog):
         if text.lower() in lowered:
             return lowered[text.lower()]
         if self._chosen_row is not None:
-            return self._chosen_row.text()
+            return self.label_of(self._chosen_row)
         if text:
-            starts = [c for c in self.classes if c.lower().startswith(text.lower())]
-            if len(starts) == 1:
-                return starts[0]
+            # the first in list order: the folder's most used label that the text begins
+            starts = (c for c in self.classes if c.lower().startswith(text.lower()))
+            return next(starts, text)
         return text
 
     def accept(self) -> None:
@@ -119,7 +165,7 @@ class LabelDialog(QDialog):
         """Run the dialog; returns ``(label, difficult)`` or ``None`` when cancelled."""
         self.edit.setText(current)
         self.edit.selectAll()
-        self._filter("")
+        self._filter("")  # shows every row and highlights the one Enter takes (the label given, if listed)
         self.difficult.setChecked(difficult)
         self.edit.setFocus()
         if self.exec() != QDialog.DialogCode.Accepted:

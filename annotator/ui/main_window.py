@@ -47,6 +47,7 @@ from annotator.ui.wheel_guard import guard_wheel
 
 if TYPE_CHECKING:
     from annotator.core.annotation_files import FolderEntry
+    from annotator.core.folder_labels import FolderLabels
     from annotator.ui.model.features import ModelFeatures
 
 AUTOSAVE_DELAY_MS = 800
@@ -113,6 +114,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self._documents: dict[str, DocumentModel] = {}
         self._stacks: dict[str, QUndoStack] = {}
         self._entries: dict[str, FolderEntry] = {}
+        self._folder_labels: FolderLabels | None = None  # built on the first label dialog of a folder
         self._navigating = False
         self.model_features: ModelFeatures | None = None
         self.cache = ImageCache()
@@ -508,7 +510,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
             self.settings.single_class = ""
             return
         if not self.settings.single_class:
-            answer = self.ask_label(self.settings.label_history[0] if self.settings.label_history else "")
+            answer = self.ask_label(self.default_label())
             if answer is None:
                 self.actions.single_class.setChecked(False)
                 return

@@ -60,6 +60,7 @@ class NavigationMixin:
             return False
         self.root = folder
         self._entries = {e.image_path: e for e in entries}
+        self._folder_labels = None
         self._documents.clear()
         for stack in list(self._stacks.values()):
             self.undo_group.removeStack(stack)
@@ -335,6 +336,8 @@ class NavigationMixin:
         doc = self._documents.get(path)
         if doc is None:
             annotation, error = _persistence().read_annotation(path, entry.annotation_path)
+            if self._folder_labels is not None:
+                self._folder_labels.reread(path)
             self.file_panel.model.set_status(path, _status_of(annotation))
             self.file_panel.model.set_error(path, error)
             self.annotation_changed.emit(path)
@@ -478,6 +481,8 @@ class NavigationMixin:
         self.cache.forget(path)
         self.file_panel.model.remove_path(path)
         self._entries.pop(path, None)
+        if self._folder_labels is not None:
+            self._folder_labels.reread(path)  # moved away: its labels no longer count
         self.annotation_changed.emit(path)
         remaining = self.file_panel.model.paths()
         if remaining:

@@ -34,3 +34,14 @@ def heads(text: str) -> str:
     if not names or unknown:
         raise argparse.ArgumentTypeError(f"expected heads from {', '.join(HEAD_NAMES)}, got {text!r}")
     return ",".join(names)
+
+
+def add_save_dir(parser: argparse.ArgumentParser, also: str = "") -> None:
+    """``--save-dir DIR``: where the annotations are, as the window's ``--save-dir`` (``also``: more help)."""
+    parser.add_argument(
+        "--save-dir",
+        metavar="DIR",
+        default=None,
+        help="the annotations' save folder (LabelImg's Change Save Dir; sub-folders mirrored), as in the window"
+        + (f"; {also}" if also else ""),
+    )

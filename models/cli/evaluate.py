@@ -20,12 +20,7 @@ from models.cli import _args
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="a .keras model file written by `flower-annotator train`")
     parser.add_argument("data", help="a VOC folder: images with their .xml beside them")
-    parser.add_argument(
-        "--save-dir",
-        metavar="DIR",
-        default=None,
-        help="the annotations' save folder (LabelImg's Change Save Dir; sub-folders mirrored), as in the window",
-    )
+    _args.add_save_dir(parser)
     parser.add_argument("--split", default="all", choices=("all", "train", "val"), help="which images")
     parser.add_argument("--batch-size", type=_args.batch_size, default=16)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -44,6 +39,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--iou-threshold", type=_args.unit, default=DEFAULT_MATCH_IOU, help="IoU of a match (0..1)"
     )
+
+
+def _say_what_was_found(args: argparse.Namespace, n_evaluated: int) -> None:
+    """One line on stderr: how many labelled images DATA has (where their annotations are), how many were scored."""
+    from models.data import labelled_images
+
+    found = len(labelled_images(args.data, args.save_dir))
+    where = f"{args.data}" + (f" with annotations in {args.save_dir}" if args.save_dir else "")
+    split = "" if args.split == "all" else f" of the {args.split} split"
+    print(f"found {found} labelled images in {where}; evaluated {n_evaluated}{split}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     except (ModelFileError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    _say_what_was_found(args, result["n_images"])
     for key, what in (
         ("model_classes_not_in_data", "the model's classes not labelled in the data (no figures for them)"),
         (
@@ -82,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
                 views,
                 args.report,
                 title=f"{os.path.basename(args.model)} on {args.data}",
-                summary={k: v for k, v in result.items() if not isinstance(v, (dict, list))},
+                summary={k: v for k, v in result.items() if not isinstance(v, dict)},
             )
         except OSError as exc:
             print(f"error: cannot write the report to {args.report}: {exc}", file=sys.stderr)

@@ -33,16 +33,11 @@ folds_count = int_range(2, 100)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("data", help="a VOC folder: images with their .xml beside them")
+    parser.add_argument("data", help="a VOC folder: images with their .xml beside them (or in --save-dir)")
     parser.add_argument(
         "--out", required=True, help="the JSON file to write (never one inside DATA's images)"
     )
-    parser.add_argument(
-        "--save-dir",
-        metavar="DIR",
-        default=None,
-        help="the annotations' save folder (LabelImg's Change Save Dir; sub-folders mirrored), as in the window",
-    )
+    _args.add_save_dir(parser, "the split and the marks stay in DATA")
     parser.add_argument(
         "--model",
         default=None,

@@ -57,32 +57,39 @@ def _images(paths: list[str]) -> tuple[list[Path], list[str]]:
     return found, missing
 
 
-def _ground_truth_iou(image: Path, pred, save_dir: str | None) -> str:
-    """`` (IoU vs ground truth: ...)`` for an image whose annotation exists (beside it or in ``save_dir``).
+def _ground_truth_path(image: Path, save_dir: str | None) -> Path:
+    """Where ``image``'s annotation is: beside it, or in ``save_dir`` (`annotator.core.dataset`'s rule)."""
+    from annotator.core import dataset
+
+    return dataset.annotation_path_for(image, image.parent, save_dir)
+
+
+def _ground_truth_iou(image: Path, pred, save_dir: str | None) -> tuple[str, float | None]:
+    """`` (IoU vs ground truth: ...)`` for an image whose annotation exists (beside it or in ``save_dir``), and
+    the IoU (None without labelled boxes).
 
     Each labelled box is matched with its best-overlapping predicted box (xyxy image pixels); the text gives
     the mean of those IoUs over the labelled boxes (a missed box counts 0), or ``""`` without an annotation.
     """
     import numpy as np
 
-    from annotator.core import dataset, voc
+    from annotator.core import voc
     from annotator.core.geometry import iou_matrix
 
-    path = dataset.annotation_path_for(image, image.parent, save_dir)
+    path = _ground_truth_path(image, save_dir)
     if not path.is_file():
-        return ""
+        return "", None
     try:
         truth = voc.read(path)
     except (voc.VocError, OSError) as exc:
-        return f" (ground truth unreadable: {exc})"
+        return f" (ground truth unreadable: {exc})", None
     gt = np.array([o.xyxy() for o in truth.objects], np.float64).reshape(-1, 4)
     if len(gt) == 0:
-        return " (ground truth: no boxes)"
+        return " (ground truth: no boxes)", None
     found = np.asarray(pred.boxes, np.float64).reshape(-1, 4)
     best = iou_matrix(gt, found).max(axis=1) if len(found) else np.zeros(len(gt))
-    return (
-        f" (IoU vs ground truth: {float(best.mean()):.3f} over {len(gt)} box{'es' if len(gt) != 1 else ''})"
-    )
+    mean = float(best.mean())
+    return f" (IoU vs ground truth: {mean:.3f} over {len(gt)} box{'es' if len(gt) != 1 else ''})", mean
 
 
 def run(args: argparse.Namespace) -> int:
@@ -118,7 +125,12 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    labelled = sum(_ground_truth_path(image, args.save_dir).is_file() for image in images)
+    where = f"in {args.save_dir}" if args.save_dir else "beside the images"
+    print(f"found {len(images)} images, {labelled} with an annotation {where}", file=sys.stderr)
     failures = len(missing)
+    ious: list[float] = []
+    written = 0
     for image in images:
         target = out / (image.stem + ".xml")
         mask_target = out / "SegmentationClass" / (image.stem + ".png") if "seg" in heads else None
@@ -150,7 +162,10 @@ def run(args: argparse.Namespace) -> int:
         boxes = ", ".join(
             f"{pred.class_names[int(c)]} {s:.2f}" for c, s in zip(pred.classes, pred.scores, strict=True)
         )
-        truth = _ground_truth_iou(image, pred, args.save_dir)
+        written += 1
+        truth, iou = _ground_truth_iou(image, pred, args.save_dir)
+        if iou is not None:
+            ious.append(iou)
         print(
             f"{image} -> {target}: {boxes or 'nothing above the threshold'} ({pred.latency_ms:.0f} ms){truth}"
         )
@@ -175,4 +190,8 @@ def run(args: argparse.Namespace) -> int:
                 f"{image} -> {fcn_target}: FCN map {rows}x{cols} windows, best {shown['best_class']} "
                 f"{shown['best_score']:.2f} at window {tuple(int(v) for v in shown['best_window'])}"
             )
+    summary = f"predicted {written} of {len(images)} images into {out}"
+    if ious:
+        summary += f"; mean IoU vs ground truth {sum(ious) / len(ious):.3f} over {len(ious)} labelled images"
+    print(summary, file=sys.stderr)
     return 0 if failures == 0 else 1

@@ -12,19 +12,13 @@ from models.cli import _args
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("data", help="a VOC folder: images with their .xml beside them")
+    parser.add_argument("data", help="a VOC folder: images with their .xml beside them (or in --save-dir)")
     parser.add_argument(
         "--out", required=True, help="the model file to write (.keras); the best epoch is kept"
     )
     add_training_settings(parser)
     parser.add_argument("--strategy", default="default", choices=STRATEGIES)
-    parser.add_argument(
-        "--save-dir",
-        metavar="DIR",
-        default=None,
-        help="the annotations' save folder (LabelImg's Change Save Dir; sub-folders mirrored), as in the window; "
-        "the split files stay in DATA/ImageSets/Main",
-    )
+    _args.add_save_dir(parser, "the split files stay in DATA/ImageSets/Main")
     parser.add_argument(
         "--verified-only", action="store_true", help="train on the images marked verified only"
     )
@@ -92,7 +86,8 @@ def add_training_settings(parser, overrides: dict[str, tuple[object, str]] | Non
         "--patience",
         type=_args.patience,
         default=None,
-        help="early stopping patience in epochs (default 5 with pretrained weights, 10 from scratch)",
+        help="stop after this many epochs without a better validation loss (default 5 with pretrained weights, "
+        "10 from scratch; 0 stops at the first epoch that is not better; --epochs or more: no early stopping)",
     )
     parser.add_argument("--box-loss", default="giou", choices=BOX_LOSSES)
     parser.add_argument(
@@ -194,5 +189,9 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(summary))
     else:
         figures = ", ".join(f"{k} {v:.3f}" for k, v in result.metrics.items() if k.startswith("val_"))
-        print(f"{result.stopped}: model {result.model_path} ({figures}) in {result.elapsed_s:.0f} s")
+        print(
+            f"{result.stopped}: model {result.model_path} ({figures}) in {result.elapsed_s:.0f} s; "
+            f"{result.n_train} training + {result.n_val} validation images, "
+            f"{len(result.class_names)} class{'es' if len(result.class_names) != 1 else ''}"
+        )
     return 0 if result.model_path else 1

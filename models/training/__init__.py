@@ -65,7 +65,9 @@ class TrainConfig:
             `models.training.phases.lr_schedule`.
         augment: augment training images in the fine_tune/full phases. mirror_features: also cache the
             mirrored images' features for the heads phase.
-        class_names: the classes (None: those found in the data). head_options: per-head options.
+        class_names: the classes (None: those present in the images this run reads, train and validation
+            split, in natural order: `models.data.discover_classes`; saved in the model file).
+            head_options: per-head options.
         fine_tune_from: backbone layer where unfreezing starts (None: `backbones.FINE_TUNE_FROM`).
         max_minutes: wall-clock budget for the whole run, None for none.
         fixed_split: ``(train ids, val ids)`` chosen by the caller (the K-fold mistake finder trains each fold
@@ -330,9 +332,24 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
         train_ids = [i for i in config.fixed_split[0] if i in listed]
         val_ids = [i for i in config.fixed_split[1] if i in listed]
     else:
-        train_ids, val_ids = data.split_ids(
-            root, ids, val_fraction=config.val_fraction, seed=config.seed, write=not config.verified_only
-        )
+        try:
+            train_ids, val_ids = data.split_ids(
+                root, ids, val_fraction=config.val_fraction, seed=config.seed, write=not config.verified_only
+            )
+        except (
+            OSError
+        ) as exc:  # a read-only dataset (a shared folder, a DVD): train without remembering the split
+            train_ids, val_ids = data.split_ids(
+                root, ids, val_fraction=config.val_fraction, seed=config.seed, write=False
+            )
+            emit(
+                ProgressEvent(
+                    "log",
+                    "loading",
+                    message=f"cannot write the split files into {root / 'ImageSets' / 'Main'} "
+                    f"({exc.strerror or exc}); this run's split (seed {config.seed}) is not remembered",
+                )
+            )
 
     def tick(done: int, total: int) -> None:
         emit(ProgressEvent("batch", "loading", batch=done, batches=total))
@@ -367,9 +384,22 @@ def _load(config: TrainConfig, heads, emit, cancel) -> tuple[data.SampleSet, dat
             "log",
             "loading",
             message=f"{len(train_set)} train / {len(val_set)} val images, "
-            f"classes {', '.join(everything.class_names)}, {len(everything.problems)} problems",
+            f"{len(everything.class_names)} class{'es' if len(everything.class_names) != 1 else ''} "
+            f"{', '.join(everything.class_names)}, "
+            f"{len(everything.problems)} problems",
         )
     )
+    trained = {int(c) for classes in train_set.classes for c in classes}
+    val_only = [name for k, name in enumerate(everything.class_names) if k not in trained]
+    if val_only:
+        emit(
+            ProgressEvent(
+                "log",
+                "loading",
+                message=f"no training image has {', '.join(val_only)} (only validation images do): the model "
+                "keeps a class for each but cannot learn it until a training image is labelled with it",
+            )
+        )
     return train_set, val_set, everything.problems
 
 

@@ -300,6 +300,10 @@
         <translation>레이블을 입력하거나 선택하세요</translation>
     </message>
     <message>
+        <source>%d boxes in this folder</source>
+        <translation>이 폴더의 상자 %d개</translation>
+    </message>
+    <message>
         <source>Difficult</source>
         <translation>어려움(difficult)</translation>
     </message>

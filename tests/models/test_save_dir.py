@@ -1,5 +1,6 @@
 """Annotations in a save folder (LabelImg's "Change Save Dir", images/ + annotations/) reach training,
-evaluation, prediction and export exactly as the window pairs them (`annotator.core.dataset.scan`)."""
+evaluation, prediction and export exactly as the window pairs them (`annotator.core.dataset.scan`).
+The real raccoon dataset through every command: tests/models/test_raccoon_cli.py."""
 
 from __future__ import annotations
 
@@ -12,20 +13,6 @@ import pytest
 from annotator import cli
 from annotator.core import voc
 from annotator.core.annotation_files import save_annotation
-
-# shared/ lies beside the checkout (CI's clean clone too); a git worktree elsewhere falls back to /work/shared.
-RACCOON = (
-    next(
-        (
-            p
-            for p in (Path(__file__).resolve().parents[3] / "shared", Path("/work/shared"))
-            if (p / "datasets" / "raccoon" / "annotations").is_dir()
-        ),
-        Path("/nonexistent"),
-    )
-    / "datasets"
-    / "raccoon"
-)
 
 
 def _split_layout(source: Path, root: Path, sub: str = "") -> tuple[Path, Path]:
@@ -175,22 +162,38 @@ def test_evaluate_predict_export_with_save_dir(scratch_run, split_layout, tmp_pa
         assert "found 24 labelled images" in captured.err and "exported 24 images" in captured.out
 
 
-@pytest.mark.skipif(not (RACCOON / "annotations").is_dir(), reason="shared raccoon dataset not present")
-def test_raccoon_images_and_annotations_are_all_found(tmp_path, capsys):
-    from models.data import labelled_images
+def test_mistakes_with_save_dir_reads_the_save_folder_and_the_split_in_the_data(
+    scratch_run, split_layout, tmp_path, capsys
+):
+    from annotator.core.mistakes import read_mistakes
+    from models.data import labelled_images, split_ids
 
-    images, annotations = RACCOON / "images", RACCOON / "annotations"
-    assert len(labelled_images(images, save_dir=annotations)) == 200
-    for fmt in ("coco", "yolo"):
-        out = tmp_path / fmt
-        assert (
-            cli.main(
-                ["export", str(images), "--save-dir", str(annotations), "--format", fmt, "--out", str(out)]
-            )
-            == 0
-        )
-        captured = capsys.readouterr()
-        assert "found 200 labelled images" in captured.err and "exported 200 images" in captured.out
-    if (tmp_path / "coco").is_dir():
-        coco = next((tmp_path / "coco").rglob("*.json"))
-        assert coco.stat().st_size > 0
+    _, _, model = scratch_run
+    images, annotations = split_layout
+    out = tmp_path / "mistakes.json"
+    args = ["mistakes", str(images), "--model", str(model), "--out", str(out)]
+    _, val = split_ids(images, [i for i, _, _ in labelled_images(images, save_dir=annotations)])
+    assert cli.main(args) == 2  # no annotation beside the images: nothing to look at, said so
+    assert "nothing to evaluate" in capsys.readouterr().err and not out.exists()
+    assert cli.main(args + ["--save-dir", str(annotations)]) == 0
+    report = read_mistakes(out)
+    assert report.n_images == len(val) and {e.image for e in report.entries} <= set(val)
+    assert cli.main(args + ["--save-dir", str(annotations), "--split", "all"]) == 0
+    assert read_mistakes(out).n_images == 24
+
+
+def test_a_dataset_where_the_split_cannot_be_written_still_trains_and_says_so(split_layout, tmp_path):
+    from models.training import train
+    from tests.models.conftest import scratch_config
+
+    images, annotations = split_layout
+    blocker = images / "ImageSets"
+    blocker.symlink_to(tmp_path / "nowhere")  # ImageSets/Main cannot be made, as in a read-only dataset
+    events = []
+    config = scratch_config(
+        images, tmp_path / "m.keras", save_dir=str(annotations), epochs=1, backbone="tiny_test"
+    )
+    result = train(config, progress=events.append)
+    assert result.model_path and result.n_train + result.n_val == 24
+    assert any("cannot write the split files" in (e.message or "") for e in events)
+    assert blocker.is_symlink() and not (tmp_path / "nowhere").exists()

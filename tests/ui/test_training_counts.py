@@ -165,8 +165,10 @@ def test_the_line_above_start_says_what_a_run_would_use_whatever_is_scrolled_or_
     assert "<b>" not in summary.text() and dock.start_button.isEnabled()
 
     window.actions.language_ko.trigger()  # the line follows a language switch
-    assert f"레이블된 이미지 4개, 상자 {boxes}개, 클래스 {classes}개" in summary.text()
-    window.actions.language_en.trigger()
+    try:
+        assert f"레이블된 이미지 4개, 상자 {boxes}개, 클래스 {classes}개" in summary.text()
+    finally:
+        window.actions.language_en.trigger()
 
 
 def test_verified_only_with_no_validation_image_is_said_before_and_when_the_run_starts(

@@ -47,6 +47,13 @@ def test_the_settings_page_fits_the_panel_without_scrolling_sideways(
     features.client.shutdown()
 
 
+@pytest.fixture(autouse=True)
+def _english_again(window):
+    """The translator is the application's: the next test starts in English."""
+    yield
+    window.actions.language_en.trigger()
+
+
 def test_the_mistakes_list_under_the_image_leaves_the_window_within_1366x768(qtbot, window, image_folder):
     """F6 opens the Likely label mistakes list under the image while the side column (boxes, files, the Training
     / Model / Evaluation panels) stays as tall as the window: the two heights are side by side, not added, so

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidge
 
 from annotator.core.evaluation import BACKGROUND, EvaluationViews
 from annotator.ui.canvas.box_painter import ClassColors
+from annotator.ui.model.plot_palette import apply_plot_palette
 from annotator.ui.translations import tr as _tr
 
 CELL_MIN, CELL_MAX = 26, 56
@@ -208,16 +209,6 @@ class ConfusionMatrixView(QWidget):
         return super().event(event)
 
 
-def _apply_plot_palette(plot: pg.PlotWidget, widget: QWidget) -> None:
-    pal = widget.palette()
-    text = pal.color(QPalette.ColorRole.Text)
-    plot.setBackground(pal.color(QPalette.ColorRole.Base))
-    for name in ("left", "bottom"):
-        axis = plot.getAxis(name)
-        axis.setPen(text)
-        axis.setTextPen(text)
-
-
 class CurvesView(QWidget):
     """Precision-recall curves per class (a dot where the score threshold is) and the IoU histogram of matched
     boxes (a line at the IoU threshold), with a legend under the curves."""
@@ -254,7 +245,7 @@ class CurvesView(QWidget):
 
     def _apply_palette(self) -> None:
         for plot in (self.pr_plot, self.iou_plot):
-            _apply_plot_palette(plot, self)
+            apply_plot_palette(plot, self.palette())
         text = self.palette().color(QPalette.ColorRole.Text)
         self._iou_line.setPen(pg.mkPen(text, width=1, style=Qt.PenStyle.DashLine))
         self.retranslate()

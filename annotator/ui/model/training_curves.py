@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from annotator.core.phase_texts import curve_name, phase_name
 from annotator.core.worker_messages import ProgressEvent
+from annotator.ui.model.plot_palette import apply_plot_palette
 from annotator.ui.translations import n as _n
 from annotator.ui.translations import tr as _tr
 
@@ -109,16 +110,9 @@ class TrainingCurves(QWidget):
     # -- look ------------------------------------------------------------------------------------------------
     def _apply_palette(self) -> None:
         """Plot background, axes and texts in the window's own colours (light by default, dark when it is)."""
-        pal = self.palette()
-        base = pal.color(QPalette.ColorRole.Base)
-        text = pal.color(QPalette.ColorRole.Text)
         for plot in (self.loss_plot, self.metric_plot):
-            plot.setBackground(base)
-            for name in ("left", "bottom"):
-                axis = plot.getAxis(name)
-                axis.setPen(text)
-                axis.setTextPen(text)
-        line = QColor(text)
+            apply_plot_palette(plot, self.palette())
+        line = QColor(self.palette().color(QPalette.ColorRole.Text))
         line.setAlpha(90)
         for marker in self._phase_lines:
             marker.setPen(pg.mkPen(line, width=1, style=Qt.PenStyle.DotLine))
