@@ -155,7 +155,10 @@ def test_the_line_above_start_says_what_a_run_would_use_whatever_is_scrolled_or_
         assert _inside(summary, dock) and _inside(dock.start_button, dock)
     dock.tabs.setCurrentIndex(2)  # the log
     assert _inside(summary, dock)
+    dock.tabs.setCurrentWidget(dock.curves)  # the plots take the whole height
+    assert summary.isHidden()
     dock.tabs.setCurrentIndex(0)
+    assert _inside(summary, dock)
 
     _click_radio(qtbot, dock.use_verified)  # nothing verified: the line says why Start is off
     assert "0 verified images, 0 boxes, 0 classes" in summary.text()

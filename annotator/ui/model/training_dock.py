@@ -253,6 +253,9 @@ class TrainingDock(QDockWidget):
         for page in (settings_scroll, curves, self.log, runs):
             tabs.addTab(page, "")
         self.tabs = tabs
+        # The curves want every pixel of the panel's height (both plots with their tick labels): the line
+        # above Start steps aside while they are in front, and is back on any other tab.
+        tabs.currentChanged.connect(lambda _i: self.start_summary.setHidden(tabs.currentWidget() is curves))
         body = QWidget()
         outer = QVBoxLayout(body)
         outer.addWidget(tabs, 1)
