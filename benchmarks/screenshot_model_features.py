@@ -1,30 +1,28 @@
-"""Screenshot of the window with the model features: a short real training run from the dock (live curves), then
-a model loaded with the IoU and mask overlays on. Writes docs/images/overlay_window.png.
+"""Screenshot of the window with a model loaded, its IoU and mask overlays on, on a real display (Xvfb + a window
+manager): the window a first start gets (fresh settings, sized from the screen), the side panels placed as
+`annotator.ui.app.run_gui` places them, the Model panel brought forward by loading the model, and the Training
+panel one tab behind it. The shot is the whole screen (``import -window root``, ImageMagick). Writes
+docs/images/overlay_window.png.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/screenshot_model_features.py DATA MODEL [--out PNG]
+    Xvfb :51 -screen 0 1366x768x24 & DISPLAY=:51 openbox &
+    DISPLAY=:51 .venv/bin/python benchmarks/screenshot_model_features.py DATA MODEL --image flower_00011.jpg
+
+DATA is a labelled folder (``flower-annotator sample-data``), MODEL a ``.keras`` trained on it (with the seg head
+for the mask overlay; ``--overlays iou`` without it).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-
-
-def spin(app: QApplication, seconds: float, until=None) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end and not (until is not None and until()):
-        app.processEvents()
-        time.sleep(0.005)
+from screenshot_model_panel import shoot, spin  # noqa: E402  (this folder: the same waiting and shooting)
 
 
 def main() -> int:
@@ -32,8 +30,10 @@ def main() -> int:
     parser.add_argument("data")
     parser.add_argument("model")
     parser.add_argument("--image", default=None, help="image of DATA to show")
+    parser.add_argument("--lang", default="en", choices=("en", "ko"))
+    parser.add_argument("--score", type=int, default=15, help="score threshold slider, 0-100")
+    parser.add_argument("--overlays", default="iou,mask", help="overlays to turn on: iou, mask, grid, cam")
     parser.add_argument("--out", default="docs/images/overlay_window.png")
-    parser.add_argument("--epochs", type=int, default=4)
     args = parser.parse_args()
 
     from annotator.ui.main_window import MainWindow
@@ -43,35 +43,26 @@ def main() -> int:
     app = QApplication.instance() or QApplication([])
     tmp = Path(tempfile.mkdtemp())
     window = MainWindow(settings=Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)))
-    window.resize(1500, 900)
-    window.show()
-    window.open_path(args.data)
+    window.show()  # fresh settings: the first window's size for this screen
+    if args.lang == "ko":
+        window.actions.language_ko.trigger()
+    window.open_path(str(Path(args.data) / args.image) if args.image else args.data)
     f = install_model_features(window)
-    dock = f.training_dock
-    spin(app, 60, until=lambda: "labelled" in dock.dataset_label.text())
-    dock.backbone.setCurrentText("mobilenetv2")
-    dock.image_size.setValue(64)
-    dock.epochs.setValue(args.epochs)
-    dock.batch_size.setValue(16)
-    done: list = []
-    f.client.training_finished.connect(done.append)
-    f.client.training_failed.connect(done.append)
-    dock.start()
-    spin(app, 900, until=lambda: bool(done))
-    if args.image:
-        window.open_path(str(Path(args.data) / args.image))
-    f.model_panel.score_slider.setValue(15)
+    window.place_side_docks(f.side_docks)  # as run_gui does
+    spin(app, 60, until=lambda: not f.training_dock.dataset_label.counting)
+    f.model_panel.score_slider.setValue(args.score)
     got: list = []
     f.client.prediction_ready.connect(got.append)
-    f.prediction.load_model(args.model)
+    f.prediction.load_model(args.model)  # brings the Model panel forward
     spin(app, 120, until=lambda: bool(got))
-    f.actions["overlay_iou"].setChecked(True)
-    f.actions["overlay_mask"].setChecked(True)
+    for name in filter(None, args.overlays.split(",")):
+        f.actions[f"overlay_{name}"].setChecked(True)
     window.canvas.fit_window()
-    spin(app, 1.0)
-    window.grab().save(args.out)
-    print(f"wrote {args.out}; training: {done[0] if done else 'did not finish'}"[:300])
+    shoot(app, Path(args.out))
     f.client.shutdown()
+    for stack in window._stacks.values():
+        stack.setClean()
+    window.close()
     return 0
 
 

@@ -34,6 +34,29 @@ _TOO_FEW = {
     False: _n("Only {0} labelled image(s): label at least {1} (some go to validation) before training."),
     True: _n("Only {0} verified image(s): verify at least {1} (some go to validation) before training."),
 }
+_NO_VALIDATION = {
+    False: _n(
+        "No validation image: the split files in {0} put all {1} of these images in training, so the run "
+        "trains without validation (no validation metrics; the model kept is the one with the lowest training "
+        "loss). To validate, move a few lines of train.txt there to val.txt."
+    ),
+    True: _n(
+        "No validation image: the split files in {0} put all {1} verified images in training, so the run "
+        "trains without validation (no validation metrics; the model kept is the one with the lowest training "
+        "loss). To validate, verify some images listed in val.txt there, or train on all labelled images."
+    ),
+}
+_ONE_LINE = {
+    # (what, singular): the parts of `DatasetSummary.one_line`
+    ("labelled", True): _n("{0} labelled image"),
+    ("labelled", False): _n("{0} labelled images"),
+    ("verified", True): _n("{0} verified image"),
+    ("verified", False): _n("{0} verified images"),
+    ("boxes", True): _n("{0} box"),
+    ("boxes", False): _n("{0} boxes"),
+    ("classes", True): _n("{0} class"),
+    ("classes", False): _n("{0} classes"),
+}
 
 
 @dataclass
@@ -158,8 +181,30 @@ class DatasetSummary:
             return ""
         return tr(_TOO_FEW[bool(verified_only)]).format(n, MIN_TRAIN_IMAGES)
 
+    def no_validation_message(self, verified_only: bool, tr: Translate = _n) -> str:
+        """A warning (translated by ``tr``) when a run would train with no validation image at all (the split
+        files put every image it uses in training), else ``""``. Training still runs: it keeps the model with
+        the lowest training loss, and reports no validation metrics."""
+        n = self.usable(verified_only)
+        if n < MIN_TRAIN_IMAGES or self.split(verified_only)[1] > 0:
+            return ""
+        return tr(_NO_VALIDATION[bool(verified_only)]).format(self.split_dir, n)
+
+    def one_line(self, verified_only: bool, tr: Translate = _n) -> str:
+        """What a run would use, in one line (translated by ``tr``): "200 labelled images, 217 boxes, 1 class"."""
+        images = self.usable(verified_only)
+        counts = self.class_counts(verified_only)
+        boxes, classes = sum(counts.values()), len(counts)
+        parts = (
+            ("verified" if verified_only else "labelled", images),
+            ("boxes", boxes),
+            ("classes", classes),
+        )
+        return ", ".join(tr(_ONE_LINE[(what, value == 1)]).format(value) for what, value in parts)
+
     def describe(self, verified_only: bool, tr: Translate = _n) -> list[str]:
-        """The dock's lines about this dataset (translated by ``tr``); the last one, in ``<b>``, when too few."""
+        """The dock's lines about this dataset (translated by ``tr``); a last one in ``<b>`` when there are too
+        few images, or when a run would have no validation image."""
         counts = ", ".join(f"{name} {n}" for name, n in sorted(self.class_counts(verified_only).items()))
         train, val = self.split(verified_only)
         where = str(self.split_dir) if self.split_dir is not None else "ImageSets/Main"
@@ -183,6 +228,9 @@ class DatasetSummary:
         too_few = self.too_few_message(verified_only, tr)
         if too_few:
             lines.append(f"<b>{too_few}</b>")
+        no_validation = self.no_validation_message(verified_only, tr)
+        if no_validation:
+            lines.append(f"<b>{no_validation}</b>")
         return lines
 
 

@@ -43,6 +43,7 @@ from annotator.ui.folder_watch import FolderWatch
 from annotator.ui.navigation import NavigationMixin
 from annotator.ui.settings import Settings
 from annotator.ui.translations import tr as _tr
+from annotator.ui.wheel_guard import guard_wheel
 
 if TYPE_CHECKING:
     from annotator.core.annotation_files import FolderEntry
@@ -162,6 +163,7 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
         self._connect()
         self._apply_settings()
         self.retranslate_ui()
+        self.guard_panel_wheels()
         self._show_nothing(_tr("Open a folder of images (Ctrl+U) or an image (Ctrl+O)."))
 
     # Contract attributes -----------------------------------------------------------------------------------
@@ -178,7 +180,14 @@ class MainWindow(EditingMixin, NavigationMixin, QMainWindow):
             from annotator.ui.model.features import ModelFeatures
 
             self.model_features = ModelFeatures(self)
+            self.guard_panel_wheels()
         return self.model_features
+
+    def guard_panel_wheels(self) -> None:
+        """In every dock, the wheel scrolls the panel; a combo box, spin box or slider takes it only while it has
+        keyboard focus (`annotator.ui.wheel_guard`)."""
+        for dock in self.findChildren(QDockWidget):
+            guard_wheel(dock)
 
     # Construction ------------------------------------------------------------------------------------------
     def _make_banner(self) -> QFrame:

@@ -1853,5 +1853,49 @@ classes: {4}</source>
         <source>&amp;Evaluation panel</source>
         <translation>평가 패널(&amp;E)</translation>
     </message>
+    <message>
+        <source>{0} labelled image</source>
+        <translation>레이블된 이미지 {0}개</translation>
+    </message>
+    <message>
+        <source>{0} labelled images</source>
+        <translation>레이블된 이미지 {0}개</translation>
+    </message>
+    <message>
+        <source>{0} verified image</source>
+        <translation>검증된 이미지 {0}개</translation>
+    </message>
+    <message>
+        <source>{0} verified images</source>
+        <translation>검증된 이미지 {0}개</translation>
+    </message>
+    <message>
+        <source>{0} box</source>
+        <translation>상자 {0}개</translation>
+    </message>
+    <message>
+        <source>{0} boxes</source>
+        <translation>상자 {0}개</translation>
+    </message>
+    <message>
+        <source>{0} class</source>
+        <translation>클래스 {0}개</translation>
+    </message>
+    <message>
+        <source>{0} classes</source>
+        <translation>클래스 {0}개</translation>
+    </message>
+    <message>
+        <source>No validation image: the split files in {0} put all {1} of these images in training, so the run trains without validation (no validation metrics; the model kept is the one with the lowest training loss). To validate, move a few lines of train.txt there to val.txt.</source>
+        <translation>검증용 이미지 없음: {0}의 분할 파일이 이 이미지 {1}개를 모두 학습에 넣어, 검증 없이 학습합니다 (검증 지표가 없고, 학습 손실이 가장 낮은 모델을 남깁니다). 검증하려면 그곳 train.txt의 몇 줄을 val.txt로 옮기세요.</translation>
+    </message>
+    <message>
+        <source>No validation image: the split files in {0} put all {1} verified images in training, so the run trains without validation (no validation metrics; the model kept is the one with the lowest training loss). To validate, verify some images listed in val.txt there, or train on all labelled images.</source>
+        <translation>검증용 이미지 없음: {0}의 분할 파일이 검증된 이미지 {1}개를 모두 학습에 넣어, 검증 없이 학습합니다 (검증 지표가 없고, 학습 손실이 가장 낮은 모델을 남깁니다). 검증하려면 그곳 val.txt에 있는 이미지 몇 개를 검증하거나, 레이블된 모든 이미지로 학습하세요.</translation>
+    </message>
+    <message>
+        <source>No validation image: the run would train without one.</source>
+        <translation>검증용 이미지 없음: 검증 없이 학습합니다.</translation>
+    </message>
 </context>
 </TS>

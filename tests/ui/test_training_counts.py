@@ -129,3 +129,90 @@ def test_start_saves_the_shown_images_edits_first(qtbot, window, dock, layout):
     assert dock.client.is_training
     with qtbot.waitSignal(dock.client.training_finished, timeout=20000):
         dock.cancel()
+
+
+def _inside(widget, dock) -> bool:
+    """``widget`` is shown, and all of it lies inside the dock's visible area."""
+    top_left = widget.mapTo(dock, widget.rect().topLeft())
+    bottom_right = widget.mapTo(dock, widget.rect().bottomRight())
+    return widget.isVisible() and dock.rect().contains(top_left) and dock.rect().contains(bottom_right)
+
+
+def test_the_line_above_start_says_what_a_run_would_use_whatever_is_scrolled_or_shown(qtbot, window, dock):
+    summary = dock.start_summary
+    qtbot.waitUntil(lambda: "5 images, 4 labelled, 0 verified" in _text(dock))
+    counts = dock.summary.class_counts(False)
+    boxes, classes = sum(counts.values()), len(counts)
+    assert boxes > 1 and classes > 1  # plural words below
+    assert f"4 labelled images, {boxes} boxes, {classes} classes" in summary.text()
+    assert not dock.settings_page.isAncestorOf(summary)  # not in the scrolled settings: always in view
+    assert (
+        summary.y() < dock.start_button.mapTo(summary.parentWidget(), dock.start_button.rect().topLeft()).y()
+    )
+    bar = dock.settings_page.verticalScrollBar()
+    for value in (bar.minimum(), bar.maximum()):
+        bar.setValue(value)
+        assert _inside(summary, dock) and _inside(dock.start_button, dock)
+    dock.tabs.setCurrentIndex(2)  # the log
+    assert _inside(summary, dock)
+    dock.tabs.setCurrentWidget(dock.curves)  # the plots take the whole height
+    assert summary.isHidden()
+    dock.tabs.setCurrentIndex(0)
+    assert _inside(summary, dock)
+
+    _click_radio(qtbot, dock.use_verified)  # nothing verified: the line says why Start is off
+    assert "0 verified images, 0 boxes, 0 classes" in summary.text()
+    assert "<b>Only 0 verified image(s): verify at least 3" in summary.text()
+    assert not dock.start_button.isEnabled()
+    _click_radio(qtbot, dock.use_all)
+    assert "<b>" not in summary.text() and dock.start_button.isEnabled()
+
+    window.actions.language_ko.trigger()  # the line follows a language switch
+    try:
+        assert f"레이블된 이미지 4개, 상자 {boxes}개, 클래스 {classes}개" in summary.text()
+    finally:
+        window.actions.language_en.trigger()
+
+
+def test_verified_only_with_no_validation_image_is_said_before_and_when_the_run_starts(
+    qtbot, window, dock, layout
+):
+    """Three verified images that the existing split files all put in training: the panel says the run would
+    have no validation before Start, the run's log says it again, and the run trains on the three (validated on
+    none) rather than failing."""
+    images, annotations = layout
+    main = images / "ImageSets" / "Main"
+    main.mkdir(parents=True)
+    (main / "train.txt").write_text("flower_00000\nflower_00001\nflower_00002\n")
+    (main / "val.txt").write_text("flower_00003\n")
+    for stem in ("flower_00000", "flower_00001", "flower_00002"):
+        annotation = voc.read(annotations / f"{stem}.xml")
+        annotation.verified = True
+        voc.write(annotation, annotations / f"{stem}.xml")
+    dock.set_dataset(str(images), str(annotations))
+    qtbot.waitUntil(lambda: "5 images, 4 labelled, 3 verified" in _text(dock))
+    assert "Split: 3 train / 1 validation" in _text(dock) and "No validation" not in _text(dock)
+    assert "<b>" not in dock.start_summary.text()
+
+    _click_radio(qtbot, dock.use_verified)
+    assert "Split: 3 train / 0 validation, from the split files" in _text(dock)
+    warning = f"No validation image: the split files in {main} put all 3 verified images in training"
+    assert warning in _text(dock) and "verify some images listed in val.txt" in _text(dock)
+    assert "3 verified images" in dock.start_summary.text()
+    assert "<b>No validation image: the run would train without one.</b>" in dock.start_summary.text()
+    assert warning in dock.start_summary.toolTip()
+    assert (
+        dock.start_button.isEnabled()
+    )  # a careful user is told, not stopped: three images may be all there is
+
+    dock.backbone.setCurrentText("mobilenetv2")
+    dock.weights.setCurrentIndex(dock.weights.findData("none"))
+    dock.image_size.setValue(32)
+    dock.epochs.setValue(1)
+    with qtbot.waitSignal(dock.client.training_finished, timeout=120000) as finished:
+        qtbot.mouseClick(dock.start_button, Qt.MouseButton.LeftButton)
+        assert warning in dock.log.toPlainText()  # in the run's log from the start
+    outcome = finished.args[0]
+    assert (outcome.n_train, outcome.n_val) == (3, 0), outcome
+    assert "Trained on 3 images, validated on 0." in dock.log.toPlainText()
+    assert (main / "val.txt").read_text() == "flower_00003\n"  # the split files are the user's: untouched

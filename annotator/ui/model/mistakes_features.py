@@ -149,7 +149,10 @@ class MistakesFeatures(QObject):
         self.client = client
         self.dock = MistakesDock(window)
         # Under the image, where a table has its width; hidden until asked for (F6, Find, Open list), or where
-        # the user left it last time.
+        # the user left it last time. The side column keeps the bottom-right corner: the list sits under the
+        # image only, so its height and the column's stand side by side instead of adding up (together they
+        # asked 805 px of a 768-px screen, and the window grew past its bottom edge).
+        window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self._placed = window.in_saved_state(self.dock) and window.restoreDockWidget(self.dock)
         if not self._placed:

@@ -11,6 +11,7 @@ written them.
 
 from __future__ import annotations
 
+import html
 import math
 import time
 from collections.abc import Callable
@@ -61,10 +62,21 @@ from annotator.ui.model.dataset_counts_label import DatasetCountsLabel
 from annotator.ui.model.training_curves import TrainingCurves
 from annotator.ui.translations import n as _n
 from annotator.ui.translations import tr as _tr
+from annotator.ui.wrapping_note import WrappingNote
 
 _WEIGHT_CHOICES = ("none", "imagenet", "file")
 _HEAD_TEXTS = {"loc": _n("box + class"), "grid": _n("YOLO grid"), "seg": _n("mask")}
+_COMBO_MIN_CHARS = 10
+"""Characters a settings combo box keeps room for however narrow the panel ("none (from scratch)" is 19)."""
 _RUN_COLUMNS = (_n("Run"), _n("Settings"), _n("Status"), _n("Metrics"), _n("Model"))
+
+
+def _shrinkable(combo: QComboBox) -> QComboBox:
+    """A combo box as narrow as the panel needs: its width no longer follows its longest entry (the popup still
+    shows every entry whole)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(_COMBO_MIN_CHARS)
+    return combo
 
 
 def _fmt_eta(seconds: float | None) -> str:
@@ -122,9 +134,14 @@ class TrainingDock(QDockWidget):
         settings_page = QWidget()
         layout = QVBoxLayout(settings_page)
         form = QFormLayout()
-        self.backbone = QComboBox()
+        # The page must fit the side panel's width (about 320 px at 1366 x 768) without a sideways scroll bar:
+        # fields grow into the room there is and shrink to it, a row whose field still does not fit goes
+        # under its label, and no text is wider than it has to be (see `_shrinkable`, `WrappingNote`).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.backbone = _shrinkable(QComboBox())
         self.backbone.addItems(list(BACKBONES))
-        self.weights = QComboBox()
+        self.weights = _shrinkable(QComboBox())
         for data in _WEIGHT_CHOICES:
             self.weights.addItem("", data)
         self.weights_file = QLineEdit()
@@ -133,12 +150,12 @@ class TrainingDock(QDockWidget):
         file_row = QHBoxLayout()
         file_row.addWidget(self.weights_file)
         file_row.addWidget(self.browse_button)
-        self.weights_status = QLabel()
-        self.weights_status.setWordWrap(True)
+        # It names a long file: wrapped inside the name, not widening the page.
+        self.weights_status = WrappingNote()
         self.image_size = QSpinBox()
         self.image_size.setRange(32, 640)
         self.image_size.setSingleStep(32)
-        self.width_choice = QComboBox()  # filled per backbone by `_apply_default_size`
+        self.width_choice = _shrinkable(QComboBox())  # filled per backbone by `_apply_default_size`
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 1000)
         self.epochs.setValue(10)
@@ -187,6 +204,14 @@ class TrainingDock(QDockWidget):
         settings_scroll.setWidget(settings_page)
         self.settings_page = settings_scroll
         footer = QVBoxLayout()
+        # What Start would train on, in one line above it, in view whatever tab is shown and however the
+        # settings are scrolled (the details stay under the settings); below it, in bold, why Start is off or
+        # that the run would have no validation image.
+        self.start_summary = QLabel()
+        self.start_summary.setObjectName("training_start_summary")
+        self.start_summary.setWordWrap(True)
+        self.start_summary.setTextFormat(Qt.TextFormat.RichText)
+        footer.addWidget(self.start_summary)
         buttons = QHBoxLayout()
         self.start_button = QPushButton()
         self.cancel_button = QPushButton()
@@ -228,6 +253,9 @@ class TrainingDock(QDockWidget):
         for page in (settings_scroll, curves, self.log, runs):
             tabs.addTab(page, "")
         self.tabs = tabs
+        # The curves want every pixel of the panel's height (both plots with their tick labels): the line
+        # above Start steps aside while they are in front, and is back on any other tab.
+        tabs.currentChanged.connect(lambda _i: self.start_summary.setHidden(tabs.currentWidget() is curves))
         body = QWidget()
         outer = QVBoxLayout(body)
         outer.addWidget(tabs, 1)
@@ -462,6 +490,9 @@ class TrainingDock(QDockWidget):
         self.progress_bar.setValue(0)
         self._set_progress(lambda: _tr("starting the model worker..."))
         self._log(_tr("Training {0} -> {1}").format(request.backbone, self.run_dir))
+        no_validation = self.summary.no_validation_message(self.use_verified.isChecked(), _tr)
+        if no_validation:
+            self._log(no_validation)
         self.client.train(request)
         self.tabs.setCurrentWidget(self.curves)  # the settings are chosen: watch the run
         self._update_buttons()
@@ -476,9 +507,29 @@ class TrainingDock(QDockWidget):
 
     def _update_buttons(self, *_args) -> None:
         training = self.client.is_training
-        self.start_button.setEnabled(not training and not self.problem())
-        self.start_button.setToolTip(self.problem())
+        problem = self.problem()
+        self.start_button.setEnabled(not training and not problem)
+        self.start_button.setToolTip(problem)
         self.cancel_button.setEnabled(training)
+        self._update_start_summary(problem)
+
+    def _update_start_summary(self, problem: str) -> None:
+        """The line above Start: the images, boxes and classes a run would use, and why it cannot start (or
+        that it would run without validation)."""
+        summary, verified_only = self.summary, self.use_verified.isChecked()
+        lines = []
+        if self.data_dir and not self.dataset_label.counting and summary.root is not None:
+            lines.append(html.escape(summary.one_line(verified_only, _tr)))
+        if problem and not self.client.is_training:
+            lines.append(f"<b>{html.escape(problem)}</b>")
+        elif summary.no_validation_message(verified_only) and not self.client.is_training:
+            lines.append(
+                f"<b>{html.escape(_tr('No validation image: the run would train without one.'))}</b>"
+            )
+        self.start_summary.setText("<br>".join(lines))
+        self.start_summary.setToolTip(
+            summary.no_validation_message(verified_only, _tr) if summary.root is not None else ""
+        )
 
     def _log(self, text: str) -> None:
         self.log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")
