@@ -80,7 +80,12 @@ def _numbers(figures: dict[str, Any]) -> dict[str, float]:
 
 
 def _user_message(exc: BaseException) -> str:
+    """The first line of ``exc`` for the window. A ValueError's text is the message (the checks of the data, the
+    model and the request raise it with words meant for the user): "ValueError: " in front of it says nothing to
+    a user; other errors keep their type name (an unexpected KeyError's text alone would be a bare key)."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if text and type(exc) is ValueError:
+        return text
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

@@ -73,7 +73,7 @@
     </message>
     <message>
         <source>&amp;Verify image</source>
-        <translation>이미지 검증(&amp;V)</translation>
+        <translation>이미지 확인(&amp;V)</translation>
     </message>
     <message>
         <source>&amp;Single-class mode</source>
@@ -217,11 +217,11 @@
     </message>
     <message>
         <source>Mark verified</source>
-        <translation>검증됨으로 표시</translation>
+        <translation>확인됨으로 표시</translation>
     </message>
     <message>
         <source>Unmark verified</source>
-        <translation>검증 표시 해제</translation>
+        <translation>확인 표시 해제</translation>
     </message>
     <message>
         <source>This annotation is read-only: it could not be read (see the banner).</source>
@@ -257,7 +257,7 @@
     </message>
     <message>
         <source>Verified</source>
-        <translation>검증됨</translation>
+        <translation>확인됨</translation>
     </message>
     <message>
         <source>Errors</source>
@@ -273,7 +273,7 @@
     </message>
     <message>
         <source>verified</source>
-        <translation>검증됨</translation>
+        <translation>확인됨</translation>
     </message>
     <message>
         <source>%d / %d labelled</source>
@@ -851,7 +851,7 @@ classes: {4}</source>
     </message>
     <message>
         <source>Only {0} verified image(s): verify at least {1} (some go to validation) before training.</source>
-        <translation>검증된 이미지가 {0}개뿐입니다: 학습 전에 {1}개 이상 검증하세요 (일부는 검증에 쓰입니다).</translation>
+        <translation>확인된 이미지가 {0}개뿐입니다: 학습 전에 {1}개 이상 확인하세요 (일부는 검증에 쓰입니다).</translation>
     </message>
     <message>
         <source>Open a folder of labelled images first.</source>
@@ -1127,7 +1127,7 @@ classes: {4}</source>
     </message>
     <message>
         <source>verified only</source>
-        <translation>검증된 것만</translation>
+        <translation>확인된 것만</translation>
     </message>
     <message>
         <source>weights file (.h5 / .weights.h5)</source>
@@ -1147,7 +1147,7 @@ classes: {4}</source>
     </message>
     <message>
         <source>{0} images, {1} labelled, {2} verified</source>
-        <translation>이미지 {0}개, 레이블 {1}개, 검증 {2}개</translation>
+        <translation>이미지 {0}개, 레이블 {1}개, 확인 {2}개</translation>
     </message>
     <message>
         <source>{0} in {1:.0f} s</source>
@@ -1223,7 +1223,7 @@ classes: {4}</source>
     </message>
     <message>
         <source>not verified</source>
-        <translation>검증 안 됨</translation>
+        <translation>확인 안 됨</translation>
     </message>
     <message>
         <source>%s was changed by another program; your edits here are not saved yet.</source>
@@ -1863,11 +1863,11 @@ classes: {4}</source>
     </message>
     <message>
         <source>{0} verified image</source>
-        <translation>검증된 이미지 {0}개</translation>
+        <translation>확인된 이미지 {0}개</translation>
     </message>
     <message>
         <source>{0} verified images</source>
-        <translation>검증된 이미지 {0}개</translation>
+        <translation>확인된 이미지 {0}개</translation>
     </message>
     <message>
         <source>{0} box</source>
@@ -1891,7 +1891,7 @@ classes: {4}</source>
     </message>
     <message>
         <source>No validation image: the split files in {0} put all {1} verified images in training, so the run trains without validation (no validation metrics; the model kept is the one with the lowest training loss). To validate, verify some images listed in val.txt there, or train on all labelled images.</source>
-        <translation>검증용 이미지 없음: {0}의 분할 파일이 검증된 이미지 {1}개를 모두 학습에 넣어, 검증 없이 학습합니다 (검증 지표가 없고, 학습 손실이 가장 낮은 모델을 남깁니다). 검증하려면 그곳 val.txt에 있는 이미지 몇 개를 검증하거나, 레이블된 모든 이미지로 학습하세요.</translation>
+        <translation>검증용 이미지 없음: {0}의 분할 파일이 확인된 이미지 {1}개를 모두 학습에 넣어, 검증 없이 학습합니다 (검증 지표가 없고, 학습 손실이 가장 낮은 모델을 남깁니다). 검증하려면 그곳 val.txt에 있는 이미지 몇 개를 확인(verify)하거나, 레이블된 모든 이미지로 학습하세요.</translation>
     </message>
     <message>
         <source>No validation image: the run would train without one.</source>

@@ -134,3 +134,17 @@ def test_killed_worker_is_reported_as_gone():
     assert worker.next_event(10) is None
     worker.kill()
     assert worker.returncode == -signal.SIGKILL
+
+
+def test_error_messages_say_a_value_errors_words_without_its_type_name():
+    """The checks of data, models and requests raise ValueError with words for the user: the window shows the
+    words ("the model knows ...", not "ValueError: the model knows ..."); other errors keep their type name, whose
+    text alone could be a bare key or number; only the first line is kept."""
+    from models.worker import _user_message
+
+    assert _user_message(ValueError("the model knows daisy, and none of them is labelled\nmore")) == (
+        "the model knows daisy, and none of them is labelled"
+    )
+    assert _user_message(KeyError("box")) == "KeyError: 'box'"
+    assert _user_message(RuntimeError()) == "RuntimeError"
+    assert _user_message(ValueError()) == "ValueError"

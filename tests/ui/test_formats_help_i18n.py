@@ -186,7 +186,7 @@ def test_model_features_follow_a_language_switch(qtbot, window, image_folder: Pa
             assert dock.windowTitle() == "학습" and dock.start_button.text() == "학습 시작"
             assert dock.tabs.tabText(3) == "지난 학습" and dock.progress_bar.format() == "대기 중"
             assert dock.runs_table.horizontalHeaderItem(2).text() == "상태"
-            assert "이미지 4개, 레이블 0개, 검증 0개" in dock.dataset_label.text()
+            assert "이미지 4개, 레이블 0개, 확인 0개" in dock.dataset_label.text()
             assert dock.start_button.toolTip().startswith("레이블이 있는 이미지가 0개뿐입니다")
             assert panel.windowTitle() == "모델" and panel.model_label.text().startswith(
                 "불러온 모델이 없습니다."
