@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from screenshot_model_panel import shoot, spin  # noqa: E402  (this folder: the same waiting and shooting)
+from shots import first_window, shoot, spin  # noqa: E402  (this folder: the same window, waiting and shooting)
 
 
 def main() -> int:
@@ -34,21 +31,9 @@ def main() -> int:
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
 
-    from annotator.ui.main_window import MainWindow
-    from annotator.ui.model.features import install_model_features
-    from annotator.ui.settings import Settings
-
-    app = QApplication.instance() or QApplication([])
-    size = app.primaryScreen().size()
-    tag = f"{size.width()}x{size.height()}_{args.lang}"
-    tmp = Path(tempfile.mkdtemp())
-    window = MainWindow(settings=Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)))
-    window.showMaximized()
-    if args.lang == "ko":
-        window.actions.language_ko.trigger()
-    window.open_path(str(Path(args.data) / args.image) if args.image else args.data)
-    f = install_model_features(window)
-    window.place_side_docks((f.model_panel, f.training_dock))  # as `annotator.ui.app.run_gui` does
+    app, window, f, tag = first_window(
+        Path(args.data) / args.image if args.image else args.data, args.lang, maximized=True
+    )
     f.prediction.load_model(args.model)
     spin(app, 300, until=lambda: bool(f.client.model_info) and f.scene.prediction is not None)
     f.actions["overlay_cam"].trigger()

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from screenshot_model_panel import shoot, spin  # noqa: E402 - the same settle-and-grab as the other shots
+from shots import first_window, shoot, spin  # noqa: E402  (this folder: the same window, waiting and shooting)
 
 
 def click(widget, pos=None) -> None:
@@ -40,21 +38,8 @@ def main() -> int:
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
 
-    from annotator.ui.main_window import MainWindow
-    from annotator.ui.model.features import install_model_features
-    from annotator.ui.settings import Settings
-
-    app = QApplication.instance() or QApplication([])
+    app, window, f, tag = first_window(args.data, args.lang, maximized=True)
     size = app.primaryScreen().size()
-    tag = f"{size.width()}x{size.height()}_{args.lang}"
-    tmp = Path(tempfile.mkdtemp())
-    window = MainWindow(settings=Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)))
-    window.showMaximized()
-    if args.lang == "ko":
-        window.actions.language_ko.trigger()
-    window.open_path(args.data)
-    f = install_model_features(window)
-    window.place_side_docks((f.model_panel, f.training_dock, f.evaluation_dock))  # as the app does
     loaded: list = []
     f.client.model_loaded.connect(lambda *a: loaded.append(a))
     f.prediction.load_model(args.model)

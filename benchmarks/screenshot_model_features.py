@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from screenshot_model_panel import shoot, spin  # noqa: E402  (this folder: the same waiting and shooting)
+from shots import first_window, shoot, spin  # noqa: E402  (this folder: the same window, waiting and shooting)
 
 
 def main() -> int:
@@ -36,19 +33,7 @@ def main() -> int:
     parser.add_argument("--out", default="docs/images/overlay_window.png")
     args = parser.parse_args()
 
-    from annotator.ui.main_window import MainWindow
-    from annotator.ui.model.features import install_model_features
-    from annotator.ui.settings import Settings
-
-    app = QApplication.instance() or QApplication([])
-    tmp = Path(tempfile.mkdtemp())
-    window = MainWindow(settings=Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)))
-    window.show()  # fresh settings: the first window's size for this screen
-    if args.lang == "ko":
-        window.actions.language_ko.trigger()
-    window.open_path(str(Path(args.data) / args.image) if args.image else args.data)
-    f = install_model_features(window)
-    window.place_side_docks(f.side_docks)  # as run_gui does
+    app, window, f, _ = first_window(Path(args.data) / args.image if args.image else args.data, args.lang)
     spin(app, 60, until=lambda: not f.training_dock.dataset_label.counting)
     f.model_panel.score_slider.setValue(args.score)
     got: list = []

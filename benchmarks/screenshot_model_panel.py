@@ -13,33 +13,14 @@ heads; the training run shown in the curves is a fresh short one on DATA (its ru
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QPointF, QSettings, Qt  # noqa: E402
+from PySide6.QtCore import QPointF, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-
-def spin(app: QApplication, seconds: float, until=None) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if until is not None and until():
-            return True
-        app.processEvents()
-        time.sleep(0.01)
-    return until is None
-
-
-def shoot(app: QApplication, path: Path) -> None:
-    spin(app, 0.8)  # let the window manager and the repaints settle
-    subprocess.run(["import", "-window", "root", str(path)], check=True)
-    print(f"wrote {path}")
+from shots import first_window, shoot, spin  # noqa: E402  (this folder: the same window, waiting and shooting)
 
 
 def main() -> int:
@@ -56,23 +37,8 @@ def main() -> int:
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
 
-    from annotator.ui.main_window import MainWindow
-    from annotator.ui.model.features import install_model_features
-    from annotator.ui.settings import Settings
-
-    app = QApplication.instance() or QApplication([])
-    size = app.primaryScreen().size()
-    screen = f"{size.width()}x{size.height()}"
-    tag = f"{screen}_{args.lang}"
-    tmp = Path(tempfile.mkdtemp())
-    window = MainWindow(settings=Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)))
-    window.show()  # fresh settings: the first window's size for this screen
-    if args.lang == "ko":
-        window.actions.language_ko.trigger()
-    window.open_path(args.data)
-    f = install_model_features(window)
+    app, window, f, tag = first_window(args.data, args.lang)
     dock, panel = f.training_dock, f.model_panel
-    window.place_side_docks((panel, dock))  # as run_gui does
     spin(app, 60, until=lambda: dock.start_button.isEnabled())
     shoot(app, out / f"model_panel_no_model_{tag}.png")
 
