@@ -246,3 +246,32 @@ def _busiest_cell(confusion):
         best = max((int(confusion[i, i]), (i, i)) for i in range(n - 1))
     assert best[0] > 0, confusion
     return best[1]
+
+
+def test_results_get_most_of_the_side(qtbot, window, tmp_path):
+    """A 1920 x 1080 screen's first window (1440 x 900), the panels placed as the app places them: Ctrl+Alt+E
+    opens the Evaluation panel, Evaluate fills it, and the results get most of the side's height (as a started
+    training run does), the file list and the boxes keeping their minimum. (On a 1366 x 768 laptop those minimums
+    leave the panel about 320 px whatever the share: its body scrolls.)"""
+    data, model = tiny_model(tmp_path)
+    window.resize(1440, 900)
+    window.open_path(data)
+    f = install_model_features(window)
+    window.place_side_docks(f.side_docks)  # as run_gui does
+    with qtbot.waitSignal(f.client.model_loaded, timeout=120000):
+        f.prediction.load_model(str(model))
+    dock = f.evaluation_dock
+    window.activateWindow()
+    qtbot.keyClick(
+        window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+    )
+    qtbot.waitUntil(lambda: dock.isVisible())
+    opened = dock.height()
+    column = opened + window.file_dock.height() + window.box_dock.height()
+    assert opened < 0.6 * column  # what opening it gives (the Model panel's share)
+    _evaluate(qtbot, f)
+    qtbot.waitUntil(
+        lambda: dock.height() >= 0.6 * column
+    )  # 0.54 before (the files and boxes at their minimum)
+    for side in (window.file_dock, window.box_dock):
+        assert side.height() >= side.minimumSizeHint().height()

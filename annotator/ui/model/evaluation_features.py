@@ -25,7 +25,7 @@ from annotator.ui.model.evaluation_dock import EvaluationDock
 from annotator.ui.model.evaluation_files import EvaluationFileBar
 from annotator.ui.model.evaluation_overlay import EvaluationCaseLayer
 from annotator.ui.model.evaluation_plots import label_text
-from annotator.ui.model.panel import DockToggle
+from annotator.ui.model.panel import WATCHING_SHARE, DockToggle
 from annotator.ui.translations import n as _n
 from annotator.ui.translations import tr as _tr
 
@@ -199,6 +199,8 @@ class EvaluationFeatures(QObject):
         paths = {img.image_id: img.image_path or "" for img in result.data.images}
         self.file_bar.show()
         self.dock.show_result(result.data, paths, result.figures)
+        if self.dock.isVisible():  # results to read: the table and the heat map get most of the side
+            self._window.make_room_for(self.dock, WATCHING_SHARE)
         split = _n("its validation split") if result.split == "val" else _n("all labelled images")
         self.dock.show_stopped(_n("Evaluated {0} images ({1})."), len(result.data), _tr(split))
 

@@ -56,6 +56,12 @@ def show_dock(dock: QDockWidget, on: bool) -> None:
         dock.raise_()
 
 
+WATCHING_SHARE = 0.8
+"""Share of the side's height a panel takes when it has results to watch (a training run started, an evaluation
+done): the Training panel's two plots, the Evaluation panel's table and heat map (the file list and the boxes keep
+their minimum; the user can drag them back)."""
+
+
 class DockToggle(QObject):
     """The F6 / F8 / F9 action of a panel that may share a tab group (Model and Training do).
 

@@ -17,16 +17,12 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.ui.model.client import ModelClient
-from annotator.ui.model.panel import DockToggle
+from annotator.ui.model.panel import WATCHING_SHARE, DockToggle
 from annotator.ui.model.training_dock import TrainingDock
 from annotator.ui.translations import tr as _tr
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
-
-WATCHING_SHARE = 0.8
-"""Share of the side's height the Training panel takes when a run starts: room for both plots (the file list and
-the boxes keep their minimum; the user can drag them back)."""
 
 
 class TrainingFeatures(QObject):
